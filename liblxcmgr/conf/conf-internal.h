@@ -1,0 +1,4 @@
+#ifndef LXCMGR_CONF_INTERNAL_H
+#define LXCMGR_CONF_INTERNAL_H
+
+#endif

@@ -1,0 +1,4 @@
+#ifndef LXCMGR_CONF_CONF_H
+#define LXCMGR_CONF_CONF_H
+
+#endif

@@ -1,0 +1,4 @@
+#ifndef LXCMGR_CONF_VALUES_H
+#define LXCMGR_CONF_VALUES_H
+
+#endif

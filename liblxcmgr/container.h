@@ -1,0 +1,4 @@
+#ifndef LXCMGR_CONTAINER_H
+#define LXCMGR_CONTAINER_H
+
+#endif

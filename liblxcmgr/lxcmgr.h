@@ -1,0 +1,202 @@
+/* liblxcmgr: the public API of lxcmgr, a system container manager that reads
+ * LXC 5.0 configuration files.
+ *
+ * Conventions
+ *  - Functions that can fail return 0 (or a count) on success and a negative
+ *    errno on failure. When `err` is not NULL they also store an error object
+ *    there; the caller frees it with lxcmgr_error_free(). Its message is one
+ *    line a person can act on: the step, the path or key, the errno text and,
+ *    where one exists, the fix.
+ *  - The library never prints and never exits. Diagnostics go to the log
+ *    callback of the context, if one is set.
+ *  - No global state: everything hangs off a context or a container object.
+ *    Objects are not shared between threads without the caller's locking.
+ */
+#ifndef LXCMGR_H
+#define LXCMGR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LXCMGR_PUBLIC __attribute__((visibility("default")))
+
+/* ------------------------------------------------------------------ errors */
+
+typedef struct lxcmgr_error {
+	int status; /* positive errno */
+	char *msg;  /* one line, no trailing newline */
+} lxcmgr_error;
+
+LXCMGR_PUBLIC void lxcmgr_error_free(lxcmgr_error *err);
+LXCMGR_PUBLIC const char *lxcmgr_version(void);
+
+/* -------------------------------------------------------------- logging */
+
+enum lxcmgr_log_level {
+	LXCMGR_LOG_TRACE = 0,
+	LXCMGR_LOG_DEBUG,
+	LXCMGR_LOG_INFO,
+	LXCMGR_LOG_NOTICE,
+	LXCMGR_LOG_WARN,
+	LXCMGR_LOG_ERROR,
+};
+
+/* Parses "TRACE", "debug", "WARN", ... Returns the level or -EINVAL. */
+LXCMGR_PUBLIC int lxcmgr_log_level_from_name(const char *name);
+LXCMGR_PUBLIC const char *lxcmgr_log_level_name(int level);
+
+typedef void (*lxcmgr_log_fn)(void *data, int level, const char *msg);
+
+/* -------------------------------------------------------------- context */
+
+struct lxcmgr_ctx;
+
+struct lxcmgr_ctx_options {
+	const char *lxcpath;    /* NULL: lxc.lxcpath of the system config */
+	const char *config_dir; /* NULL: $LXCMGR_CONFIG_PATH, else the built-in /etc/lxcmgr */
+	lxcmgr_log_fn log_fn;   /* NULL: no log */
+	void *log_data;
+	int log_level;          /* messages below this level are not passed to log_fn */
+};
+
+/* Reads the system config (<config_dir>/lxc.conf, if present). */
+LXCMGR_PUBLIC struct lxcmgr_ctx *lxcmgr_ctx_new(const struct lxcmgr_ctx_options *opts,
+						lxcmgr_error **err);
+LXCMGR_PUBLIC void lxcmgr_ctx_free(struct lxcmgr_ctx *ctx);
+LXCMGR_PUBLIC const char *lxcmgr_ctx_lxcpath(const struct lxcmgr_ctx *ctx);
+
+/* System config items (lxc.lxcpath, lxc.default_config, lxc.cgroup.pattern,
+ * ...). *value is malloc'd; an item that is known but unset gives "". */
+LXCMGR_PUBLIC int lxcmgr_system_config_get(const struct lxcmgr_ctx *ctx, const char *key,
+					   char **value, lxcmgr_error **err);
+/* NULL-terminated list of the system config keys; static storage. */
+LXCMGR_PUBLIC const char *const *lxcmgr_system_config_keys(void);
+
+/* ------------------------------------------------------------ containers */
+
+struct lxcmgr_container;
+
+/* A container object for NAME under the context's lxcpath. The name is
+ * validated; the config is loaded when the container is defined. */
+LXCMGR_PUBLIC struct lxcmgr_container *lxcmgr_container_new(struct lxcmgr_ctx *ctx,
+							    const char *name,
+							    lxcmgr_error **err);
+LXCMGR_PUBLIC void lxcmgr_container_get(struct lxcmgr_container *c);
+LXCMGR_PUBLIC void lxcmgr_container_put(struct lxcmgr_container *c);
+
+LXCMGR_PUBLIC const char *lxcmgr_container_name(const struct lxcmgr_container *c);
+LXCMGR_PUBLIC const char *lxcmgr_container_config_path(const struct lxcmgr_container *c);
+/* Defined: <lxcpath>/<name>/config exists and no create is pending. */
+LXCMGR_PUBLIC bool lxcmgr_container_is_defined(const struct lxcmgr_container *c);
+
+/* Replaces the in-memory config with the file at PATH (NULL: the container's
+ * own config). Stops at the first error: "file:line: key: message". */
+LXCMGR_PUBLIC int lxcmgr_container_load_config(struct lxcmgr_container *c, const char *path,
+					       lxcmgr_error **err);
+/* Writes the config to PATH (NULL: the container's own config) atomically,
+ * keeping the user's comments, includes and order. */
+LXCMGR_PUBLIC int lxcmgr_container_save_config(struct lxcmgr_container *c, const char *path,
+					       lxcmgr_error **err);
+
+/* Applies "KEY=VALUE" lines (lxc-start -s) on top of the loaded config.
+ * They are not saved. ORIGIN names them in errors ("-s" or "define"). */
+LXCMGR_PUBLIC int lxcmgr_container_define(struct lxcmgr_container *c, const char *origin,
+					  const char *line, lxcmgr_error **err);
+
+/* Config items with LXC semantics: a list key's values are joined with
+ * newlines; an unset known key gives "". Unknown keys give -EINVAL with a
+ * "did you mean" suggestion. set of a list key appends; an empty value clears. */
+LXCMGR_PUBLIC int lxcmgr_container_get_item(struct lxcmgr_container *c, const char *key,
+					    char **value, lxcmgr_error **err);
+LXCMGR_PUBLIC int lxcmgr_container_set_item(struct lxcmgr_container *c, const char *key,
+					    const char *value, lxcmgr_error **err);
+LXCMGR_PUBLIC int lxcmgr_container_clear_item(struct lxcmgr_container *c, const char *key,
+					      lxcmgr_error **err);
+/* Where the effective value of KEY came from: "file:line" (malloc'd), or
+ * -ENOENT when the key is unset. For list keys: the last value. */
+LXCMGR_PUBLIC int lxcmgr_container_item_origin(struct lxcmgr_container *c, const char *key,
+					       char **origin, lxcmgr_error **err);
+
+/* Keys that are set in the effective config, in first-set order. */
+LXCMGR_PUBLIC int lxcmgr_container_get_keys(struct lxcmgr_container *c, char ***keys,
+					    lxcmgr_error **err);
+
+#define LXCMGR_CREATE_QUIET (1u << 0) /* template stdout and stderr are not shown */
+
+struct lxcmgr_create_options {
+	const char *template_name; /* "busybox", a path, or "none" */
+	const char *bdev_type;     /* NULL, "dir" or "best" */
+	const char *config_file;   /* NULL: lxc.default_config of the system config */
+	const char *const *template_args; /* NULL-terminated, may be NULL */
+	unsigned flags;
+};
+
+/* Creates <lxcpath>/<name>: config, rootfs, then runs the template. Holds the
+ * container lock and a "partial" marker throughout; on any failure removes
+ * everything it made. */
+LXCMGR_PUBLIC int lxcmgr_container_create(struct lxcmgr_container *c,
+					  const struct lxcmgr_create_options *opts,
+					  lxcmgr_error **err);
+
+#define LXCMGR_DESTROY_FORCE (1u << 0) /* also remove a container left half-made */
+
+LXCMGR_PUBLIC int lxcmgr_container_destroy(struct lxcmgr_container *c, unsigned flags,
+					   lxcmgr_error **err);
+
+/* ------------------------------------------------------------ listing */
+
+/* Names of the containers defined under the context's lxcpath, sorted.
+ * Half-made ones (an interrupted create) are left out. *names is
+ * NULL-terminated; free with lxcmgr_strv_free(). Returns the count. */
+LXCMGR_PUBLIC int lxcmgr_list_defined(struct lxcmgr_ctx *ctx, char ***names, lxcmgr_error **err);
+LXCMGR_PUBLIC void lxcmgr_strv_free(char **strv);
+
+/* ------------------------------------------------------------ state */
+
+enum lxcmgr_state {
+	LXCMGR_STATE_STOPPED = 0,
+	LXCMGR_STATE_STARTING,
+	LXCMGR_STATE_RUNNING,
+	LXCMGR_STATE_STOPPING,
+	LXCMGR_STATE_ABORTING,
+	LXCMGR_STATE_FREEZING,
+	LXCMGR_STATE_FROZEN,
+	LXCMGR_STATE_THAWED,
+};
+
+LXCMGR_PUBLIC const char *lxcmgr_state_name(int state);
+/* Until the runtime lands every defined container is STOPPED. */
+LXCMGR_PUBLIC int lxcmgr_container_state(struct lxcmgr_container *c);
+
+/* ------------------------------------------------------------ host check */
+
+enum lxcmgr_check_status {
+	LXCMGR_CHECK_OK = 0,
+	LXCMGR_CHECK_MISSING, /* absent: the features that need it will fail */
+	LXCMGR_CHECK_WARN,    /* present but limited, or absent and optional */
+	LXCMGR_CHECK_INFO,    /* a fact (cgroup layout, versions) */
+};
+
+struct lxcmgr_check {
+	char *group;  /* "Namespaces", "Control groups", ... */
+	char *name;   /* "User namespace", ... */
+	int status;   /* enum lxcmgr_check_status */
+	char *detail; /* what was found, and what to do when it is missing */
+};
+
+/* Probes the running kernel and host (namespaces by unsharing them in a
+ * child, cgroup layout with statfs, ...). *checks is an array of *count
+ * entries; free with lxcmgr_checks_free(). */
+LXCMGR_PUBLIC int lxcmgr_check_host(struct lxcmgr_check **checks, size_t *count,
+				    lxcmgr_error **err);
+LXCMGR_PUBLIC void lxcmgr_checks_free(struct lxcmgr_check *checks, size_t count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

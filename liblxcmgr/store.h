@@ -1,0 +1,4 @@
+#ifndef LXCMGR_STORE_H
+#define LXCMGR_STORE_H
+
+#endif

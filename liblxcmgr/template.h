@@ -1,0 +1,4 @@
+#ifndef LXCMGR_TEMPLATE_H
+#define LXCMGR_TEMPLATE_H
+
+#endif

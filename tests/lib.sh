@@ -1,0 +1,96 @@
+# Shared helpers for the integration tests (bash). A test file defines
+# functions named test_* and ends with `run_tests`. Each function is one TAP
+# test: it passes when it returns 0, fails with the message given to `fail`,
+# and is skipped (with a reason) by `skip REASON`.
+#
+# Environment, set by tests/run (defaults let a file run on its own):
+#   LXCMGR_BUILD   build directory holding tools/ (default ../_build)
+#   top_srcdir     source tree
+# Each test gets a fresh $T (temporary directory) with:
+#   $T/lxcpath     an empty lxcpath; pass -P "$T/lxcpath"
+#   $T/etc         a private system config dir (LXCMGR_CONFIG_PATH), with
+#                  lxc.conf and default.conf from config/
+# Containers a test makes are named lxcmgr-test-*; all live under $T.
+
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+LXCMGR_BUILD=${LXCMGR_BUILD:-$top_srcdir/_build}
+export LXCMGR_TEMPLATE_PATH=${LXCMGR_TEMPLATE_PATH:-$top_srcdir/templates}
+
+# Tools from the build tree: lxc_create, lxc_ls, ... as functions.
+for t in create destroy ls config checkconfig; do
+	eval "lxc_$t() { \"\$LXCMGR_BUILD/tools/lxc-$t\" \"\$@\"; }"
+done
+
+# The test runs in a subshell with `set -e`; fail and skip record their
+# message in files beside $T. After `skip REASON`, return from the test.
+fail() { printf '%s\n' "$*" >> "$T.fail"; return 1; }
+skip() { printf '%s\n' "$*" > "$T.skip"; return 0; }
+need_root() { [ "$(id -u)" = 0 ] || { skip "needs root"; return 1; }; }   # use: need_root || return 0
+
+# assert_eq ACTUAL EXPECTED [WHAT]
+assert_eq() {
+	[ "$1" = "$2" ] || fail "${3:-value}: expected '$2', saw '$1'"
+}
+# assert_contains HAYSTACK NEEDLE [WHAT]
+assert_contains() {
+	case "$1" in *"$2"*) return 0 ;; esac
+	fail "${3:-output}: expected to contain '$2', saw '$1'"
+}
+assert_not_contains() {
+	case "$1" in *"$2"*) fail "${3:-output}: expected not to contain '$2', saw '$1'" ;; esac
+	return 0
+}
+# assert_fails CMD...: the command must exit non-zero; its stderr is in $err.
+assert_fails() {
+	if err=$("$@" 2>&1 >/dev/null); then
+		fail "expected failure from: $*"
+		return 1
+	fi
+	return 0
+}
+
+_setup_test_env() {
+	T=$(mktemp -d /tmp/lxcmgr-test.XXXXXX)
+	mkdir -p "$T/lxcpath" "$T/etc"
+	printf 'lxc.lxcpath = %s\n' "$T/lxcpath" > "$T/etc/lxc.conf"
+	cp "$top_srcdir/config/default.conf" "$T/etc/default.conf"
+	printf 'lxc.default_config = %s\n' "$T/etc/default.conf" >> "$T/etc/lxc.conf"
+	export LXCMGR_CONFIG_PATH="$T/etc"
+	export LXCMGR_RUNTIME_PATH="$T/run"
+}
+
+_cleanup_test_env() {
+	# Only what this test made: its temporary directory (mounts first).
+	if [ -n "${T:-}" ] && [ -d "$T" ]; then
+		grep -o " $T[^ ]*" /proc/self/mounts 2>/dev/null | sort -r | while read -r m; do
+			umount -l "$m" 2>/dev/null
+		done
+		rm -rf "$T"
+	fi
+	T=""
+}
+
+run_tests() {
+	local file n=0 name
+	file=$(basename "${BASH_SOURCE[1]}" .sh)
+	for name in $(declare -F | awk '{print $3}' | grep '^test_'); do
+		n=$((n + 1))
+		_setup_test_env
+		( set -e; "$name" ) > "$T.out" 2>&1
+		local rc=$?
+		if [ -s "$T.skip" ]; then
+			echo "ok $n - $file: $name # SKIP $(cat "$T.skip")"
+		elif [ $rc -eq 0 ]; then
+			echo "ok $n - $file: $name"
+		else
+			echo "not ok $n - $file: $name"
+			[ -s "$T.fail" ] && sed 's/^/# /' "$T.fail"
+			sed 's/^/#   | /' "$T.out" | tail -n 20
+		fi
+		rm -f "$T.out" "$T.skip" "$T.fail"
+		_cleanup_test_env
+	done
+	echo "1..$n"
+}
+

@@ -1,0 +1,81 @@
+/* What every lxc-* tool shares: the common options (-n -P -o -l -q -h
+ * --version --rcfile), the log file, and printing of errors.
+ *
+ * Errors go to stderr as one line, "lxc-create: web: <message>", and to the
+ * log file when -o is given. Nothing else goes to stderr unless asked. */
+#ifndef LXCMGR_TOOLS_COMMON_H
+#define LXCMGR_TOOLS_COMMON_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "lxcmgr.h"
+
+enum {
+	OPT_VERSION = 0x1000,
+	OPT_RCFILE,
+	OPT_USAGE,
+	OPT_TOOL_FIRST = 0x1100, /* tools number their own long-only options from here */
+};
+
+#define TOOL_COMMON_SHORTOPTS "n:P:o:l:qh"
+#define TOOL_COMMON_LONGOPTS                                  \
+	{ "name", required_argument, NULL, 'n' },             \
+	{ "lxcpath", required_argument, NULL, 'P' },          \
+	{ "logfile", required_argument, NULL, 'o' },          \
+	{ "logpriority", required_argument, NULL, 'l' },      \
+	{ "quiet", no_argument, NULL, 'q' },                  \
+	{ "help", no_argument, NULL, 'h' },                   \
+	{ "usage", no_argument, NULL, OPT_USAGE },            \
+	{ "version", no_argument, NULL, OPT_VERSION },        \
+	{ "rcfile", required_argument, NULL, OPT_RCFILE }
+
+/* The help text of the common options, for each tool's --help. */
+#define TOOL_COMMON_HELP                                                                  \
+	"Common options:\n"                                                               \
+	"  -n, --name=NAME          name of the container\n"                              \
+	"  -P, --lxcpath=PATH       directory of the containers (default: lxc.lxcpath)\n" \
+	"  -o, --logfile=FILE       write a full log to FILE\n"                           \
+	"  -l, --logpriority=LEVEL  log level: TRACE DEBUG INFO NOTICE WARN ERROR\n"      \
+	"                           (default ERROR; DEBUG when -o is given)\n"            \
+	"  -q, --quiet              show no output but errors\n"                          \
+	"      --rcfile=FILE        load FILE as the container config\n"                  \
+	"  -h, --help               show this help\n"                                     \
+	"      --version            show the version\n"
+
+struct tool {
+	const char *progname; /* "lxc-create" */
+	const char *help;     /* full --help text, printed by -h */
+	const char *name;     /* -n */
+	const char *lxcpath;  /* -P */
+	const char *logfile;  /* -o */
+	const char *loglevel; /* -l */
+	const char *rcfile;   /* --rcfile */
+	bool quiet;           /* -q */
+	FILE *log;
+	int log_level;
+	struct lxcmgr_ctx *ctx;
+};
+
+/* Handles a common option. Returns 1 when handled, 0 when the option is the
+ * tool's own, and exits for -h, --version and --usage. */
+int tool_common_option(struct tool *t, int opt, const char *arg);
+
+/* Opens the log file and makes the library context. Prints the error and
+ * returns -1 on failure. */
+int tool_setup(struct tool *t);
+void tool_finish(struct tool *t);
+
+/* Prints "progname: name: message" to stderr (and to the log). */
+void tool_error(struct tool *t, const lxcmgr_error *err);
+void tool_errorf(struct tool *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints the usage error and the --help hint, then exits 1. */
+__attribute__((noreturn)) void tool_usage_error(struct tool *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Requires -n. */
+void tool_require_name(struct tool *t);
+
+#endif
