@@ -1,4 +1,21 @@
+/* The container object behind the public API. */
 #ifndef LXCMGR_CONTAINER_H
 #define LXCMGR_CONTAINER_H
+
+#include "conf/conf.h"
+#include "lxcmgr.h"
+
+struct lxcmgr_container {
+	int refcount;
+	struct lxcmgr_ctx *ctx;
+	char *name;
+	char *dir;         /* <lxcpath>/<name> */
+	char *config_path; /* <dir>/config */
+	struct conf *conf;
+};
+
+/* The rootfs directory named by lxc.rootfs.path ("dir:" or a plain path),
+ * or NULL (with *why) when it is another kind of storage. */
+char *container_rootfs_dir(const struct lxcmgr_container *c, const char **why);
 
 #endif

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctx.h"
 #include "util/cleanup.h"
@@ -46,6 +47,15 @@ LXCMGR_PUBLIC struct lxcmgr_ctx *lxcmgr_ctx_new(const struct lxcmgr_ctx_options 
 					       : system_config_value(&ctx->sys, "lxc.lxcpath"));
 	if (!ctx->lxcpath)
 		goto oom;
+	if (ctx->lxcpath[0] != '/') {
+		/* Locks and template arguments need one spelling of the lxcpath. */
+		char cwd[4096];
+		char *abs = getcwd(cwd, sizeof(cwd)) ? str_printf("%s/%s", cwd, ctx->lxcpath) : NULL;
+		if (!abs)
+			goto oom;
+		free(ctx->lxcpath);
+		ctx->lxcpath = abs;
+	}
 	/* "-P dir/" and "-P dir" name the same lxcpath. */
 	for (size_t l = strlen(ctx->lxcpath); l > 1 && ctx->lxcpath[l - 1] == '/'; l--)
 		ctx->lxcpath[l - 1] = '\0';

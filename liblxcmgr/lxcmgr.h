@@ -85,6 +85,11 @@ struct lxcmgr_container;
 LXCMGR_PUBLIC struct lxcmgr_container *lxcmgr_container_new(struct lxcmgr_ctx *ctx,
 							    const char *name,
 							    lxcmgr_error **err);
+/* The same without loading the config: for lxc-destroy -f of a container
+ * whose config no longer loads. */
+LXCMGR_PUBLIC struct lxcmgr_container *lxcmgr_container_new_unloaded(struct lxcmgr_ctx *ctx,
+								     const char *name,
+								     lxcmgr_error **err);
 LXCMGR_PUBLIC void lxcmgr_container_get(struct lxcmgr_container *c);
 LXCMGR_PUBLIC void lxcmgr_container_put(struct lxcmgr_container *c);
 

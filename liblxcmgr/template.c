@@ -1,1 +1,185 @@
+#define _XOPEN_SOURCE 700
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "ctx.h"
 #include "template.h"
+#include "util/cleanup.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/run.h"
+#include "util/str.h"
+
+#define LXC_TEMPLATE_DIR "/usr/share/lxc/templates"
+
+/* "busybox, debian, ..." from the template directory, for error messages. */
+static char *available_templates(const char *dir)
+{
+	cleanup_closedir DIR *d = opendir(dir);
+	cleanup_strv char **names = calloc(1, sizeof(*names));
+	struct dirent *de;
+
+	if (!d || !names)
+		return NULL;
+	while ((de = readdir(d)))
+		if (str_starts_with(de->d_name, "lxc-") && strv_push_dup(&names, de->d_name + 4) < 0)
+			return NULL;
+	return strv_join(names, ", ");
+}
+
+int template_find(const struct lxcmgr_container *c, const char *template_name, char **path,
+		  lxcmgr_error **err)
+{
+	const char *dirs[] = { c->ctx->template_dir, LXC_TEMPLATE_DIR };
+
+	if (strchr(template_name, '/')) {
+		if (access(template_name, X_OK) < 0)
+			return error_set(err, errno, "template \"%s\"", template_name);
+		*path = strdup(template_name);
+		return *path ? 0 : error_set(err, ENOMEM, "template");
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		cleanup_free char *p = str_printf("%s/lxc-%s", dirs[i], template_name);
+		if (p && access(p, X_OK) == 0) {
+			*path = steal_ptr(p);
+			return 0;
+		}
+	}
+	cleanup_free char *list = available_templates(c->ctx->template_dir);
+	int ret = error_msg(err, ENOENT, "template \"%s\": no lxc-%s in \"%s\" or \"%s\"",
+			    template_name, template_name, c->ctx->template_dir, LXC_TEMPLATE_DIR);
+	if (list && *list)
+		error_hint(err, "available: %s; or give a path", list);
+	else
+		error_hint(err, "give the template's path with -t");
+	return ret;
+}
+
+/* The container uid (gid) that maps to our own host uid (gid), if any:
+ * what LXC passes as --mapped-uid (--mapped-gid). */
+static long mapped_id(struct lxcmgr_container *c, char kind, unsigned long host_id)
+{
+	char *const *maps = conf_values(c->conf, "lxc.idmap");
+
+	for (size_t i = 0; maps && maps[i]; i++) {
+		char k;
+		unsigned long ns, host, range;
+		if (sscanf(maps[i], " %c %lu %lu %lu", &k, &ns, &host, &range) != 4)
+			continue;
+		if ((k == kind || k == 'b') && host_id >= host && host_id < host + range)
+			return (long)(ns + host_id - host);
+	}
+	return -1;
+}
+
+static int build_argv(struct lxcmgr_container *c, const char *path, const char *rootfs,
+		      const char *const *user_args, char ***argv)
+{
+	long uid = mapped_id(c, 'u', (unsigned long)geteuid());
+	long gid = mapped_id(c, 'g', (unsigned long)getegid());
+	int ret = 0;
+
+	ret = ret ?: strv_push_dup(argv, path);
+	ret = ret ?: strv_push(argv, str_printf("--path=%s", c->dir));
+	ret = ret ?: strv_push(argv, str_printf("--name=%s", c->name));
+	ret = ret ?: strv_push(argv, str_printf("--rootfs=%s", rootfs));
+	if (uid >= 0)
+		ret = ret ?: strv_push(argv, str_printf("--mapped-uid=%ld", uid));
+	if (gid >= 0)
+		ret = ret ?: strv_push(argv, str_printf("--mapped-gid=%ld", gid));
+	for (size_t i = 0; user_args && user_args[i]; i++)
+		ret = ret ?: strv_push_dup(argv, user_args[i]);
+	return ret;
+}
+
+int template_run(struct lxcmgr_container *c, const char *path, const char *rootfs,
+		 const char *const *user_args, unsigned flags, lxcmgr_error **err)
+{
+	cleanup_strv char **argv = calloc(1, sizeof(*argv));
+	struct run_result res;
+	char what[600];
+	int ret;
+
+	if (!argv || build_argv(c, path, rootfs, user_args, &argv) < 0)
+		return error_set(err, ENOMEM, "run template");
+	log_info(c->ctx, "running template %s", path);
+	ret = run_helper(argv, NULL,
+			 RUN_PRIVATE_MOUNTS | ((flags & LXCMGR_CREATE_QUIET) ? RUN_QUIET : 0), &res);
+	if (ret < 0)
+		return error_set(err, -ret, "run template \"%s\"", path);
+	if (res.exit_status == 0 && res.term_signal == 0)
+		return 0;
+	run_describe(&res, what, sizeof(what));
+	return error_msg(err, ECANCELED, "template \"%s\" failed with %s", path, what);
+}
+
+/* ------------------------------------------------------ ownership shift */
+
+struct idmap_range {
+	char kind;
+	unsigned long ns, host, range;
+};
+
+/* nftw has no user data: the walk's state lives here for its duration. A
+ * library has no global state otherwise; this is the callback's context. */
+static __thread struct {
+	struct idmap_range *maps;
+	size_t n;
+	int error;
+} shift_state;
+
+static long map_id(char kind, unsigned long id)
+{
+	for (size_t i = 0; i < shift_state.n; i++) {
+		struct idmap_range *m = &shift_state.maps[i];
+		if ((m->kind == kind || m->kind == 'b') && id >= m->ns && id < m->ns + m->range)
+			return (long)(m->host + id - m->ns);
+	}
+	return -1;
+}
+
+static int shift_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)flag;
+	(void)ftw;
+	long uid = map_id('u', st->st_uid), gid = map_id('g', st->st_gid);
+
+	if (uid < 0 || gid < 0)
+		return 0; /* unmapped ids stay; they show as nobody inside */
+	if (lchown(path, (uid_t)uid, (gid_t)gid) < 0) {
+		shift_state.error = errno;
+		return 1;
+	}
+	return 0;
+}
+
+int template_shift_ownership(struct lxcmgr_container *c, const char *rootfs,
+			     lxcmgr_error **err)
+{
+	char *const *maps = conf_values(c->conf, "lxc.idmap");
+	size_t n = strv_len(maps);
+	cleanup_free struct idmap_range *ranges = calloc(n ? n : 1, sizeof(*ranges));
+
+	if (n == 0)
+		return 0;
+	if (!ranges)
+		return error_set(err, ENOMEM, "shift ownership");
+	for (size_t i = 0; i < n; i++)
+		sscanf(maps[i], " %c %lu %lu %lu", &ranges[i].kind, &ranges[i].ns,
+		       &ranges[i].host, &ranges[i].range);
+	shift_state.maps = ranges;
+	shift_state.n = n;
+	shift_state.error = 0;
+	int ret = nftw(rootfs, shift_one, 64, FTW_PHYS | FTW_MOUNT);
+	shift_state.maps = NULL;
+	if (ret != 0)
+		return error_set(err, shift_state.error ? shift_state.error : errno,
+				 "shift ownership of \"%s\" through lxc.idmap", rootfs);
+	return 0;
+}

@@ -1,4 +1,24 @@
+/* Templates: programs that fill a rootfs, called with LXC's convention
+ * (--path --name --rootfs [--mapped-uid --mapped-gid] [user args]). */
 #ifndef LXCMGR_TEMPLATE_H
 #define LXCMGR_TEMPLATE_H
+
+#include "lxcmgr.h"
+
+struct lxcmgr_container;
+
+/* Finds TEMPLATE: a path (it has a '/'), or lxc-TEMPLATE in the template dir,
+ * then in LXC's /usr/share/lxc/templates. *path is malloc'd. */
+int template_find(const struct lxcmgr_container *c, const char *template_name, char **path,
+		  lxcmgr_error **err);
+
+/* Runs the template on ROOTFS. */
+int template_run(struct lxcmgr_container *c, const char *path, const char *rootfs,
+		 const char *const *user_args, unsigned flags, lxcmgr_error **err);
+
+/* Shifts ownership of every file under ROOTFS through the container's
+ * lxc.idmap, so root in the container owns what host root made. */
+int template_shift_ownership(struct lxcmgr_container *c, const char *rootfs,
+			     lxcmgr_error **err);
 
 #endif

@@ -1,0 +1,210 @@
+/* lxc-create: the container directory, its config and rootfs, then the
+ * template. Everything made is removed again on any failure. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "ctx.h"
+#include "store.h"
+#include "template.h"
+#include "util/cleanup.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/log.h"
+#include "util/str.h"
+
+/* What a create has made so far, for the rollback. */
+struct create_state {
+	struct lxcmgr_container *c;
+	bool made_dir;
+	char *rootfs;      /* made by us when made_rootfs */
+	bool made_rootfs;
+	int partial_fd;
+};
+
+static int check_free(struct lxcmgr_container *c, lxcmgr_error **err)
+{
+	switch (store_partial_state(c->dir)) {
+	case PARTIAL_ACTIVE:
+		return error_msg(err, EBUSY, "container \"%s\" is being created by another "
+				 "lxc-create", c->name);
+	case PARTIAL_STALE:
+		return error_msg(err, EEXIST, "an earlier lxc-create of \"%s\" was interrupted "
+				 "and left \"%s\" (remove it with lxc-destroy -n %s)",
+				 c->name, c->dir, c->name);
+	case PARTIAL_NONE:
+		break;
+	}
+	if (path_exists(c->config_path))
+		return error_msg(err, EEXIST, "container \"%s\" already exists in \"%s\"", c->name,
+				 c->ctx->lxcpath);
+	if (path_exists(c->dir))
+		return error_msg(err, EEXIST, "\"%s\" exists but holds no container config "
+				 "(remove it or pick another name)", c->dir);
+	return 0;
+}
+
+static const char *initial_config_path(const struct lxcmgr_container *c,
+				       const struct lxcmgr_create_options *opts)
+{
+	if (opts->config_file)
+		return opts->config_file;
+	const char *def = system_config_value(&c->ctx->sys, "lxc.default_config");
+	return def && *def && path_exists(def) ? def : NULL;
+}
+
+static char *header_text(const char *template_path, const struct lxcmgr_create_options *opts)
+{
+	cleanup_free char *args = opts->template_args
+					  ? strv_join((char *const *)opts->template_args, " ")
+					  : strdup("");
+	if (!args)
+		return NULL;
+	return str_printf("# Made by lxc-create (lxcmgr %s) with template: %s\n"
+			  "# Template arguments: %s\n"
+			  "# Keys: lxcmgr.container.conf(5)\n\n",
+			  PACKAGE_VERSION, template_path ? template_path : "none", args);
+}
+
+/* The initial config: a header, then the text of -f (or default.conf) as
+ * written, so its comments and includes stay; then lxc.rootfs.path. */
+static int write_initial_config(struct create_state *st, const char *template_path,
+				const struct lxcmgr_create_options *opts, lxcmgr_error **err)
+{
+	struct lxcmgr_container *c = st->c;
+	const char *src = initial_config_path(c, opts);
+	cleanup_free char *src_text = NULL;
+	cleanup_free char *header = header_text(template_path, opts);
+	cleanup_free char *rootfs_value = str_printf("dir:%s", st->rootfs);
+	int ret;
+
+	if (!header || !rootfs_value)
+		return error_set(err, ENOMEM, "write config");
+	if (src) {
+		/* Load it on its own first, so errors name its own lines. */
+		ret = conf_load(c->conf, src, err);
+		if (ret < 0)
+			return error_wrap(err, ret, "initial config");
+		ret = file_read(src, 16 << 20, &src_text, NULL);
+		if (ret < 0)
+			return error_set(err, -ret, "read \"%s\"", src);
+	}
+	cleanup_free char *text = str_printf("%s%s", header, src_text ? src_text : "");
+	if (!text)
+		return error_set(err, ENOMEM, "write config");
+	ret = conf_load_text(c->conf, c->config_path, text, err);
+	if (ret < 0)
+		return error_wrap(err, ret, "initial config");
+	ret = conf_set(c->conf, "lxc.rootfs.path", rootfs_value, err);
+	if (ret < 0)
+		return ret;
+	return conf_save(c->conf, c->config_path, err);
+}
+
+static int make_dirs(struct create_state *st, lxcmgr_error **err)
+{
+	struct lxcmgr_container *c = st->c;
+	int ret = mkdir_p(c->ctx->lxcpath, 0755);
+
+	if (ret < 0)
+		return error_set(err, -ret, "create lxcpath \"%s\"", c->ctx->lxcpath);
+	if (mkdir(c->dir, 0755) < 0)
+		return error_set(err, errno, "create \"%s\"", c->dir);
+	st->made_dir = true;
+	ret = store_partial_begin(c->dir, &st->partial_fd, err);
+	if (ret < 0)
+		return ret;
+	if (mkdir(st->rootfs, 0755) < 0) {
+		if (errno != EEXIST || !path_is_dir(st->rootfs))
+			return error_set(err, errno, "create rootfs \"%s\"", st->rootfs);
+		return 0; /* --dir given an existing directory: it is not ours to remove */
+	}
+	st->made_rootfs = true;
+	return 0;
+}
+
+static void rollback(struct create_state *st)
+{
+	struct lxcmgr_container *c = st->c;
+
+	if (st->made_rootfs && !str_starts_with(st->rootfs, c->dir))
+		rm_rf_at(AT_FDCWD, st->rootfs, NULL);
+	if (st->made_dir) {
+		if (rm_rf_at(AT_FDCWD, c->dir, NULL) < 0)
+			log_error(c->ctx, "could not remove \"%s\" after a failed create", c->dir);
+	}
+	if (st->partial_fd >= 0)
+		close(st->partial_fd);
+	st->partial_fd = -1;
+}
+
+static int check_options(const struct lxcmgr_create_options *opts, lxcmgr_error **err)
+{
+	const char *b = opts->bdev_type;
+
+	if (!opts->template_name || !*opts->template_name)
+		return error_msg(err, EINVAL, "no template given (use -t NAME, -t PATH or -t none)");
+	if (b && strcmp(b, "dir") != 0 && strcmp(b, "best") != 0)
+		return error_msg(err, ENOTSUP, "backing store \"%s\" is not supported yet (use -B "
+				 "dir)", b);
+	return 0;
+}
+
+static int create_locked(struct create_state *st, const struct lxcmgr_create_options *opts,
+			 lxcmgr_error **err)
+{
+	struct lxcmgr_container *c = st->c;
+	cleanup_free char *template_path = NULL;
+	bool none = strcmp(opts->template_name, "none") == 0;
+	int ret = check_free(c, err);
+
+	if (ret == 0 && !none)
+		ret = template_find(c, opts->template_name, &template_path, err);
+	ret = ret ?: make_dirs(st, err);
+	ret = ret ?: write_initial_config(st, template_path, opts, err);
+	if (ret == 0 && !none)
+		ret = template_run(c, template_path, st->rootfs, opts->template_args, opts->flags,
+				   err);
+	if (ret == 0 && !none) {
+		/* The template appended to the config: it must load like any other. */
+		ret = conf_load(c->conf, c->config_path, err);
+		if (ret < 0)
+			error_wrap(err, ret, "the config written by template \"%s\" does not load",
+				   opts->template_name);
+	}
+	ret = ret ?: template_shift_ownership(c, st->rootfs, err);
+	return ret;
+}
+
+LXCMGR_PUBLIC int lxcmgr_container_create(struct lxcmgr_container *c,
+					  const struct lxcmgr_create_options *opts,
+					  lxcmgr_error **err)
+{
+	struct create_state st = { .c = c, .partial_fd = -1 };
+	cleanup_close int lock_fd = -1;
+	int ret = check_options(opts, err);
+
+	ret = ret ?: store_lock(c->ctx, c->name, &lock_fd, err);
+	if (ret < 0)
+		return ret;
+	st.rootfs = str_printf("%s/rootfs", c->dir);
+	if (!st.rootfs)
+		return error_set(err, ENOMEM, "create");
+	ret = create_locked(&st, opts, err);
+	if (ret < 0) {
+		rollback(&st);
+		conf_free(c->conf);
+		c->conf = conf_new();
+		if (c->conf)
+			conf_set_path(c->conf, c->config_path);
+	} else {
+		store_partial_end(c->dir, st.partial_fd);
+		log_info(c->ctx, "created in %s", c->dir);
+	}
+	free(st.rootfs);
+	return ret;
+}

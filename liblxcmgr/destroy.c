@@ -1,0 +1,109 @@
+/* lxc-destroy: destroy hooks, then the rootfs and the container directory,
+ * without following symlinks and without crossing a mount point. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "container.h"
+#include "ctx.h"
+#include "hooks.h"
+#include "store.h"
+#include "util/cleanup.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/log.h"
+#include "util/str.h"
+
+static int remove_tree(const char *path, lxcmgr_error **err)
+{
+	cleanup_free char *where = NULL;
+	int ret = rm_rf_at(AT_FDCWD, path, &where);
+
+	if (ret == -EBUSY && where) {
+		ret = error_msg(err, EBUSY, "remove \"%s\": \"%s\" is a mount point", path, where);
+		error_hint(err, "unmount it, then run lxc-destroy again");
+		return ret;
+	}
+	if (ret < 0)
+		return error_set(err, -ret, "remove \"%s\"", path);
+	return 0;
+}
+
+/* A rootfs outside the container directory (lxc-create --dir) goes too,
+ * unless lxc.rootfs.managed = 0 says it is not ours. */
+static int remove_outside_rootfs(struct lxcmgr_container *c, lxcmgr_error **err)
+{
+	const char *managed = conf_value(c->conf, "lxc.rootfs.managed");
+	const char *why = NULL;
+	cleanup_free char *rootfs = container_rootfs_dir(c, &why);
+	size_t dl = strlen(c->dir);
+
+	if (managed && strcmp(managed, "0") == 0)
+		return 0;
+	if (!rootfs) {
+		if (conf_value(c->conf, "lxc.rootfs.path"))
+			log_warn(c->ctx, "rootfs left in place: %s", why);
+		return 0;
+	}
+	if (strncmp(rootfs, c->dir, dl) == 0 && (rootfs[dl] == '/' || rootfs[dl] == '\0'))
+		return 0; /* removed with the directory */
+	if (strcmp(rootfs, "/") == 0 || rootfs[0] != '/')
+		return error_msg(err, EPERM, "refusing to remove rootfs \"%s\"", rootfs);
+	return remove_tree(rootfs, err);
+}
+
+static int destroy_locked(struct lxcmgr_container *c, unsigned flags, lxcmgr_error **err)
+{
+	enum partial_state partial = store_partial_state(c->dir);
+	lxcmgr_error *load_err = NULL;
+	int ret;
+
+	if (!path_exists(c->dir))
+		return error_msg(err, ENOENT, "no container \"%s\" in \"%s\"", c->name,
+				 c->ctx->lxcpath);
+	if (partial == PARTIAL_ACTIVE)
+		return error_msg(err, EBUSY, "container \"%s\" is being created by another "
+				 "lxc-create", c->name);
+	if (partial == PARTIAL_NONE && path_exists(c->config_path)) {
+		ret = conf_load(c->conf, c->config_path, &load_err);
+		if (ret < 0 && !(flags & LXCMGR_DESTROY_FORCE)) {
+			error_msg(err, -ret, "%s", load_err->msg);
+			lxcmgr_error_free(load_err);
+			error_hint(err, "fix the config, or lxc-destroy -f removes the container "
+				   "without running its destroy hooks");
+			return ret;
+		}
+		lxcmgr_error_free(load_err);
+		if (ret == 0) {
+			ret = hooks_run(c, "destroy", 0, err);
+			if (ret < 0)
+				return error_wrap(err, ret, "destroy stopped");
+			ret = remove_outside_rootfs(c, err);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	ret = remove_tree(c->dir, err);
+	if (ret == 0)
+		log_info(c->ctx, "destroyed %s", c->dir);
+	return ret;
+}
+
+LXCMGR_PUBLIC int lxcmgr_container_destroy(struct lxcmgr_container *c, unsigned flags,
+					   lxcmgr_error **err)
+{
+	cleanup_close int lock_fd = -1;
+	int ret = store_lock(c->ctx, c->name, &lock_fd, err);
+
+	if (ret < 0)
+		return ret;
+	ret = destroy_locked(c, flags, err);
+	if (ret == 0) {
+		conf_free(c->conf);
+		c->conf = conf_new();
+		if (c->conf)
+			conf_set_path(c->conf, c->config_path);
+	}
+	return ret;
+}

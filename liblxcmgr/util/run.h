@@ -1,0 +1,28 @@
+/* Runs a helper program (a template, a hook) to completion. Its stdout goes
+ * to ours; its stderr is copied to ours while the last line is kept, so a
+ * failure can be reported with the helper's own words. Like system(3), the
+ * caller ignores SIGINT and SIGQUIT while waiting, so Ctrl-C stops the
+ * helper and the caller lives to clean up. */
+#ifndef LXCMGR_UTIL_RUN_H
+#define LXCMGR_UTIL_RUN_H
+
+#include <stdbool.h>
+
+#define RUN_QUIET (1u << 0)        /* helper output goes to /dev/null */
+#define RUN_PRIVATE_MOUNTS (1u << 1) /* helper gets its own mount namespace (root) */
+
+struct run_result {
+	int exit_status;  /* when exited */
+	int term_signal;  /* when killed, else 0 */
+	char last_line[512]; /* last non-empty line of its stderr */
+};
+
+/* Returns 0 when the helper ran (whatever its status; see RES), or -errno
+ * when it could not be started (exec failure included). */
+int run_helper(char *const argv[], char *const env_add[], unsigned flags,
+	       struct run_result *res);
+
+/* "exit status 3: <last line>" or "killed by signal 9 (Killed)". */
+void run_describe(const struct run_result *res, char *buf, size_t len);
+
+#endif
