@@ -148,6 +148,9 @@ static int check_options(const struct lxcmgr_create_options *opts, lxcmgr_error 
 
 	if (!opts->template_name || !*opts->template_name)
 		return error_msg(err, EINVAL, "no template given (use -t NAME, -t PATH or -t none)");
+	if (opts->rootfs_dir && opts->rootfs_dir[0] != '/')
+		return error_msg(err, EINVAL, "--dir \"%s\" must be an absolute path",
+				 opts->rootfs_dir);
 	if (b && strcmp(b, "dir") != 0 && strcmp(b, "best") != 0)
 		return error_msg(err, ENOTSUP, "backing store \"%s\" is not supported yet (use -B "
 				 "dir)", b);
@@ -163,7 +166,7 @@ static int create_locked(struct create_state *st, const struct lxcmgr_create_opt
 	int ret = check_free(c, err);
 
 	if (ret == 0 && !none)
-		ret = template_find(c, opts->template_name, &template_path, err);
+		ret = template_find(c->ctx, opts->template_name, &template_path, err);
 	ret = ret ?: make_dirs(st, err);
 	ret = ret ?: write_initial_config(st, template_path, opts, err);
 	if (ret == 0 && !none)
@@ -191,7 +194,7 @@ LXCMGR_PUBLIC int lxcmgr_container_create(struct lxcmgr_container *c,
 	ret = ret ?: store_lock(c->ctx, c->name, &lock_fd, err);
 	if (ret < 0)
 		return ret;
-	st.rootfs = str_printf("%s/rootfs", c->dir);
+	st.rootfs = opts->rootfs_dir ? strdup(opts->rootfs_dir) : str_printf("%s/rootfs", c->dir);
 	if (!st.rootfs)
 		return error_set(err, ENOMEM, "create");
 	ret = create_locked(&st, opts, err);

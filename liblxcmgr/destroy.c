@@ -2,6 +2,7 @@
  * without following symlinks and without crossing a mount point. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,10 +16,46 @@
 #include "util/log.h"
 #include "util/str.h"
 
+/* The first mount point at or below PATH, from /proc/self/mountinfo. A
+ * container being destroyed must have none: removing files through a bind
+ * mount would delete the host's. Checked before anything is removed. */
+static char *mount_below(const char *path)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	size_t len = strlen(path);
+	char line[4096];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char mnt[4096];
+		/* id parent major:minor root MOUNT-POINT ... */
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
+			continue;
+		if (strncmp(mnt, path, len) == 0 && (mnt[len] == '/' || mnt[len] == '\0'))
+			return strdup(mnt);
+	}
+	return NULL;
+}
+
+static int refuse_mounts(const char *path, lxcmgr_error **err)
+{
+	cleanup_free char *mounted = mount_below(path);
+
+	if (!mounted)
+		return 0;
+	int ret = error_msg(err, EBUSY, "remove \"%s\": \"%s\" is a mount point", path,
+			    mounted);
+	error_hint(err, "unmount it, then run lxc-destroy again");
+	return ret;
+}
+
 static int remove_tree(const char *path, lxcmgr_error **err)
 {
+	int ret = refuse_mounts(path, err);
+	if (ret < 0)
+		return ret;
+
 	cleanup_free char *where = NULL;
-	int ret = rm_rf_at(AT_FDCWD, path, &where);
+	ret = rm_rf_at(AT_FDCWD, path, &where);
 
 	if (ret == -EBUSY && where) {
 		ret = error_msg(err, EBUSY, "remove \"%s\": \"%s\" is a mount point", path, where);
@@ -65,6 +102,9 @@ static int destroy_locked(struct lxcmgr_container *c, unsigned flags, lxcmgr_err
 	if (partial == PARTIAL_ACTIVE)
 		return error_msg(err, EBUSY, "container \"%s\" is being created by another "
 				 "lxc-create", c->name);
+	ret = refuse_mounts(c->dir, err);
+	if (ret < 0)
+		return ret;
 	if (partial == PARTIAL_NONE && path_exists(c->config_path)) {
 		ret = conf_load(c->conf, c->config_path, &load_err);
 		if (ret < 0 && !(flags & LXCMGR_DESTROY_FORCE)) {

@@ -137,6 +137,7 @@ struct lxcmgr_create_options {
 	const char *bdev_type;     /* NULL, "dir" or "best" */
 	const char *config_file;   /* NULL: lxc.default_config of the system config */
 	const char *const *template_args; /* NULL-terminated, may be NULL */
+	const char *rootfs_dir;    /* NULL: <lxcpath>/<name>/rootfs */
 	unsigned flags;
 };
 
@@ -146,6 +147,10 @@ struct lxcmgr_create_options {
 LXCMGR_PUBLIC int lxcmgr_container_create(struct lxcmgr_container *c,
 					  const struct lxcmgr_create_options *opts,
 					  lxcmgr_error **err);
+
+/* Where lxc-create -t TEMPLATE_NAME finds its template (malloc'd path). */
+LXCMGR_PUBLIC int lxcmgr_template_path(const struct lxcmgr_ctx *ctx, const char *template_name,
+				       char **path, lxcmgr_error **err);
 
 #define LXCMGR_DESTROY_FORCE (1u << 0) /* also remove a container left half-made */
 

@@ -33,10 +33,10 @@ static char *available_templates(const char *dir)
 	return strv_join(names, ", ");
 }
 
-int template_find(const struct lxcmgr_container *c, const char *template_name, char **path,
+int template_find(const struct lxcmgr_ctx *ctx, const char *template_name, char **path,
 		  lxcmgr_error **err)
 {
-	const char *dirs[] = { c->ctx->template_dir, LXC_TEMPLATE_DIR };
+	const char *dirs[] = { ctx->template_dir, LXC_TEMPLATE_DIR };
 
 	if (strchr(template_name, '/')) {
 		if (access(template_name, X_OK) < 0)
@@ -51,9 +51,9 @@ int template_find(const struct lxcmgr_container *c, const char *template_name, c
 			return 0;
 		}
 	}
-	cleanup_free char *list = available_templates(c->ctx->template_dir);
+	cleanup_free char *list = available_templates(ctx->template_dir);
 	int ret = error_msg(err, ENOENT, "template \"%s\": no lxc-%s in \"%s\" or \"%s\"",
-			    template_name, template_name, c->ctx->template_dir, LXC_TEMPLATE_DIR);
+			    template_name, template_name, ctx->template_dir, LXC_TEMPLATE_DIR);
 	if (list && *list)
 		error_hint(err, "available: %s; or give a path", list);
 	else
@@ -182,4 +182,10 @@ int template_shift_ownership(struct lxcmgr_container *c, const char *rootfs,
 		return error_set(err, shift_state.error ? shift_state.error : errno,
 				 "shift ownership of \"%s\" through lxc.idmap", rootfs);
 	return 0;
+}
+
+LXCMGR_PUBLIC int lxcmgr_template_path(const struct lxcmgr_ctx *ctx, const char *template_name,
+				       char **path, lxcmgr_error **err)
+{
+	return template_find(ctx, template_name, path, err);
 }

@@ -6,10 +6,11 @@
 #include "lxcmgr.h"
 
 struct lxcmgr_container;
+struct lxcmgr_ctx;
 
 /* Finds TEMPLATE: a path (it has a '/'), or lxc-TEMPLATE in the template dir,
  * then in LXC's /usr/share/lxc/templates. *path is malloc'd. */
-int template_find(const struct lxcmgr_container *c, const char *template_name, char **path,
+int template_find(const struct lxcmgr_ctx *ctx, const char *template_name, char **path,
 		  lxcmgr_error **err);
 
 /* Runs the template on ROOTFS. */

@@ -165,7 +165,8 @@ static const struct {
 	const char *old;
 	const char *replacement;
 } legacy_keys[] = {
-	{ "lxc.network", "lxc.net.N.* (e.g. lxc.net.0.type)" },
+	{ "lxc.network.", "lxc.net.N.* (e.g. lxc.net.0.type)" },
+	{ "lxc.network", "lxc.net" },
 	{ "lxc.utsname", "lxc.uts.name" },
 	{ "lxc.rootfs", "lxc.rootfs.path" },
 	{ "lxc.rootfs.backend", "the TYPE: prefix of lxc.rootfs.path" },
@@ -186,7 +187,7 @@ static const struct {
 	{ "lxc.init_cmd", "lxc.init.cmd" },
 	{ "lxc.init_uid", "lxc.init.uid" },
 	{ "lxc.init_gid", "lxc.init.gid" },
-	{ "lxc.limit", "lxc.prlimit.RESOURCE" },
+	{ "lxc.limit.", "lxc.prlimit.RESOURCE" },
 	{ "lxc.mount", "lxc.mount.fstab" },
 	{ "lxc.seccomp", "lxc.seccomp.profile" },
 	{ "lxc.start", "lxc.start.auto" },
@@ -274,9 +275,10 @@ static char *suggest(const char *key)
 static char *unknown_key(const char *key)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(legacy_keys); i++) {
+		/* "lxc.network." matches every key below it; others match exactly. */
 		const char *old = legacy_keys[i].old;
-		size_t l = strlen(old);
-		if (strncmp(key, old, l) == 0 && (key[l] == '\0' || key[l] == '.'))
+		bool prefix = str_ends_with(old, ".");
+		if (prefix ? str_starts_with(key, old) : strcmp(key, old) == 0)
 			return str_printf("key removed in LXC 3.0; use %s instead",
 					  legacy_keys[i].replacement);
 	}

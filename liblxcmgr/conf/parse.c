@@ -89,6 +89,9 @@ static int read_doc(const char *path, struct include_stack *stack, struct conf_d
 
 	if (stat(path, &st) < 0)
 		return error_set(err, errno, "\"%s\"", path);
+	/* A FIFO or a device would block or never end. */
+	if (!S_ISREG(st.st_mode))
+		return error_msg(err, EINVAL, "\"%s\" is not a regular file", path);
 	for (int i = 0; i < stack->depth; i++)
 		if (stack->dev[i] == st.st_dev && stack->ino[i] == st.st_ino)
 			return error_msg(err, ELOOP, "include loop: \"%s\" includes itself (through "
