@@ -34,9 +34,19 @@ static struct lxcmgr_container *container_alloc(struct lxcmgr_ctx *ctx, const ch
 	if (!c->name || !c->config_path || !c->conf)
 		goto oom;
 	conf_set_path(c->conf, c->config_path);
-	if (load && lxcmgr_container_is_defined(c) && conf_load(c->conf, c->config_path, err) < 0) {
-		lxcmgr_container_put(c);
-		return NULL;
+	if (load && store_partial_state(c->dir) == PARTIAL_NONE) {
+		/* No config means not defined: an empty config, not an error. */
+		lxcmgr_error *load_err = NULL;
+		int ret = conf_load(c->conf, c->config_path, &load_err);
+		if (ret < 0 && ret != -ENOENT) {
+			if (err && !*err)
+				*err = load_err;
+			else
+				lxcmgr_error_free(load_err);
+			lxcmgr_container_put(c);
+			return NULL;
+		}
+		lxcmgr_error_free(load_err);
 	}
 	return c;
 oom:
@@ -162,6 +172,12 @@ char *container_rootfs_dir(const struct lxcmgr_container *c, const char **why)
 
 /* ------------------------------------------------------------- listing */
 
+/* Byte order, whatever the locale (alphasort uses strcoll). */
+static int byte_order(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
 LXCMGR_PUBLIC int lxcmgr_list_defined(struct lxcmgr_ctx *ctx, char ***names, lxcmgr_error **err)
 {
 	struct dirent **entries = NULL;
@@ -170,7 +186,7 @@ LXCMGR_PUBLIC int lxcmgr_list_defined(struct lxcmgr_ctx *ctx, char ***names, lxc
 
 	if (!out)
 		return error_set(err, ENOMEM, "list containers");
-	n = scandir(ctx->lxcpath, &entries, NULL, alphasort);
+	n = scandir(ctx->lxcpath, &entries, NULL, byte_order);
 	if (n < 0) {
 		free(out);
 		if (errno == ENOENT) {
@@ -180,18 +196,28 @@ LXCMGR_PUBLIC int lxcmgr_list_defined(struct lxcmgr_ctx *ctx, char ***names, lxc
 		return error_set(err, errno, "list containers in \"%s\"", ctx->lxcpath);
 	}
 	cleanup_close int dfd = open(ctx->lxcpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int open_errno = errno;
 	for (int i = 0; i < n; i++) {
 		const char *name = entries[i]->d_name;
 		cleanup_free char *config = str_printf("%s/config", name);
 		cleanup_free char *partial = str_printf("%s/partial", name);
-		bool defined = dfd >= 0 && config && partial && name[0] != '.' &&
+		bool defined = out && dfd >= 0 && config && partial && name[0] != '.' &&
 			       faccessat(dfd, config, F_OK, 0) == 0 &&
 			       faccessat(dfd, partial, F_OK, 0) < 0;
-		if (defined && strv_push_dup(&out, name) == 0)
-			count++;
+		if (defined && strv_push_dup(&out, name) < 0) {
+			strv_free(out);
+			out = NULL;
+		}
+		count += defined;
 		free(entries[i]);
 	}
 	free(entries);
+	if (!out)
+		return error_set(err, ENOMEM, "list containers in \"%s\"", ctx->lxcpath);
+	if (dfd < 0) {
+		strv_free(out);
+		return error_set(err, open_errno, "open \"%s\"", ctx->lxcpath);
+	}
 	*names = out;
 	return count;
 }

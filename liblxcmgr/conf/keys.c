@@ -214,8 +214,9 @@ static bool is_family(const struct key_def *d)
 
 static const struct key_def *find_exact(const char *key)
 {
+	/* strcmp first: it rejects almost every row at its first bytes. */
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		if (!is_family(&keys[i]) && strcmp(keys[i].name, key) == 0)
+		if (strcmp(keys[i].name, key) == 0 && !is_family(&keys[i]))
 			return &keys[i];
 	return NULL;
 }
@@ -345,9 +346,16 @@ int key_resolve(const char *key, struct key_ref *ref, char **why)
 	if (ref->def) {
 		char *bad = ref->def->check_sub(key + strlen(ref->def->name));
 		if (bad) {
+			/* lxc.cgroup.dir.containr: a typo of a key, not a bad file. */
+			char *near = suggest(key);
+			if (near && !str_ends_with(near, ".") && str_distance(key, near) <= 2) {
+				free(bad);
+				bad = str_printf("unknown key (did you mean %s?)", near);
+			}
+			free(near);
 			*why = bad;
 			ref->def = NULL;
-			return -EINVAL;
+			return bad ? -EINVAL : -ENOMEM;
 		}
 		ref->key = strdup(key);
 		return ref->key ? 0 : -ENOMEM;
