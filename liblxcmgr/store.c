@@ -25,6 +25,11 @@ int store_check_name(const char *name, lxcmgr_error **err)
 	if (len > STORE_NAME_MAX)
 		return error_msg(err, ENAMETOOLONG, "container name is %zu characters long (%s)",
 				 len, NAME_RULE);
+	/* Not echoed: a newline would break the one-line message. */
+	for (const char *p = name; *p; p++)
+		if (iscntrl((unsigned char)*p))
+			return error_msg(err, EINVAL, "invalid container name: control character "
+					 "0x%02x is not allowed (%s)", (unsigned char)*p, NAME_RULE);
 	if (name[0] == '.' || name[0] == '-')
 		return error_msg(err, EINVAL, "invalid container name \"%s\" (%s)", name,
 				 NAME_RULE);

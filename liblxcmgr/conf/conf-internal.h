@@ -59,7 +59,8 @@ int line_from_assignment(struct conf_line *line, const char *key, const char *va
 
 /* Evaluation (conf.c): replays the documents into c->items. */
 int conf_eval(struct conf *c);
-/* Does any line of DOC (or its includes) change TARGET? */
+/* Does any line of DOC (or its includes) change TARGET, or set a key that
+ * TARGET (a clear-only key such as lxc.net.1) clears? */
 bool doc_affects(const struct conf_doc *doc, const struct key_ref *target);
 
 #endif

@@ -158,7 +158,8 @@ bool doc_affects(const struct conf_doc *doc, const struct key_ref *target)
 {
 	for (size_t i = 0; i < doc->n; i++) {
 		const struct conf_line *line = &doc->lines[i];
-		if (line->ref.key && key_affects(&line->ref, target))
+		if (line->ref.key &&
+		    (key_affects(&line->ref, target) || key_affects(target, &line->ref)))
 			return true;
 		for (size_t j = 0; j < line->n_includes; j++)
 			if (doc_affects(line->includes[j], target))

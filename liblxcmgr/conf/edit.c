@@ -12,13 +12,14 @@
 #include "util/file.h"
 #include "util/str.h"
 
-/* Index of the last top-level line that changes TARGET, directly or through
- * an include; -1 when none does. */
+/* Index of the last top-level line that changes TARGET (or sets a key that
+ * TARGET clears), directly or through an include; -1 when none does. */
 static ssize_t last_contributor(const struct conf_doc *top, const struct key_ref *target)
 {
 	for (size_t i = top->n; i-- > 0;) {
 		const struct conf_line *line = &top->lines[i];
-		if (line->ref.key && key_affects(&line->ref, target))
+		if (line->ref.key &&
+		    (key_affects(&line->ref, target) || key_affects(target, &line->ref)))
 			return (ssize_t)i;
 		for (size_t j = 0; j < line->n_includes; j++)
 			if (doc_affects(line->includes[j], target))
@@ -46,8 +47,16 @@ static int insert_assignment(struct conf *c, size_t at, const char *key, const c
 {
 	struct conf_line line = { 0 };
 	cleanup_free char *base = base_dir_of(c);
-	int ret = line_from_assignment(&line, key, value, NULL, (unsigned)at + 1, base, err);
+	int ret;
 
+	/* A saved value must read back the same: no line breaks, and quotes
+	 * that a reader can tell apart from a trailing comment. */
+	if (strpbrk(value, "\r\n"))
+		return error_msg(err, EINVAL, "%s: a value cannot span lines", key);
+	if (!conf_value_writable(value))
+		return error_msg(err, EINVAL, "%s: \"%s\" cannot be written so that it reads "
+				 "back the same (quotes of both kinds around a \" #\")", key, value);
+	ret = line_from_assignment(&line, key, value, NULL, (unsigned)at + 1, base, err);
 	if (ret < 0)
 		return ret;
 	ret = doc_insert_line(c->top, at, &line);
@@ -167,7 +176,10 @@ char *conf_render(const struct conf *c)
 			text = strdup(line->text);
 		} else {
 			cleanup_free char *quoted = conf_quote_value(line->value);
-			text = quoted ? str_printf("%s = %s", line->ref.key, quoted) : NULL;
+			if (quoted && *quoted == '\0')
+				text = str_printf("%s =", line->ref.key);
+			else
+				text = quoted ? str_printf("%s = %s", line->ref.key, quoted) : NULL;
 		}
 		if (strv_push(&lines, text) < 0)
 			return NULL;

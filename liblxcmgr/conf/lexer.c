@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "conf/lexer.h"
+#include "util/cleanup.h"
 #include "util/str.h"
 
 static bool is_blank(char c)
@@ -72,6 +73,17 @@ enum conf_line_kind conf_lex_line(char *line, char **key, char **value, const ch
 	return CONF_LINE_ASSIGN;
 }
 
+/* Does TEXT, written as a value, read back as VALUE? */
+static bool reads_back(const char *text, const char *value)
+{
+	cleanup_free char *line = str_printf("k = %s", text);
+	char *key = NULL, *v = NULL;
+	const char *why = NULL;
+
+	return line && conf_lex_line(line, &key, &v, &why) == CONF_LINE_ASSIGN &&
+	       strcmp(v, value) == 0;
+}
+
 char *conf_quote_value(const char *value)
 {
 	size_t len = strlen(value);
@@ -82,6 +94,26 @@ char *conf_quote_value(const char *value)
 			  value[len - 1] == value[0]);
 	if (!needs)
 		return strdup(value);
-	/* Prefer the quote character the value does not contain. */
-	return str_printf(strchr(value, '"') ? "'%s'" : "\"%s\"", value);
+	/* Prefer the quote character the value does not contain; when its own
+	 * quotes would end that one early, try the other. */
+	char first = strchr(value, '"') ? '\'' : '"';
+	char second = first == '"' ? '\'' : '"';
+	char *quoted = str_printf("%c%s%c", first, value, first);
+	if (quoted && !reads_back(quoted, value)) {
+		char *other = str_printf("%c%s%c", second, value, second);
+		if (other && reads_back(other, value)) {
+			free(quoted);
+			quoted = other;
+		} else {
+			free(other);
+		}
+	}
+	return quoted;
+}
+
+bool conf_value_writable(const char *value)
+{
+	cleanup_free char *quoted = conf_quote_value(value);
+
+	return quoted && !strpbrk(value, "\r\n") && reads_back(quoted, value);
 }

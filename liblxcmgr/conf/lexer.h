@@ -9,6 +9,8 @@
 #ifndef LXCMGR_CONF_LEXER_H
 #define LXCMGR_CONF_LEXER_H
 
+#include <stdbool.h>
+
 enum conf_line_kind {
 	CONF_LINE_BLANK,
 	CONF_LINE_COMMENT,
@@ -23,5 +25,9 @@ enum conf_line_kind conf_lex_line(char *line, char **key, char **value, const ch
 /* Quotes VALUE for writing when reading it back would change it (blanks at
  * either end, a " #", or surrounding quotes). Returns a malloc'd string. */
 char *conf_quote_value(const char *value);
+
+/* Does conf_quote_value(VALUE) read back as VALUE? False for line breaks and
+ * for values whose quotes of both kinds hide a " #" from neither quoting. */
+bool conf_value_writable(const char *value);
 
 #endif

@@ -140,19 +140,26 @@ static int conf_file_filter(const struct dirent *de)
 	return de->d_name[0] != '.' && str_ends_with(de->d_name, ".conf");
 }
 
+/* Byte order: alphasort follows the locale's collation. */
+static int byte_order(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
 /* Every *.conf of DIR, in byte order (LXC uses readdir order, which
  * differs between file systems). */
 static int include_dir(struct conf_line *line, const char *dir, struct include_stack *stack,
 		       lxcmgr_error **err)
 {
 	struct dirent **names = NULL;
-	int n = scandir(dir, &names, conf_file_filter, alphasort);
+	int n = scandir(dir, &names, conf_file_filter, byte_order);
+	const char *sep = str_ends_with(dir, "/") ? "" : "/";
 	int ret = 0;
 
 	if (n < 0)
 		return error_set(err, errno, "read directory \"%s\"", dir);
 	for (int i = 0; i < n; i++) {
-		cleanup_free char *path = str_printf("%s/%s", dir, names[i]->d_name);
+		cleanup_free char *path = str_printf("%s%s%s", dir, sep, names[i]->d_name);
 		struct conf_doc *doc = NULL;
 		if (ret == 0 && !path)
 			ret = error_set(err, ENOMEM, "include \"%s\"", dir);

@@ -93,24 +93,32 @@ int system_config_load(struct system_config *sc, const char *config_dir, const c
 {
 	cleanup_free char *text = NULL;
 	unsigned lineno = 0;
+	size_t len = 0;
 	int ret;
 
 	memset(sc, 0, sizeof(*sc));
 	sc->values[1] = str_printf("%s/default.conf", config_dir);
-	ret = file_read(path, 1 << 20, &text, NULL);
+	ret = file_read(path, 1 << 20, &text, &len);
 	if (ret == -ENOENT)
 		return 0;
 	if (ret < 0)
 		return error_set(err, -ret, "read system config \"%s\"", path);
 	for (char *line = text, *next; line; line = next) {
-		next = strchr(line, '\n');
+		next = memchr(line, '\n', len - (size_t)(line - text));
 		if (next)
 			*next++ = '\0';
 		lineno++;
+		/* A NUL would end the line early and hide the rest of the file. */
+		if (strlen(line) != (next ? (size_t)(next - 1 - line) : len - (size_t)(line - text)))
+			return error_msg(err, EINVAL, "%s:%u: the line contains a NUL byte", path,
+					 lineno);
 		ret = set_line(sc, path, lineno, line, err);
 		if (ret < 0)
 			return ret;
 	}
+	/* "lxc.default_config =" brings back the default, as for other keys. */
+	if (!sc->values[1])
+		sc->values[1] = str_printf("%s/default.conf", config_dir);
 	return 0;
 }
 

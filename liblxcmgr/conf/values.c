@@ -76,21 +76,22 @@ static const struct {
 	{ "SYS", SIGSYS },
 };
 
-/* SIGRTMIN as the kernel numbers it; glibc reserves two more for itself,
- * but a container's init counts from the kernel's. */
-#define KERNEL_SIGRTMIN 32
-#define KERNEL_SIGRTMAX 64
+/* The highest signal number the kernel has. */
+#define KERNEL_SIGMAX 64
 
+/* SIGRTMIN+N counts from glibc's SIGRTMIN (34; glibc keeps 32 and 33 for
+ * itself), as LXC does and as a container's init built with glibc expects:
+ * systemd halts on its SIGRTMIN+3, which is 37, not 35. */
 static int rt_signal(const char *s)
 {
 	int base, sign;
 	uint64_t off = 0;
 
 	if (strncasecmp(s, "RTMIN", 5) == 0) {
-		base = KERNEL_SIGRTMIN;
+		base = SIGRTMIN;
 		sign = 1;
 	} else if (strncasecmp(s, "RTMAX", 5) == 0) {
-		base = KERNEL_SIGRTMAX;
+		base = SIGRTMAX;
 		sign = -1;
 	} else {
 		return -EINVAL;
@@ -101,7 +102,7 @@ static int rt_signal(const char *s)
 			return -EINVAL;
 	}
 	int n = base + sign * (int)(off > 64 ? 64 : off);
-	return n >= KERNEL_SIGRTMIN && n <= KERNEL_SIGRTMAX ? n : -EINVAL;
+	return n >= SIGRTMIN && n <= SIGRTMAX ? n : -EINVAL;
 }
 
 int signal_from_name(const char *s)
@@ -109,7 +110,7 @@ int signal_from_name(const char *s)
 	uint64_t n;
 
 	if (str_to_u64(s, &n) == 0)
-		return n >= 1 && n <= KERNEL_SIGRTMAX ? (int)n : -EINVAL;
+		return n >= 1 && n <= KERNEL_SIGMAX ? (int)n : -EINVAL;
 	if (strncasecmp(s, "SIG", 3) == 0)
 		s += 3;
 	for (size_t i = 0; i < ARRAY_SIZE(signal_names); i++)
@@ -503,9 +504,10 @@ int parse_byte_size(const char *s, uint64_t *bytes)
 	if (!isdigit((unsigned char)*p))
 		return -EINVAL;
 	for (; isdigit((unsigned char)*p); p++) {
-		if (n > UINT64_MAX / 10)
+		uint64_t digit = (uint64_t)(*p - '0');
+		if (n > (UINT64_MAX - digit) / 10)
 			return -ERANGE;
-		n = n * 10 + (uint64_t)(*p - '0');
+		n = n * 10 + digit;
 	}
 	while (*p == ' ')
 		p++;

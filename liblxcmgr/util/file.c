@@ -47,12 +47,12 @@ int file_read_at(int dirfd, const char *path, size_t max_size, char **data, size
 		if (n == 0)
 			break;
 		used += (size_t)n;
+		if (used > max_size)
+			return -EFBIG;
 		/* A regular file read to its size is done: spare the read that
 		 * would only confirm the end. */
 		if (S_ISREG(st.st_mode) && st.st_size > 0 && used == (size_t)st.st_size)
 			break;
-		if (used > max_size)
-			return -EFBIG;
 	}
 	buf[used] = '\0';
 	if (len)
