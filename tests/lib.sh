@@ -67,6 +67,8 @@ _cleanup_test_env() {
 			umount -l "$m" 2>/dev/null
 		done
 		rm -rf "$T"
+		# Debian's LXC keeps lock files per lxcpath; tests that ran it made these.
+		rm -rf "/run/lxc/lock$T"
 	fi
 	T=""
 }
