@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of the foundation tools against Debian's LXC, in one
+# run on one machine, reported as ratios (ours / LXC; lower is better):
+#   lxc-create -t busybox      mean of N creates          target: <= 1/20
+#   lxc-destroy                mean of N destroys         (reported)
+#   lxc-ls -f, 100 stopped     mean of R runs             target: <= 1/3
+#   lxc-ls -f peak RSS         max resident set size      (reported)
+#
+# Usage: bench/bench-foundation.sh [-n CREATES] [-r RUNS]
+# Needs root, Debian's lxc (/usr/bin/lxc-create; scripts/install-deps --test)
+# and a build in _build. Everything it makes lives in one temporary directory.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+creates=10
+runs=20
+while getopts n:r: opt; do
+	case $opt in
+	n) creates=$OPTARG ;;
+	r) runs=$OPTARG ;;
+	*) sed -n '2,12p' "$0"; exit 2 ;;
+	esac
+done
+
+[ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
+[ -x /usr/bin/lxc-create ] || { echo "bench: /usr/bin/lxc-create missing (scripts/install-deps --test)" >&2; exit 1; }
+[ -x "$top/_build/tools/.libs/lxc-create" ] || { echo "bench: build first (tests/run --quick, or make in _build)" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/lxcmgr-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/ours" "$work/lxc" "$work/etc"
+
+# Our tools as installed binaries would run: the real ELF files, not the
+# libtool wrappers, with the build's library and templates.
+export LD_LIBRARY_PATH=$top/_build/liblxcmgr/.libs
+export LXCMGR_TEMPLATE_PATH=$top/templates LXCMGR_CONFIG_PATH=$work/etc LXCMGR_RUNTIME_PATH=$work/run
+cp "$top/config/default.conf" "$work/etc/default.conf"
+ours=$top/_build/tools/.libs
+
+now_ns() { date +%s%N; }
+
+# mean_ms CMD...: runs CMD (already expanded per iteration by the caller).
+elapsed_ms() { echo "scale=2; ($2 - $1) / 1000000" | bc; }
+
+time_loop() { # LABEL COUNT CMD-TEMPLATE (with %i for the iteration)
+	local count=$2 cmd=$3 i start end
+	start=$(now_ns)
+	for i in $(seq "$count"); do
+		eval "${cmd//%i/$i}" > /dev/null 2>&1 || { echo "bench: failed: ${cmd//%i/$i}" >&2; exit 1; }
+	done
+	end=$(now_ns)
+	echo "scale=2; ($end - $start) / 1000000 / $count" | bc
+}
+
+row() { # NAME LXC OURS TARGET
+	local ratio
+	ratio=$(echo "scale=3; $3 / $2" | bc)
+	printf '%-34s %10s %10s %8s   %s\n' "$1" "$2" "$3" "$ratio" "$4"
+}
+
+echo "lxcmgr foundation benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, kernel $(uname -r)"
+echo "LXC: $(/usr/bin/lxc-create --version 2>/dev/null || echo '?'), ours: $("$ours/lxc-create" --version)"
+printf '%-34s %10s %10s %8s   %s\n' "operation (mean)" "LXC ms" "ours ms" "ratio" "target"
+
+lxc_create=$(time_loop create "$creates" "/usr/bin/lxc-create -P $work/lxc -n c%i -t busybox")
+our_create=$(time_loop create "$creates" "$ours/lxc-create -P $work/ours -n c%i -t busybox")
+row "lxc-create -t busybox" "$lxc_create" "$our_create" "<= 0.05"
+
+# 100 stopped containers per side: copies of one real container of each.
+for side in lxc ours; do
+	for i in $(seq 1 100); do
+		d=$work/$side-ls/b$i
+		mkdir -p "$d/rootfs"
+		sed "s/c1/b$i/g" "$work/$side/c1/config" > "$d/config"
+	done
+done
+lxc_ls=$(time_loop ls "$runs" "/usr/bin/lxc-ls -f -P $work/lxc-ls")
+our_ls=$(time_loop ls "$runs" "$ours/lxc-ls -f -P $work/ours-ls")
+row "lxc-ls -f, 100 stopped" "$lxc_ls" "$our_ls" "<= 0.33"
+
+lxc_rss=$(/usr/bin/time -f %M /usr/bin/lxc-ls -f -P "$work/lxc-ls" 2>&1 >/dev/null | tail -n1)
+our_rss=$(/usr/bin/time -f %M "$ours/lxc-ls" -f -P "$work/ours-ls" 2>&1 >/dev/null | tail -n1)
+printf '%-34s %10s %10s %8s   %s\n' "lxc-ls -f peak RSS (KiB)" "$lxc_rss" "$our_rss" \
+	"$(echo "scale=3; $our_rss / $lxc_rss" | bc)" "(reported)"
+
+lxc_destroy=$(time_loop destroy "$creates" "/usr/bin/lxc-destroy -P $work/lxc -n c%i")
+our_destroy=$(time_loop destroy "$creates" "$ours/lxc-destroy -P $work/ours -n c%i")
+row "lxc-destroy" "$lxc_destroy" "$our_destroy" "(reported)"
