@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -79,6 +80,7 @@ LXCMGR_PUBLIC void lxcmgr_container_put(struct lxcmgr_container *c)
 	if (!c || --c->refcount > 0)
 		return;
 	conf_free(c->conf);
+	lxcmgr_error_free(c->load_error);
 	free(c->name);
 	free(c->dir);
 	free(c->config_path);
@@ -237,4 +239,63 @@ LXCMGR_PUBLIC int lxcmgr_container_state(struct lxcmgr_container *c)
 {
 	(void)c;
 	return LXCMGR_STATE_STOPPED;
+}
+
+/* One entry of lxcmgr_list_containers(): NULL when it is not a defined
+ * container (no config, an unfinished create, or a name we cannot use). */
+static struct lxcmgr_container *list_one(struct lxcmgr_ctx *ctx, int dfd, const char *name)
+{
+	char partial[STORE_NAME_MAX + sizeof("/partial")];
+	struct lxcmgr_container *c;
+
+	if (name[0] == '.' || strlen(name) > STORE_NAME_MAX)
+		return NULL;
+	snprintf(partial, sizeof(partial), "%s/partial", name);
+	if (faccessat(dfd, partial, F_OK, 0) == 0)
+		return NULL;
+	c = container_alloc(ctx, name, false, NULL);
+	if (!c)
+		return NULL;
+	int ret = conf_load(c->conf, c->config_path, &c->load_error);
+	if (ret == -ENOENT || ret == -ENOTDIR) {
+		lxcmgr_container_put(c);
+		return NULL;
+	}
+	return c;
+}
+
+LXCMGR_PUBLIC int lxcmgr_for_each_container(struct lxcmgr_ctx *ctx, lxcmgr_name_filter filter,
+					    lxcmgr_container_fn fn, void *data,
+					    lxcmgr_error **err)
+{
+	struct dirent **entries = NULL;
+	int n = scandir(ctx->lxcpath, &entries, NULL, byte_order), count = 0;
+
+	if (n < 0)
+		return errno == ENOENT ? 0
+				       : error_set(err, errno, "list containers in \"%s\"",
+						   ctx->lxcpath);
+	cleanup_close int dfd = open(ctx->lxcpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int open_errno = errno;
+	for (int i = 0; i < n; i++) {
+		const char *name = entries[i]->d_name;
+		if (dfd >= 0 && count >= 0 && (!filter || filter(name, data))) {
+			struct lxcmgr_container *c = list_one(ctx, dfd, name);
+			if (c) {
+				int ret = fn(c, data);
+				count = ret < 0 ? ret : count + 1;
+				lxcmgr_container_put(c);
+			}
+		}
+		free(entries[i]);
+	}
+	free(entries);
+	if (dfd < 0)
+		return error_set(err, open_errno, "open \"%s\"", ctx->lxcpath);
+	return count;
+}
+
+LXCMGR_PUBLIC const lxcmgr_error *lxcmgr_container_load_error(const struct lxcmgr_container *c)
+{
+	return c->load_error;
 }

@@ -12,6 +12,7 @@ struct lxcmgr_container {
 	char *dir;         /* <lxcpath>/<name> */
 	char *config_path; /* <dir>/config */
 	struct conf *conf;
+	lxcmgr_error *load_error; /* set by lxcmgr_list_containers() */
 };
 
 /* The rootfs directory named by lxc.rootfs.path ("dir:" or a plain path),

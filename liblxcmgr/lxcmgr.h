@@ -165,6 +165,26 @@ LXCMGR_PUBLIC int lxcmgr_container_destroy(struct lxcmgr_container *c, unsigned 
 LXCMGR_PUBLIC int lxcmgr_list_defined(struct lxcmgr_ctx *ctx, char ***names, lxcmgr_error **err);
 LXCMGR_PUBLIC void lxcmgr_strv_free(char **strv);
 
+/* Decides from a name alone whether a listing wants that container. */
+typedef bool (*lxcmgr_name_filter)(const char *name, void *data);
+/* Gets each listed container; a negative return stops the listing. */
+typedef int (*lxcmgr_container_fn)(struct lxcmgr_container *c, void *data);
+
+/* Calls FN for each defined container, sorted by name, with its config
+ * loaded: per directory one check for an unfinished create and one read of
+ * the config (lxc-ls uses this; list + new per name costs more). One
+ * container at a time, so memory stays flat; FN takes a reference with
+ * lxcmgr_container_get() to keep one. FILTER (may be NULL) skips names
+ * before any work. A container whose config does not load is passed all
+ * the same; lxcmgr_container_load_error() says why. Returns how many were
+ * passed, or FN's negative value. */
+LXCMGR_PUBLIC int lxcmgr_for_each_container(struct lxcmgr_ctx *ctx, lxcmgr_name_filter filter,
+					    lxcmgr_container_fn fn, void *data,
+					    lxcmgr_error **err);
+/* Why the config of a container from lxcmgr_for_each_container() did not
+ * load, or NULL when it did. */
+LXCMGR_PUBLIC const lxcmgr_error *lxcmgr_container_load_error(const struct lxcmgr_container *c);
+
 /* ------------------------------------------------------------ state */
 
 enum lxcmgr_state {

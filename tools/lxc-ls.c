@@ -210,31 +210,15 @@ static int compile_filter(struct tool *t, struct ls_opts *o)
 	return 0;
 }
 
-/* KEY's value, "" when unset. Only the keys in SET (those the config sets)
- * go to lxcmgr_container_get_item(): it looks the name up in the key table
- * on every call, which was a fifth of the time of lxc-ls -f. */
-static int item(struct lxcmgr_container *c, char *const *set, const char *key, char **value,
-		lxcmgr_error **err)
-{
-	for (char *const *k = set; *k; k++)
-		if (strcmp(*k, key) == 0)
-			return lxcmgr_container_get_item(c, key, value, err);
-	if (!(*value = strdup("")))
-		die_oom();
-	return 0;
-}
-
 /* Fills R from the loaded C. A failure without *ERR is a failed state query. */
 static int row_fill(struct row *r, struct lxcmgr_container *c, lxcmgr_error **err)
 {
 	cleanup_free char *autostart = NULL, *groups = NULL, *idmap = NULL;
-	cleanup_strv char **set = NULL;
 	int ret;
 
-	if ((ret = lxcmgr_container_get_keys(c, &set, err)) < 0 ||
-	    (ret = item(c, set, "lxc.start.auto", &autostart, err)) < 0 ||
-	    (ret = item(c, set, "lxc.group", &groups, err)) < 0 ||
-	    (ret = item(c, set, "lxc.idmap", &idmap, err)) < 0)
+	if ((ret = lxcmgr_container_get_item(c, "lxc.start.auto", &autostart, err)) < 0 ||
+	    (ret = lxcmgr_container_get_item(c, "lxc.group", &groups, err)) < 0 ||
+	    (ret = lxcmgr_container_get_item(c, "lxc.idmap", &idmap, err)) < 0)
 		return ret;
 	r->autostart = strcmp(autostart, "1") == 0;
 	r->unprivileged = *idmap != '\0';
@@ -247,25 +231,22 @@ static int row_fill(struct row *r, struct lxcmgr_container *c, lxcmgr_error **er
 	return r->state < 0 ? r->state : 0;
 }
 
-/* Reads container NAME into R; -1 after printing its error. The listing is
- * a snapshot: a container destroyed since shows as an empty config would,
- * rather than every container paying two syscalls to check again. */
-static int row_load(struct tool *t, const char *name, struct row *r)
+/* Reads the loaded container C into R; -1 after printing its error. */
+static int row_load(struct tool *t, struct lxcmgr_container *c, struct row *r)
 {
 	lxcmgr_error *err = NULL;
-	struct lxcmgr_container *c = lxcmgr_container_new(t->ctx, name, &err);
-	int ret = c ? row_fill(r, c, &err) : -1;
+	const lxcmgr_error *load_err = lxcmgr_container_load_error(c);
+	int ret = load_err ? -1 : row_fill(r, c, &err);
 
 	if (ret < 0) {
-		t->name = name;
-		if (err)
-			tool_error(t, err);
+		t->name = lxcmgr_container_name(c);
+		if (load_err || err)
+			tool_error(t, load_err ? load_err : err);
 		else
 			tool_errorf(t, "get state: %s", strerror(-ret));
 		t->name = NULL;
 	}
 	lxcmgr_error_free(err);
-	lxcmgr_container_put(c);
 	return ret < 0 ? -1 : 0;
 }
 
@@ -290,34 +271,60 @@ static bool groups_wanted(char *const *want, char *const *have)
 	return true;
 }
 
+struct collect_state {
+	struct tool *t;
+	const struct ls_opts *o;
+	struct row *rows;
+	size_t n, cap;
+	int failed;
+};
+
+static bool name_wanted(const char *name, void *data)
+{
+	const struct ls_opts *o = ((struct collect_state *)data)->o;
+	return !o->have_re || regexec(&o->re, name, 0, NULL, 0) == 0;
+}
+
+static int collect_one(struct lxcmgr_container *c, void *data)
+{
+	struct collect_state *st = data;
+
+	if (st->n == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 64;
+		if (!(st->rows = realloc(st->rows, st->cap * sizeof(*st->rows))))
+			die_oom();
+	}
+	struct row *r = &st->rows[st->n];
+	memset(r, 0, sizeof(*r));
+	int ret = row_load(st->t, c, r);
+	if (ret == 0 && st->o->states & STATE_BIT(r->state) &&
+	    groups_wanted(st->o->groups, r->groups)) {
+		st->n++;
+		return 0;
+	}
+	st->failed += ret < 0;
+	row_free(r);
+	return 0;
+}
+
 /* The containers that pass the filters, into *ROWS. Returns how many could
  * not be read (their errors printed), or -1 when the listing failed. */
 static int collect(struct tool *t, const struct ls_opts *o, struct row **rows, size_t *n)
 {
+	struct collect_state st = { .t = t, .o = o };
 	lxcmgr_error *err = NULL;
-	cleanup_strv char **names = NULL;
-	int count = lxcmgr_list_defined(t->ctx, &names, &err), failed = 0;
 
-	if (count < 0) {
+	if (lxcmgr_for_each_container(t->ctx, name_wanted, collect_one, &st, &err) < 0) {
 		tool_error(t, err);
 		lxcmgr_error_free(err);
+		free(st.rows);
 		return -1;
 	}
-	if (!(*rows = calloc((size_t)count + 1, sizeof(**rows))))
+	if (!st.rows && !(st.rows = calloc(1, sizeof(*st.rows))))
 		die_oom();
-	for (char **p = names; *p; p++) {
-		struct row *r = &(*rows)[*n];
-		if (o->have_re && regexec(&o->re, *p, 0, NULL, 0) != 0)
-			continue;
-		int ret = row_load(t, *p, r);
-		if (ret == 0 && o->states & STATE_BIT(r->state) && groups_wanted(o->groups, r->groups)) {
-			(*n)++;
-			continue;
-		}
-		failed += ret < 0;
-		row_free(r);
-	}
-	return failed;
+	*rows = st.rows;
+	*n = st.n;
+	return st.failed;
 }
 
 /* Names across the terminal, as LXC's lxc-ls does; one per line when stdout

@@ -3,7 +3,9 @@
 #ifndef LXCMGR_CONF_INTERNAL_H
 #define LXCMGR_CONF_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "conf/conf.h"
@@ -17,7 +19,8 @@ struct conf_doc;
 struct conf_line {
 	char *text;          /* as read; NULL for a line made or edited in memory */
 	struct key_ref ref;  /* ref.key is NULL for blank and comment lines */
-	char *value;
+	char *value;         /* owned, or (value_in_text) inside text's buffer */
+	bool value_in_text;
 	unsigned lineno;
 	struct conf_doc **includes; /* lxc.include: the documents it read */
 	size_t n_includes;
@@ -29,11 +32,14 @@ struct conf_doc {
 	size_t n, cap;
 };
 
+/* An effective item. Its key and values point into the lines they came
+ * from (lines outlive items: every edit re-evaluates), so evaluating a
+ * config copies no strings. */
 struct conf_item {
-	struct key_ref ref; /* owns ref.key */
-	char **values;
+	struct key_ref ref;          /* ref.key borrowed */
+	char **values;               /* NULL-terminated; the strings are borrowed */
 	struct conf_origin *origins;
-	size_t n;
+	size_t n, cap;
 };
 
 struct conf {
@@ -49,7 +55,9 @@ void doc_free(struct conf_doc *doc);
 void line_release(struct conf_line *line);
 int doc_insert_line(struct conf_doc *doc, size_t at, struct conf_line *line);
 /* Parses TEXT into DOC (already named), reading includes. */
-int doc_parse_text(struct conf_doc *doc, const char *text, size_t len, lxcmgr_error **err);
+/* ST: the file's stat when DOC was read from one (include loop checks). */
+int doc_parse_text(struct conf_doc *doc, const char *text, size_t len, const struct stat *st,
+		   lxcmgr_error **err);
 /* Builds a checked line from KEY and VALUE; FILE:LINENO name it in errors
  * (FILE NULL: errors are "key: message"). Reads the includes of an
  * lxc.include line relative to BASE_DIR. */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "conf/conf-internal.h"
 #include "util/cleanup.h"
@@ -24,13 +25,16 @@ struct conf *conf_new(void)
 	return c;
 }
 
+static void item_release(struct conf_item *it)
+{
+	free(it->values); /* the strings belong to the lines */
+	free(it->origins);
+}
+
 static void items_clear(struct conf *c)
 {
-	for (size_t i = 0; i < c->n_items; i++) {
-		key_ref_release(&c->items[i].ref);
-		strv_free(c->items[i].values);
-		free(c->items[i].origins);
-	}
+	for (size_t i = 0; i < c->n_items; i++)
+		item_release(&c->items[i]);
 	c->n_items = 0;
 }
 
@@ -69,9 +73,7 @@ static struct conf_item *item_find(const struct conf *c, const char *key)
 
 static void item_remove(struct conf *c, size_t i)
 {
-	key_ref_release(&c->items[i].ref);
-	strv_free(c->items[i].values);
-	free(c->items[i].origins);
+	item_release(&c->items[i]);
 	memmove(&c->items[i], &c->items[i + 1], (c->n_items - i - 1) * sizeof(c->items[0]));
 	c->n_items--;
 }
@@ -89,22 +91,27 @@ static struct conf_item *item_add(struct conf *c, const struct key_ref *ref)
 	struct conf_item *it = &c->items[c->n_items];
 	memset(it, 0, sizeof(*it));
 	it->ref = *ref;
-	it->ref.key = strdup(ref->key);
-	if (!it->ref.key)
-		return NULL;
 	c->n_items++;
 	return it;
 }
 
 static int item_push(struct conf_item *it, const char *value, struct conf_origin origin)
 {
-	struct conf_origin *grown = realloc(it->origins, (it->n + 1) * sizeof(*grown));
-	if (!grown)
-		return -ENOMEM;
-	it->origins = grown;
-	if (strv_push_dup(&it->values, value) < 0)
-		return -ENOMEM;
+	if (it->n + 1 >= it->cap) {
+		size_t cap = it->cap ? it->cap * 2 : 2;
+		char **values = realloc(it->values, cap * sizeof(*values));
+		if (!values)
+			return -ENOMEM;
+		it->values = values;
+		struct conf_origin *origins = realloc(it->origins, cap * sizeof(*origins));
+		if (!origins)
+			return -ENOMEM;
+		it->origins = origins;
+		it->cap = cap;
+	}
+	it->values[it->n] = (char *)value;
 	it->origins[it->n++] = origin;
+	it->values[it->n] = NULL;
 	return 0;
 }
 
@@ -122,11 +129,8 @@ static int apply_line(struct conf *c, const struct conf_line *line, const char *
 	struct conf_item *it = item_find(c, ref->key);
 	if (!it && !(it = item_add(c, ref)))
 		return -ENOMEM;
-	if (ref->def->kind == KEY_SCALAR && it->n > 0) {
-		strv_free(it->values);
-		it->values = NULL;
-		it->n = 0;
-	}
+	if (ref->def->kind == KEY_SCALAR)
+		it->n = 0; /* the last value wins */
 	return item_push(it, line->value, origin);
 }
 
@@ -186,7 +190,8 @@ int conf_load_text(struct conf *c, const char *name, const char *text, lxcmgr_er
 
 	if (!doc)
 		return error_set(err, ENOMEM, "load config");
-	ret = doc_parse_text(doc, text, strlen(text), err);
+	struct stat st;
+	ret = doc_parse_text(doc, text, strlen(text), name && stat(name, &st) == 0 ? &st : NULL, err);
 	if (ret < 0) {
 		doc_free(doc);
 		conf_reset(c, doc_new(name));
@@ -202,17 +207,20 @@ int conf_load(struct conf *c, const char *path, lxcmgr_error **err)
 {
 	cleanup_free char *text = NULL;
 	size_t len = 0;
-	int ret = file_read(path, CONF_MAX_FILE_SIZE, &text, &len);
+	struct stat st;
+	int ret = file_read_regular(path, CONF_MAX_FILE_SIZE, &text, &len, &st);
 
 	if (ret == -EFBIG)
 		return error_msg(err, EFBIG, "config \"%s\" is larger than %u MiB", path,
 				 CONF_MAX_FILE_SIZE >> 20);
+	if (ret == -EINVAL)
+		return error_msg(err, EINVAL, "config \"%s\" is not a regular file", path);
 	if (ret < 0)
 		return error_set(err, -ret, "read config \"%s\"", path);
 	struct conf_doc *doc = doc_new(path);
 	if (!doc)
 		return error_set(err, ENOMEM, "load config");
-	ret = doc_parse_text(doc, text, len, err);
+	ret = doc_parse_text(doc, text, len, &st, err);
 	if (ret < 0) {
 		doc_free(doc);
 		conf_reset(c, doc_new(path));

@@ -214,9 +214,13 @@ static bool is_family(const struct key_def *d)
 
 static const struct key_def *find_exact(const char *key)
 {
-	/* strcmp first: it rejects almost every row at its first bytes. */
+	size_t len = strlen(key);
+
+	/* Every key starts "lxc.": comparing the byte after it first skips
+	 * most rows without a call. */
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		if (strcmp(keys[i].name, key) == 0 && !is_family(&keys[i]))
+		if (len > 4 && keys[i].name[4] == key[4] && strcmp(keys[i].name, key) == 0 &&
+		    !is_family(&keys[i]))
 			return &keys[i];
 	return NULL;
 }

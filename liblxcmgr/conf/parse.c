@@ -23,7 +23,7 @@ struct include_stack {
 
 static int doc_parse(struct conf_doc *doc, const char *text, size_t len,
 		     struct include_stack *stack, lxcmgr_error **err);
-static int line_build(struct conf_line *line, const char *key, const char *value,
+static int line_build(struct conf_line *line, const char *key, char *value, bool value_in_text,
 		      const char *file, unsigned lineno, const char *base_dir,
 		      struct include_stack *stack, lxcmgr_error **err);
 
@@ -40,8 +40,9 @@ struct conf_doc *doc_new(const char *path)
 
 void line_release(struct conf_line *line)
 {
+	if (!line->value_in_text)
+		free(line->value);
 	free(line->text);
-	free(line->value);
 	key_ref_release(&line->ref);
 	for (size_t i = 0; i < line->n_includes; i++)
 		doc_free(line->includes[i]);
@@ -236,7 +237,9 @@ static int check_value(const struct key_def *def, const char *value, char **why)
 	return *why ? -EINVAL : 0;
 }
 
-static int line_build(struct conf_line *line, const char *key, const char *value,
+/* VALUE_IN_TEXT: VALUE points into line->text's buffer and is kept there
+ * rather than copied (the common case: a line read from a file). */
+static int line_build(struct conf_line *line, const char *key, char *value, bool value_in_text,
 		      const char *file, unsigned lineno, const char *base_dir,
 		      struct include_stack *stack, lxcmgr_error **err)
 {
@@ -251,7 +254,8 @@ static int line_build(struct conf_line *line, const char *key, const char *value
 		return line_error(err, file, lineno, key, why);
 	if (check_value(line->ref.def, value, &why) < 0)
 		return line_error(err, file, lineno, key, why ? why : "invalid value");
-	line->value = strdup(value);
+	line->value_in_text = value_in_text;
+	line->value = value_in_text ? value : strdup(value);
 	if (!line->value)
 		return error_set(err, ENOMEM, "%s", key);
 	if (strcmp(line->ref.key, "lxc.include") == 0 && *value) {
@@ -270,7 +274,7 @@ int line_from_assignment(struct conf_line *line, const char *key, const char *va
 			 lxcmgr_error **err)
 {
 	struct include_stack stack = { .depth = 0 };
-	int ret = line_build(line, key, value, file, lineno, base_dir, &stack, err);
+	int ret = line_build(line, key, (char *)value, false, file, lineno, base_dir, &stack, err);
 	if (ret < 0)
 		line_release(line);
 	return ret;
@@ -280,7 +284,6 @@ static int parse_one(struct conf_doc *doc, const char *raw, size_t len, unsigned
 		     const char *base_dir, struct include_stack *stack, lxcmgr_error **err)
 {
 	struct conf_line line = { .lineno = lineno };
-	cleanup_free char *work = NULL;
 	char *key = NULL, *value = NULL;
 	const char *why = NULL;
 	const char *file = doc->path ? doc->path : "config";
@@ -288,13 +291,17 @@ static int parse_one(struct conf_doc *doc, const char *raw, size_t len, unsigned
 
 	if (memchr(raw, '\0', len))
 		return error_msg(err, EINVAL, "%s:%u: the line contains a NUL byte", file, lineno);
-	line.text = strndup(raw, len);
-	work = strndup(raw, len);
-	if (!line.text || !work) {
-		free(line.text);
+	/* One allocation: the text as read, then a copy the lexer cuts up.
+	 * The copy lives only during this call; freeing the text frees both. */
+	line.text = malloc(2 * len + 2);
+	if (!line.text)
 		return error_set(err, ENOMEM, "%s:%u", file, lineno);
-	}
-	switch (conf_lex_line(work, &key, &value, &why)) {
+	memcpy(line.text, raw, len);
+	line.text[len] = '\0';
+	char *scratch = line.text + len + 1;
+	memcpy(scratch, raw, len + 1);
+	scratch[len] = '\0';
+	switch (conf_lex_line(scratch, &key, &value, &why)) {
 	case CONF_LINE_BLANK:
 	case CONF_LINE_COMMENT:
 		break;
@@ -302,7 +309,7 @@ static int parse_one(struct conf_doc *doc, const char *raw, size_t len, unsigned
 		ret = error_msg(err, EINVAL, "%s:%u: %s", file, lineno, why);
 		break;
 	case CONF_LINE_ASSIGN:
-		ret = line_build(&line, key, value, file, lineno, base_dir, stack, err);
+		ret = line_build(&line, key, value, true, file, lineno, base_dir, stack, err);
 		break;
 	}
 	if (ret == 0)
@@ -333,15 +340,15 @@ static int doc_parse(struct conf_doc *doc, const char *text, size_t len,
 	return 0;
 }
 
-int doc_parse_text(struct conf_doc *doc, const char *text, size_t len, lxcmgr_error **err)
+int doc_parse_text(struct conf_doc *doc, const char *text, size_t len, const struct stat *st,
+		   lxcmgr_error **err)
 {
 	struct include_stack stack = { .depth = 0 };
-	struct stat st;
 
 	/* The top document counts in the loop check when it is a file. */
-	if (doc->path && stat(doc->path, &st) == 0) {
-		stack.dev[0] = st.st_dev;
-		stack.ino[0] = st.st_ino;
+	if (doc->path && st) {
+		stack.dev[0] = st->st_dev;
+		stack.ino[0] = st->st_ino;
 		stack.path[0] = doc->path;
 		stack.depth = 1;
 	}

@@ -186,7 +186,7 @@ char *check_ipv6_gateway(const char *v)
 static bool is_cidr(int family, const char *v, bool allow_bcast)
 {
 	int max = family == AF_INET ? 32 : 128;
-	cleanup_strv char **words = str_split(v, " \t");
+	cleanup_free char **words = str_words(v, " \t");
 	uint64_t prefix;
 
 	if (!words || !words[0] || (words[1] && (!allow_bcast || words[2])))
@@ -287,7 +287,7 @@ char *check_veth_mode(const char *v)
 
 char *check_idmap(const char *v)
 {
-	cleanup_strv char **w = str_split(v, " \t");
+	cleanup_free char **w = str_words(v, " \t");
 	uint64_t n;
 	bool ok = w && strv_len(w) == 4 && (str_eq(w[0], "u") || str_eq(w[0], "g") ||
 					    str_eq(w[0], "b"));
@@ -305,7 +305,7 @@ char *check_idmap(const char *v)
 /* LXC's own mount options, besides the kernel's. */
 static char *check_mount_options(const char *opts)
 {
-	cleanup_strv char **o = str_split(opts, ",");
+	cleanup_free char **o = str_words(opts, ",");
 	for (size_t i = 0; o && o[i]; i++) {
 		if (!str_starts_with(o[i], "create="))
 			continue;
@@ -317,7 +317,7 @@ static char *check_mount_options(const char *opts)
 
 char *check_mount_entry(const char *v)
 {
-	cleanup_strv char **f = str_split(v, " \t");
+	cleanup_free char **f = str_words(v, " \t");
 	size_t n = f ? strv_len(f) : 0;
 	uint64_t num;
 
@@ -342,7 +342,7 @@ char *check_mount_auto(const char *v)
 		"cgroup-full:mixed:force", "cgroup-full:ro:force", "cgroup-full:rw:force",
 		"cgroup2", "cgroup2:ro", "cgroup2:force", "cgroup2:ro:force", NULL,
 	};
-	cleanup_strv char **w = str_split(v, " \t");
+	cleanup_free char **w = str_words(v, " \t");
 
 	for (size_t i = 0; w && w[i]; i++) {
 		if (str_starts_with(w[i], "shmounts:") && strlen(w[i]) > 9)
@@ -376,8 +376,9 @@ int capability_from_name(const char *s)
 		return n < 64 ? (int)n : -EINVAL;
 	if (strncasecmp(s, "cap_", 4) == 0)
 		s += 4;
+	int first = tolower((unsigned char)s[0]);
 	for (size_t i = 0; i < ARRAY_SIZE(cap_names); i++)
-		if (strcasecmp(s, cap_names[i]) == 0)
+		if (cap_names[i][0] == first && strcasecmp(s, cap_names[i]) == 0)
 			return (int)i;
 	return -EINVAL;
 }
@@ -389,7 +390,7 @@ const char *capability_name(int cap)
 
 char *check_caps(const char *v)
 {
-	cleanup_strv char **w = str_split(v, " \t");
+	cleanup_free char **w = str_words(v, " \t");
 
 	for (size_t i = 0; w && w[i]; i++) {
 		if (str_eq(w[i], "none"))
@@ -419,7 +420,7 @@ char *check_namespaces(const char *v)
 {
 	static const char *const ns[] = { "cgroup", "ipc", "mnt", "net", "pid",
 					  "time", "user", "uts", NULL };
-	cleanup_strv char **w = str_split(v, " \t");
+	cleanup_free char **w = str_words(v, " \t");
 
 	for (size_t i = 0; w && w[i]; i++) {
 		char *bad = check_enum(w[i], ns, "namespace");
@@ -616,7 +617,7 @@ char *check_uts_name(const char *v)
 
 char *check_gid_list(const char *v)
 {
-	cleanup_strv char **w = str_split(v, ", \t");
+	cleanup_free char **w = str_words(v, ", \t");
 	uint64_t n;
 
 	for (size_t i = 0; w && w[i]; i++)
@@ -637,7 +638,7 @@ char *check_group_name(const char *v)
 
 char *check_relative_dir(const char *v)
 {
-	cleanup_strv char **parts = str_split(v, "/");
+	cleanup_free char **parts = str_words(v, "/");
 
 	if (v[0] == '/')
 		return ALLOWED("\"%s\" must be a relative cgroup path", v);

@@ -12,18 +12,9 @@
 #include "util/file.h"
 #include "util/str.h"
 
-int file_read_at(int dirfd, const char *path, size_t max_size, char **data, size_t *len)
+static int read_fd(int fd, const struct stat *stp, size_t max_size, char **data, size_t *len)
 {
-	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (S_ISDIR(st.st_mode))
-		return -EISDIR;
-
+	const struct stat st = *stp;
 	size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
 	size_t used = 0;
 	cleanup_free char *buf = malloc(cap);
@@ -59,6 +50,37 @@ int file_read_at(int dirfd, const char *path, size_t max_size, char **data, size
 		*len = used;
 	*data = steal_ptr(buf);
 	return 0;
+}
+
+int file_read_at(int dirfd, const char *path, size_t max_size, char **data, size_t *len)
+{
+	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return read_fd(fd, &st, max_size, data, len);
+}
+
+int file_read_regular(const char *path, size_t max_size, char **data, size_t *len,
+		      struct stat *st)
+{
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, st) < 0)
+		return -errno;
+	if (S_ISDIR(st->st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st->st_mode))
+		return -EINVAL;
+	return read_fd(fd, st, max_size, data, len);
 }
 
 int file_read(const char *path, size_t max_size, char **data, size_t *len)

@@ -5,11 +5,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* Reads a whole file; *data is NUL-terminated. Files over max_size give -EFBIG. */
 int file_read(const char *path, size_t max_size, char **data, size_t *len);
 int file_read_at(int dirfd, const char *path, size_t max_size, char **data, size_t *len);
+/* Same, for a regular file only (-EINVAL otherwise; a FIFO is not waited
+ * on), also giving its stat. */
+int file_read_regular(const char *path, size_t max_size, char **data, size_t *len,
+		      struct stat *st);
 
 /* Writes through a temporary file in the same directory, fsyncs and renames,
  * so readers see the old or the new content and never a torn one. */

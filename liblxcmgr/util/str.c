@@ -178,3 +178,29 @@ char **str_split(const char *s, const char *seps)
 	}
 	return out;
 }
+
+char **str_words(const char *s, const char *seps)
+{
+	size_t n = 0, len = strlen(s);
+
+	for (const char *p = s + strspn(s, seps); *p; p += strspn(p, seps)) {
+		n++;
+		p += strcspn(p, seps);
+	}
+	char **out = malloc((n + 1) * sizeof(*out) + len + 1);
+	if (!out)
+		return NULL;
+	char *copy = (char *)(out + n + 1);
+	memcpy(copy, s, len + 1);
+	size_t i = 0;
+	for (char *p = copy + strspn(copy, seps); *p; p += strspn(p, seps)) {
+		out[i++] = p;
+		p += strcspn(p, seps);
+		if (*p)
+			*p++ = '\0';
+		else
+			break;
+	}
+	out[i] = NULL;
+	return out;
+}

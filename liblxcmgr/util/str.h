@@ -42,5 +42,8 @@ char *strv_join(char *const *v, const char *sep);
 bool strv_contains(char *const *v, const char *s);
 /* Splits on any of the separator characters, dropping empty fields. */
 char **str_split(const char *s, const char *seps);
+/* The same in one allocation (the vector and the words), for reading only:
+ * free it with free(), not strv_free(). */
+char **str_words(const char *s, const char *seps);
 
 #endif
