@@ -3,16 +3,16 @@
 # run on one machine, reported as ratios (ours / LXC; lower is better):
 #   lxc-create -t busybox      mean of N creates          target: <= 1/20
 #   lxc-destroy                mean of N destroys         (reported)
-#   lxc-ls -f, 100 stopped     mean of R runs             target: <= 1/3
+#   lxc-ls -f, 100 stopped     mean of R runs (hyperfine)  target: <= 1/3
 #   lxc-ls -f peak RSS         max resident set size      (reported)
 #
 # Usage: bench/bench-foundation.sh [-n CREATES] [-r RUNS]
-# Needs root, Debian's lxc (/usr/bin/lxc-create; scripts/install-deps --test)
+# Needs root, Debian's lxc and hyperfine (scripts/install-deps --test)
 # and a build in _build. Everything it makes lives in one temporary directory.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 creates=10
-runs=20
+runs=100
 while getopts n:r: opt; do
 	case $opt in
 	n) creates=$OPTARG ;;
@@ -23,6 +23,7 @@ done
 
 [ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
 [ -x /usr/bin/lxc-create ] || { echo "bench: /usr/bin/lxc-create missing (scripts/install-deps --test)" >&2; exit 1; }
+command -v hyperfine > /dev/null || { echo "bench: hyperfine missing (scripts/install-deps --test)" >&2; exit 1; }
 [ -x "$top/_build/tools/.libs/lxc-create" ] || { echo "bench: build first (tests/run --quick, or make in _build)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/lxcmgr-bench.XXXXXX)
@@ -37,9 +38,6 @@ cp "$top/config/default.conf" "$work/etc/default.conf"
 ours=$top/_build/tools/.libs
 
 now_ns() { date +%s%N; }
-
-# mean_ms CMD...: runs CMD (already expanded per iteration by the caller).
-elapsed_ms() { echo "scale=2; ($2 - $1) / 1000000" | bc; }
 
 time_loop() { # LABEL COUNT CMD-TEMPLATE (with %i for the iteration)
 	local count=$2 cmd=$3 i start end
@@ -73,8 +71,13 @@ for side in lxc ours; do
 		sed "s/c1/b$i/g" "$work/$side/c1/config" > "$d/config"
 	done
 done
-lxc_ls=$(time_loop ls "$runs" "/usr/bin/lxc-ls -f -P $work/lxc-ls")
-our_ls=$(time_loop ls "$runs" "$ours/lxc-ls -f -P $work/ours-ls")
+# hyperfine runs the two alternately and without a shell, so the few
+# milliseconds being compared are the tools' own.
+hyperfine -N -w 5 -r "$runs" --export-json "$work/ls.json" \
+	"/usr/bin/lxc-ls -f -P $work/lxc-ls" "$ours/lxc-ls -f -P $work/ours-ls" > /dev/null
+mean_ms() { python3 -c "import json,sys; print('%.2f' % (json.load(open(sys.argv[1]))['results'][int(sys.argv[2])]['mean']*1000))" "$work/ls.json" "$1"; }
+lxc_ls=$(mean_ms 0)
+our_ls=$(mean_ms 1)
 row "lxc-ls -f, 100 stopped" "$lxc_ls" "$our_ls" "<= 0.33"
 
 lxc_rss=$(/usr/bin/time -f %M /usr/bin/lxc-ls -f -P "$work/lxc-ls" 2>&1 >/dev/null | tail -n1)

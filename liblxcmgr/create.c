@@ -102,7 +102,13 @@ static int write_initial_config(struct create_state *st, const char *template_pa
 	ret = conf_set(c->conf, "lxc.rootfs.path", rootfs_value, err);
 	if (ret < 0)
 		return ret;
-	return conf_save(c->conf, c->config_path, err);
+	/* A new file, no fsync: until the create ends, the partial marker is
+	 * what a crash leaves, and a later command removes it all. */
+	cleanup_free char *rendered = conf_render(c->conf);
+	if (!rendered)
+		return error_set(err, ENOMEM, "write config");
+	ret = file_write_new(c->config_path, rendered, strlen(rendered), 0640);
+	return ret < 0 ? error_set(err, -ret, "write config \"%s\"", c->config_path) : 0;
 }
 
 static int make_dirs(struct create_state *st, lxcmgr_error **err)

@@ -124,6 +124,18 @@ int file_write_atomic(const char *path, const char *data, size_t len, mode_t mod
 	return ret;
 }
 
+int file_write_new(const char *path, const char *data, size_t len, mode_t mode)
+{
+	cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+
+	if (fd < 0)
+		return -errno;
+	int ret = write_all(fd, data, len);
+	if (ret < 0)
+		unlink(path);
+	return ret;
+}
+
 int mkdir_p(const char *path, mode_t mode)
 {
 	cleanup_free char *copy = strdup(path);

@@ -20,6 +20,10 @@ int file_read_regular(const char *path, size_t max_size, char **data, size_t *le
  * so readers see the old or the new content and never a torn one. */
 int file_write_atomic(const char *path, const char *data, size_t len, mode_t mode);
 
+/* Writes a file that must not exist yet (O_EXCL), without fsync: for files
+ * whose loss on a crash is covered otherwise (a create's partial marker). */
+int file_write_new(const char *path, const char *data, size_t len, mode_t mode);
+
 /* mkdir -p. Existing directories are fine. */
 int mkdir_p(const char *path, mode_t mode);
 
