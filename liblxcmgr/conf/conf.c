@@ -63,6 +63,20 @@ void conf_set_path(struct conf *c, const char *path)
 
 /* ---------------------------------------------------------- evaluation */
 
+/* Items of a key found by its table row: a row of one exact key matches
+ * by pointer; family and network rows compare the spelled key too. */
+static struct conf_item *item_find_ref(const struct conf *c, const struct key_ref *ref)
+{
+	bool exact = ref->key_static;
+
+	for (size_t i = 0; i < c->n_items; i++) {
+		const struct key_ref *r = &c->items[i].ref;
+		if (r->def == ref->def && (exact || strcmp(r->key, ref->key) == 0))
+			return &c->items[i];
+	}
+	return NULL;
+}
+
 static struct conf_item *item_find(const struct conf *c, const char *key)
 {
 	for (size_t i = 0; i < c->n_items; i++)
@@ -126,7 +140,7 @@ static int apply_line(struct conf *c, const struct conf_line *line, const char *
 				item_remove(c, i);
 		return 0;
 	}
-	struct conf_item *it = item_find(c, ref->key);
+	struct conf_item *it = item_find_ref(c, ref);
 	if (!it && !(it = item_add(c, ref)))
 		return -ENOMEM;
 	if (ref->def->kind == KEY_SCALAR)
@@ -287,7 +301,7 @@ int conf_get(struct conf *c, const char *key, char **value, lxcmgr_error **err)
 
 	if (ret < 0)
 		return error_msg(err, -ret, "%s: %s", key, why ? why : "unknown key");
-	const struct conf_item *it = item_find(c, ref.key);
+	const struct conf_item *it = item_find_ref(c, &ref);
 	key_ref_release(&ref);
 	*value = it ? strv_join(it->values, "\n") : strdup("");
 	return *value ? 0 : error_set(err, ENOMEM, "%s", key);

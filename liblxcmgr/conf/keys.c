@@ -338,8 +338,10 @@ int key_resolve(const char *key, struct key_ref *ref, char **why)
 
 	ref->def = find_exact(key);
 	if (ref->def) {
-		ref->key = strdup(key);
-		return ref->key ? 0 : -ENOMEM;
+		/* The table's spelling is the key's: no copy needed. */
+		ref->key = (char *)ref->def->name;
+		ref->key_static = true;
+		return 0;
 	}
 	if (str_starts_with(key, "lxc.net.")) {
 		int ret = resolve_net(key, ref, why);
@@ -370,7 +372,9 @@ int key_resolve(const char *key, struct key_ref *ref, char **why)
 
 void key_ref_release(struct key_ref *ref)
 {
-	free(ref->key);
+	if (!ref->key_static)
+		free(ref->key);
+	ref->key_static = false;
 	ref->key = NULL;
 	ref->def = NULL;
 }

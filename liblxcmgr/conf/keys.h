@@ -45,8 +45,9 @@ struct key_def {
  * ("lxc.net.00.type" becomes "lxc.net.0.type"). */
 struct key_ref {
 	const struct key_def *def;
-	char *key;     /* malloc'd */
-	int net_index; /* -1 when not a network key */
+	char *key;       /* malloc'd, or the table's own name (key_static) */
+	bool key_static; /* key is def->name: nothing to free */
+	int net_index;   /* -1 when not a network key */
 };
 
 /* Resolves KEY. -EINVAL when unknown; then *why (malloc'd) says so, with a
