@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of the foundation tools against Debian's LXC, in one
 # run on one machine, reported as ratios (ours / LXC; lower is better):
-#   lxc-create -t busybox      mean of N creates          target: <= 1/20
-#   lxc-destroy                mean of N destroys         (reported)
+#   lxc-create -t busybox      median of N creates        target: <= 1/20
+#   lxc-destroy                median of N destroys       (reported)
 #   lxc-ls -f, 100 stopped     mean of R runs (hyperfine)  target: <= 1/3
 #   lxc-ls -f peak RSS         max resident set size      (reported)
 #
@@ -27,7 +27,7 @@ command -v hyperfine > /dev/null || { echo "bench: hyperfine missing (scripts/in
 [ -x "$top/_build/tools/.libs/lxc-create" ] || { echo "bench: build first (tests/run --quick, or make in _build)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/lxcmgr-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" "/run/lxc/lock$work"' EXIT  # LXC keeps lock files per lxcpath
 mkdir -p "$work/ours" "$work/lxc" "$work/etc"
 
 # Our tools as installed binaries would run: the real ELF files, not the
@@ -39,14 +39,17 @@ ours=$top/_build/tools/.libs
 
 now_ns() { date +%s%N; }
 
-time_loop() { # LABEL COUNT CMD-TEMPLATE (with %i for the iteration)
-	local count=$2 cmd=$3 i start end
-	start=$(now_ns)
+# time_loop COUNT CMD-TEMPLATE: the median time of COUNT runs of CMD (%i is
+# the iteration), in ms. The median, not the mean: a disk flush landing on
+# one run of either side says nothing about the tools.
+time_loop() {
+	local count=$1 cmd=$2 i start end
 	for i in $(seq "$count"); do
+		start=$(now_ns)
 		eval "${cmd//%i/$i}" > /dev/null 2>&1 || { echo "bench: failed: ${cmd//%i/$i}" >&2; exit 1; }
-	done
-	end=$(now_ns)
-	echo "scale=2; ($end - $start) / 1000000 / $count" | bc
+		end=$(now_ns)
+		echo $(( end - start ))
+	done | sort -n | awk '{ t[NR] = $1 } END { printf "%.2f\n", (NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2) / 1e6 }'
 }
 
 row() { # NAME LXC OURS TARGET
@@ -57,10 +60,10 @@ row() { # NAME LXC OURS TARGET
 
 echo "lxcmgr foundation benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, kernel $(uname -r)"
 echo "LXC: $(/usr/bin/lxc-create --version 2>/dev/null || echo '?'), ours: $("$ours/lxc-create" --version)"
-printf '%-34s %10s %10s %8s   %s\n' "operation (mean)" "LXC ms" "ours ms" "ratio" "target"
+printf '%-34s %10s %10s %8s   %s\n' "operation" "LXC ms" "ours ms" "ratio" "target"
 
-lxc_create=$(time_loop create "$creates" "/usr/bin/lxc-create -P $work/lxc -n c%i -t busybox")
-our_create=$(time_loop create "$creates" "$ours/lxc-create -P $work/ours -n c%i -t busybox")
+lxc_create=$(time_loop "$creates" "/usr/bin/lxc-create -P $work/lxc -n c%i -t busybox")
+our_create=$(time_loop "$creates" "$ours/lxc-create -P $work/ours -n c%i -t busybox")
 row "lxc-create -t busybox" "$lxc_create" "$our_create" "<= 0.05"
 
 # 100 stopped containers per side: copies of one real container of each.
@@ -85,6 +88,6 @@ our_rss=$(/usr/bin/time -f %M "$ours/lxc-ls" -f -P "$work/ours-ls" 2>&1 >/dev/nu
 printf '%-34s %10s %10s %8s   %s\n' "lxc-ls -f peak RSS (KiB)" "$lxc_rss" "$our_rss" \
 	"$(echo "scale=3; $our_rss / $lxc_rss" | bc)" "(reported)"
 
-lxc_destroy=$(time_loop destroy "$creates" "/usr/bin/lxc-destroy -P $work/lxc -n c%i")
-our_destroy=$(time_loop destroy "$creates" "$ours/lxc-destroy -P $work/ours -n c%i")
+lxc_destroy=$(time_loop "$creates" "/usr/bin/lxc-destroy -P $work/lxc -n c%i")
+our_destroy=$(time_loop "$creates" "$ours/lxc-destroy -P $work/ours -n c%i")
 row "lxc-destroy" "$lxc_destroy" "$our_destroy" "(reported)"

@@ -195,6 +195,11 @@ static int rm_rf_dir_contents(int dfd, dev_t dev, const char *shown, char **wher
 	while ((de = readdir(dir))) {
 		if (str_eq(de->d_name, ".") || str_eq(de->d_name, ".."))
 			continue;
+		/* The directory says what is not a directory: unlink it without a
+		 * stat (a rootfs is mostly files and symlinks). */
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN &&
+		    (unlinkat(dirfd(dir), de->d_name, 0) == 0 || errno == ENOENT))
+			continue;
 		ret = rm_rf_entry(dirfd(dir), de->d_name, dev, shown, where);
 		if (ret < 0)
 			break;

@@ -147,7 +147,7 @@ as_nobody() {
 	env "$@" setpriv --reuid=65534 --regid=65534 --clear-groups \
 		"$TPL" --path="$T/c" --name="$NAME" --rootfs="$r"
 	for a in sh getty udhcpc ip; do has_link "$a"; done
-	assert_eq "$(readlink "$r/sbin/init")" /bin/busybox "/sbin/init link"
+	[ "$r/sbin/init" -ef "$r/bin/busybox" ] || fail "/sbin/init is not busybox"
 	assert_eq "$(stat -c %a "$r/tmp")" 1777 "/tmp mode"
 	assert_eq "$(stat -c %u "$r/etc/passwd")" 65534 "owner of /etc/passwd"
 }
