@@ -148,3 +148,13 @@ void tool_errorf(struct tool *t, const char *fmt, ...)
 	tool_print(t, msg ? msg : fmt);
 	free(msg);
 }
+
+int tool_exit(struct tool *t, int ret, lxcmgr_error *err, struct lxcmgr_container *c)
+{
+	if (ret != 0)
+		tool_error(t, err);
+	lxcmgr_error_free(err);
+	lxcmgr_container_put(c);
+	tool_finish(t);
+	return ret == 0 ? 0 : 1;
+}

@@ -75,6 +75,10 @@ void tool_errorf(struct tool *t, const char *fmt, ...) __attribute__((format(pri
 __attribute__((noreturn)) void tool_usage_error(struct tool *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Ends a tool that made one container call: prints ERR when RET is not 0,
+ * frees ERR and C, finishes T. Returns the exit status. */
+int tool_exit(struct tool *t, int ret, lxcmgr_error *err, struct lxcmgr_container *c);
+
 /* Requires -n. */
 void tool_require_name(struct tool *t);
 

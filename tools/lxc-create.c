@@ -114,10 +114,5 @@ int main(int argc, char **argv)
 	struct lxcmgr_container *c = lxcmgr_container_new(t.ctx, t.name, &err);
 	if (c && lxcmgr_container_create(c, &opts, &err) == 0)
 		ret = 0;
-	if (ret != 0)
-		tool_error(&t, err);
-	lxcmgr_error_free(err);
-	lxcmgr_container_put(c);
-	tool_finish(&t);
-	return ret;
+	return tool_exit(&t, ret, err, c);
 }

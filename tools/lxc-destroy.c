@@ -61,10 +61,5 @@ int main(int argc, char **argv)
 	}
 	if (c && lxcmgr_container_destroy(c, flags, &err) == 0)
 		ret = 0;
-	if (ret != 0)
-		tool_error(&t, err);
-	lxcmgr_error_free(err);
-	lxcmgr_container_put(c);
-	tool_finish(&t);
-	return ret;
+	return tool_exit(&t, ret, err, c);
 }

@@ -197,15 +197,17 @@ static void conf_reset(struct conf *c, struct conf_doc *top)
 	c->defines = doc_new("define");
 }
 
-int conf_load_text(struct conf *c, const char *name, const char *text, lxcmgr_error **err)
+/* Parses TEXT as the document NAME and makes it the config; on an error the
+ * config is left empty. */
+static int conf_adopt(struct conf *c, const char *name, const char *text, size_t len,
+		      const struct stat *st, lxcmgr_error **err)
 {
 	struct conf_doc *doc = doc_new(name);
 	int ret;
 
 	if (!doc)
 		return error_set(err, ENOMEM, "load config");
-	struct stat st;
-	ret = doc_parse_text(doc, text, strlen(text), name && stat(name, &st) == 0 ? &st : NULL, err);
+	ret = doc_parse_text(doc, text, len, st, err);
 	if (ret < 0) {
 		doc_free(doc);
 		conf_reset(c, doc_new(name));
@@ -215,6 +217,14 @@ int conf_load_text(struct conf *c, const char *name, const char *text, lxcmgr_er
 	if (!c->defines || conf_eval(c) < 0)
 		return error_set(err, ENOMEM, "load config");
 	return 0;
+}
+
+int conf_load_text(struct conf *c, const char *name, const char *text, lxcmgr_error **err)
+{
+	struct stat st;
+	bool is_file = name && stat(name, &st) == 0;
+
+	return conf_adopt(c, name, text, strlen(text), is_file ? &st : NULL, err);
 }
 
 int conf_load(struct conf *c, const char *path, lxcmgr_error **err)
@@ -231,19 +241,7 @@ int conf_load(struct conf *c, const char *path, lxcmgr_error **err)
 		return error_msg(err, EINVAL, "config \"%s\" is not a regular file", path);
 	if (ret < 0)
 		return error_set(err, -ret, "read config \"%s\"", path);
-	struct conf_doc *doc = doc_new(path);
-	if (!doc)
-		return error_set(err, ENOMEM, "load config");
-	ret = doc_parse_text(doc, text, len, &st, err);
-	if (ret < 0) {
-		doc_free(doc);
-		conf_reset(c, doc_new(path));
-		return ret;
-	}
-	conf_reset(c, doc);
-	if (!c->defines || conf_eval(c) < 0)
-		return error_set(err, ENOMEM, "load config");
-	return 0;
+	return conf_adopt(c, path, text, len, &st, err);
 }
 
 int conf_define(struct conf *c, const char *origin, const char *text, lxcmgr_error **err)
