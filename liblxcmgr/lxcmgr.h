@@ -199,8 +199,50 @@ enum lxcmgr_state {
 };
 
 LXCMGR_PUBLIC const char *lxcmgr_state_name(int state);
-/* Until the runtime lands every defined container is STOPPED. */
+/* "RUNNING" -> LXCMGR_STATE_RUNNING; -EINVAL for an unknown name. */
+LXCMGR_PUBLIC int lxcmgr_state_from_name(const char *name);
+/* Asks the container's monitor; no monitor means STOPPED. */
 LXCMGR_PUBLIC int lxcmgr_container_state(struct lxcmgr_container *c);
+
+/* ------------------------------------------------------------ running */
+
+struct lxcmgr_start_options {
+	bool foreground;               /* -F: this process is the monitor, the terminal the console */
+	const char *const *init_argv;  /* -- CMD: replaces lxc.init.cmd; NULL-terminated */
+	const char *pidfile;           /* -p: init's pid is written here */
+};
+
+/* Starts the container. In the background (the default) it returns once
+ * init has been executed, or fails with the cause from inside the
+ * container's setup ("mount ...: No such file or directory (lxc.mount.entry,
+ * config:14; add create=dir)"). In the foreground it returns when the
+ * container has stopped. */
+LXCMGR_PUBLIC int lxcmgr_container_start(struct lxcmgr_container *c,
+					 const struct lxcmgr_start_options *opts,
+					 lxcmgr_error **err);
+
+#define LXCMGR_STOP_KILL (1u << 0)   /* lxc.signal.stop (SIGKILL) now, no clean shutdown */
+#define LXCMGR_STOP_NOWAIT (1u << 1) /* send the signal and return */
+#define LXCMGR_STOP_NOKILL (1u << 2) /* after the timeout, fail instead of killing */
+#define LXCMGR_STOP_REBOOT (1u << 3) /* lxc.signal.reboot instead of halt */
+
+/* Sends the halt signal (lxc.signal.halt, else one suited to the init:
+ * SIGRTMIN+3 for systemd, SIGPWR otherwise), waits up to TIMEOUT seconds
+ * (-1: for ever) for the container to stop, then kills it unless NOKILL. */
+LXCMGR_PUBLIC int lxcmgr_container_stop(struct lxcmgr_container *c, int timeout,
+					unsigned flags, lxcmgr_error **err);
+
+/* Init's pid as the host sees it, or -ESRCH when not running. */
+LXCMGR_PUBLIC int lxcmgr_container_init_pid(struct lxcmgr_container *c);
+
+/* Waits until the state is one in STATES (a mask of 1 << LXCMGR_STATE_*),
+ * at most TIMEOUT seconds (-1: for ever). 0, or -ETIMEDOUT. */
+LXCMGR_PUBLIC int lxcmgr_container_wait(struct lxcmgr_container *c, unsigned states,
+					int timeout, lxcmgr_error **err);
+
+/* A config item as the running container uses it (lxc-info -c). */
+LXCMGR_PUBLIC int lxcmgr_container_get_running_item(struct lxcmgr_container *c, const char *key,
+						    char **value, lxcmgr_error **err);
 
 /* ------------------------------------------------------------ host check */
 

@@ -1,0 +1,58 @@
+/* The monitor: one small process per running container. It owns the
+ * command socket and the pty masters, and waits for init through its
+ * pidfd; an event loop (epoll) over the listening socket, clients, the
+ * signalfd and the console. When init exits it runs the stop and
+ * post-stop hooks, removes what the start made, and ends (or starts init
+ * again when init asked for a reboot). */
+#ifndef LXCMGR_RUN_MONITOR_H
+#define LXCMGR_RUN_MONITOR_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "lxcmgr.h"
+#include "run/plan.h"
+
+struct monitor;
+
+/* What the monitor asks of start.c. */
+struct monitor_ops {
+	/* Spawn init again (reboot). 0, or -errno with *err. */
+	int (*respawn)(struct monitor *m, lxcmgr_error **err);
+	/* init is gone: hooks and cleanup. Called once per stop. */
+	void (*stopped)(struct monitor *m);
+};
+
+struct monitor {
+	struct lxcmgr_container *c;
+	struct start_plan *plan;
+	const struct monitor_ops *ops;
+	int state;           /* enum lxcmgr_state */
+	pid_t init_pid;
+	int init_pidfd;
+	int init_status;     /* wait status once init has exited */
+	int listen_fd;
+	char *socket_path;
+	int console_master;  /* -1: none */
+	int *tty_masters;    /* plan->tty_max entries */
+	bool *tty_busy;      /* a client holds it */
+	int fg_in, fg_out;   /* lxc-start -F: the terminal; else -1 */
+	int *subscribers;    /* CMD_SUBSCRIBE clients */
+	size_t n_subscribers;
+	bool reboot_requested;
+};
+
+/* Creates the command socket (state STARTING is served from then on). */
+int monitor_listen(struct monitor *m, lxcmgr_error **err);
+
+/* Serves until init has exited and ops->stopped has run (and no reboot
+ * follows). Returns 0, or -errno for a loop failure (logged). */
+int monitor_loop(struct monitor *m);
+
+/* Sets the state and tells every subscriber. */
+void monitor_set_state(struct monitor *m, int state);
+
+/* Closes what the monitor holds (socket, ptys, pidfd); unlinks the socket. */
+void monitor_release(struct monitor *m);
+
+#endif

@@ -1,0 +1,81 @@
+/* A start plan: everything a container start needs, resolved from the
+ * config before anything is created ("parse first, act later"). Every item
+ * keeps the key and the config line it came from, so a failure while
+ * applying it can name them. Built by plan.c; read by the monitor (host
+ * side) and by the container's first process (child side). */
+#ifndef LXCMGR_RUN_PLAN_H
+#define LXCMGR_RUN_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lxcmgr.h"
+
+struct lxcmgr_container;
+
+/* lxc.mount.auto, as flags. The cgroup modes come with the cgroup work. */
+enum plan_auto {
+	AUTO_PROC_RW = 1u << 0,    /* proc:rw */
+	AUTO_PROC_MIXED = 1u << 1, /* proc, proc:mixed: /proc/sys read-only but net */
+	AUTO_SYS_RW = 1u << 2,     /* sys:rw */
+	AUTO_SYS_RO = 1u << 3,     /* sys:ro */
+	AUTO_SYS_MIXED = 1u << 4,  /* sys, sys:mixed: read-only, /sys/devices/virtual/net rw */
+};
+
+/* One mount, from lxc.mount.entry or lxc.mount.fstab. */
+struct plan_mount {
+	char *source;
+	char *target;        /* as written: relative to the rootfs, or absolute */
+	char *fstype;        /* "none" for binds */
+	unsigned long flags; /* MS_* from the options */
+	unsigned long propagation; /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE [|MS_REC], or 0 */
+	char *data;          /* file-system options the kernel gets as data */
+	bool optional;       /* a failure is logged, not fatal */
+	bool create_dir;     /* create=dir */
+	bool create_file;    /* create=file */
+	char *origin;        /* "config:14" */
+};
+
+/* Where a plan item came from, for errors: "lxc.mount.entry, config:14". */
+struct plan_where {
+	const char *key;
+	const char *origin;
+};
+
+struct start_plan {
+	char *name;
+	char *config_path;
+	char *rootfs;               /* host path of the root file system */
+	unsigned long rootfs_flags; /* MS_RDONLY ... from lxc.rootfs.options */
+	char *rootfs_origin;
+	char *uts_name;             /* NULL: the container name */
+	unsigned auto_mounts;       /* enum plan_auto */
+	char *auto_origin;
+	struct plan_mount *mounts;
+	size_t n_mounts;
+	bool autodev;
+	unsigned tty_max;
+	char *tty_dir;              /* NULL or "lxc" */
+	unsigned pty_max;
+	char **init_argv;           /* lxc.init.cmd, -- CMD, or /sbin/init */
+	char **init_env;            /* container=lxc, lxc.environment, TERM */
+	char *init_cwd;             /* NULL: / */
+	uid_t init_uid;
+	gid_t init_gid;
+	int clone_flags;            /* CLONE_NEW* */
+	int halt_signal;            /* lxc.signal.halt; 0: chosen at stop time */
+	int reboot_signal;
+	int stop_signal;
+	bool no_new_privs;
+};
+
+/* Builds the plan from the container's loaded config. Keys that a start
+ * cannot apply yet are refused here, naming the key and its line:
+ * "lxc.net.0.type = veth (config:9): not supported yet ...". INIT_ARGV
+ * (may be NULL) replaces lxc.init.cmd (lxc-start -- CMD). */
+int plan_build(struct lxcmgr_container *c, char *const *init_argv, struct start_plan **plan,
+	       lxcmgr_error **err);
+void plan_free(struct start_plan *plan);
+
+#endif

@@ -1,0 +1,70 @@
+/* The command socket between a container's monitor and its clients
+ * (lxc-info, lxc-stop, lxc-wait, lxc-attach, lxc-console ...).
+ *
+ * A unix stream socket at <runtime>/c/<hash>.sock, where hash is FNV-1a 64
+ * of "<lxcpath>/<name>" in hex (short enough for sun_path whatever the
+ * paths). The server checks SO_PEERCRED: root, or the monitor's own uid.
+ *
+ * Versioned and frozen: a request is { u32 version = 1, u32 cmd, i32 arg,
+ * u32 len } + len bytes; a reply is { i32 ret (0 or -errno), u32 len } +
+ * len bytes, with at most one fd by SCM_RIGHTS. A command's meaning never
+ * changes; a new meaning gets a new command number. */
+#ifndef LXCMGR_RUN_PROTO_H
+#define LXCMGR_RUN_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lxcmgr.h"
+
+struct lxcmgr_ctx;
+
+#define PROTO_VERSION 1
+#define PROTO_MAX_DATA 65536
+
+enum proto_cmd {
+	CMD_STATE = 1,    /* reply data: i32 state */
+	CMD_INIT_PID,     /* reply data: i32 pid */
+	CMD_INIT_PIDFD,   /* reply fd: a pidfd of init */
+	CMD_STOP,         /* arg: signal for init (0: SIGKILL); the monitor sends it */
+	CMD_CONSOLE,      /* arg: 0 console, N ttyN, -1 first free; reply fd: pty master */
+	CMD_CONFIG_ITEM,  /* data: key; reply data: the running value */
+	CMD_SUBSCRIBE,    /* reply, then one i32 state per change until close */
+};
+
+struct proto_request {
+	uint32_t version;
+	uint32_t cmd;
+	int32_t arg;
+	uint32_t len;
+};
+
+struct proto_reply {
+	int32_t ret;
+	uint32_t len;
+};
+
+/* "<runtime>/c/<hash>.sock" (malloc'd). */
+char *proto_socket_path(const struct lxcmgr_ctx *ctx, const char *name);
+
+/* Client: connects to NAME's monitor. -ECONNREFUSED or -ENOENT: not running. */
+int proto_connect(const struct lxcmgr_ctx *ctx, const char *name, int *fd);
+
+/* Client: one request and its reply. *data (malloc'd, NUL-terminated, may be
+ * NULL) and *fd_out (-1 when none) when not NULL. Returns the reply's ret, or
+ * -errno when the exchange failed. */
+int proto_call(int fd, uint32_t cmd, int32_t arg, const void *req_data, uint32_t req_len,
+	       char **data, uint32_t *len, int *fd_out);
+
+/* Server side: read one request (data malloc'd into *data, NUL-terminated),
+ * send one reply (FD -1 for none). */
+int proto_recv_request(int fd, struct proto_request *req, char **data);
+int proto_send_reply(int fd, int32_t ret, const void *data, uint32_t len, int send_fd);
+
+/* Server: a listening socket at PATH (its directory made 0700 first); the
+ * caller unlinks PATH when done. */
+int proto_listen(const char *path, int *fd);
+/* Server: the peer may talk to us (root, or our own uid). */
+int proto_peer_allowed(int fd);
+
+#endif
