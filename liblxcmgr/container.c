@@ -235,11 +235,6 @@ LXCMGR_PUBLIC const char *lxcmgr_state_name(int state)
 	return names[state];
 }
 
-LXCMGR_PUBLIC int lxcmgr_container_state(struct lxcmgr_container *c)
-{
-	(void)c;
-	return LXCMGR_STATE_STOPPED;
-}
 
 /* One entry of lxcmgr_list_containers(): NULL when it is not a defined
  * container (no config, an unfinished create, or a name we cannot use). */

@@ -18,7 +18,7 @@ LXCMGR_BUILD=${LXCMGR_BUILD:-$top_srcdir/_build}
 export LXCMGR_TEMPLATE_PATH=${LXCMGR_TEMPLATE_PATH:-$top_srcdir/templates}
 
 # Tools from the build tree: lxc_create, lxc_ls, ... as functions.
-for t in create destroy ls config checkconfig; do
+for t in create destroy ls config checkconfig start stop info wait; do
 	eval "lxc_$t() { \"\$LXCMGR_BUILD/tools/lxc-$t\" \"\$@\"; }"
 done
 
@@ -61,8 +61,16 @@ _setup_test_env() {
 }
 
 _cleanup_test_env() {
-	# Only what this test made: its temporary directory (mounts first).
+	# Only what this test made: its containers, then its temporary
+	# directory (mounts first).
 	if [ -n "${T:-}" ] && [ -d "$T" ]; then
+		local cfg
+		for cfg in "$T"/*/*/config; do
+			[ -f "$cfg" ] || continue
+			local dir=${cfg%/config}
+			[ -x "$LXCMGR_BUILD/tools/lxc-stop" ] &&
+				"$LXCMGR_BUILD/tools/lxc-stop" -P "${dir%/*}" -n "${dir##*/}" -k > /dev/null 2>&1
+		done
 		grep -o " $T[^ ]*" /proc/self/mounts 2>/dev/null | sort -r | while read -r m; do
 			umount -l "$m" 2>/dev/null
 		done

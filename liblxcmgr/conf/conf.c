@@ -291,6 +291,14 @@ int conf_origin(const struct conf *c, const char *key, struct conf_origin *origi
 	return 0;
 }
 
+int conf_origins(const struct conf *c, const char *key, const struct conf_origin **origins)
+{
+	const struct conf_item *it = item_find(c, key);
+
+	*origins = it ? it->origins : NULL;
+	return it ? (int)it->n : 0;
+}
+
 int conf_get(struct conf *c, const char *key, char **value, lxcmgr_error **err)
 {
 	struct key_ref ref;

@@ -43,6 +43,9 @@ int conf_get(struct conf *c, const char *key, char **value, lxcmgr_error **err);
 const char *conf_value(const struct conf *c, const char *key);   /* last value or NULL */
 char *const *conf_values(const struct conf *c, const char *key); /* NULL when unset */
 int conf_origin(const struct conf *c, const char *key, struct conf_origin *origin);
+/* The origin of each value of KEY, in the order of conf_values(); returns the
+ * count (0 when unset). The array belongs to the config. */
+int conf_origins(const struct conf *c, const char *key, const struct conf_origin **origins);
 /* Keys set, in first-set order; NULL-terminated, malloc'd. */
 char **conf_keys(const struct conf *c);
 

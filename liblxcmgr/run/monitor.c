@@ -1,1 +1,820 @@
+/* The monitor's event loop (see monitor.h): one epoll over the command
+ * socket and its clients, init's pidfd, a signalfd and, in the foreground,
+ * the terminal and the console.
+ *
+ * Clients: only root or our own uid (SO_PEERCRED). Their sockets stay
+ * blocking, are read only when epoll says so, and carry a send and receive
+ * timeout, so a client that stalls mid-message is dropped instead of
+ * stalling the monitor. Anything a client sends that is not a whole,
+ * valid request drops that client; nothing a client sends ends the loop.
+ *
+ * Signals: the loop blocks SIGCHLD and SIGPIPE (a write to a closed pipe
+ * gives EPIPE) and, in the foreground, SIGTERM, SIGINT, SIGHUP (forwarded
+ * to init as its halt signal: lxc.signal.halt, else SIGPWR) and SIGWINCH
+ * (the terminal's size is copied to the console). The caller should block
+ * them before spawning init so that none is lost, and its children (init,
+ * hooks) must reset their signal mask. SIGCHLD is only drained: init is
+ * reaped through its pidfd, other children where they are run. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "conf/conf.h"
+#include "container.h"
+#include "ctx.h"
 #include "run/monitor.h"
+#include "run/proto.h"
+#include "util/cleanup.h"
+#include "util/error.h"
+#include "util/log.h"
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+#define MAX_CLIENTS 256      /* at once; more are closed at accept */
+#define CLIENT_TIMEOUT_SEC 2 /* to finish a request, or to take a reply */
+#define IO_CHUNK 4096
+
+enum ev_kind { EV_LISTEN = 1, EV_CLIENT, EV_INIT, EV_SIGNAL, EV_FG_IN, EV_CONSOLE };
+
+struct client {
+	int fd;
+	int held;        /* -1: nothing; 0: the console; N: tty N */
+	bool subscriber; /* after CMD_SUBSCRIBE the connection only carries states */
+};
+
+struct loop {
+	struct monitor *m;
+	int epfd;
+	int sigfd;
+	sigset_t old_mask;
+	struct client clients[MAX_CLIENTS];
+	size_t n_clients;
+	bool console_held;   /* a client has the console master */
+	int console_watched; /* the console master as registered, or -1 */
+	bool fg_in_watched;
+	bool fg_out_ok;
+	bool mask_saved;
+	bool done;
+};
+
+static const struct lxcmgr_ctx *mctx(const struct monitor *m)
+{
+	return m->c ? m->c->ctx : NULL;
+}
+
+static bool foreground(const struct monitor *m)
+{
+	return m->fg_in >= 0;
+}
+
+static unsigned tty_count(const struct monitor *m)
+{
+	return m->plan && m->tty_masters ? m->plan->tty_max : 0;
+}
+
+static int send_signal(int pidfd, int sig)
+{
+	if (pidfd < 0)
+		return -ESRCH;
+	return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 ? -errno : 0;
+}
+
+/* ------------------------------------------------------------ epoll */
+
+static int watch(struct loop *l, enum ev_kind kind, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN,
+				  .data.u64 = (uint64_t)kind << 32 | (uint32_t)fd };
+
+	return epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+/* Explicit, before any close: a pidfd or pty master that was also passed to
+ * a client stays open there, and so would stay registered here. */
+static void unwatch(struct loop *l, int fd)
+{
+	if (fd >= 0)
+		epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
+}
+
+/* In the foreground the console goes to the terminal. In the background it
+ * is read (and dropped) whenever no client holds it, so the container never
+ * blocks on a full /dev/console. */
+static void console_watch(struct loop *l)
+{
+	struct monitor *m = l->m;
+
+	if (m->console_master < 0 || l->console_watched >= 0 || l->console_held)
+		return;
+	if (watch(l, EV_CONSOLE, m->console_master) == 0)
+		l->console_watched = m->console_master;
+}
+
+static void console_unwatch(struct loop *l)
+{
+	unwatch(l, l->console_watched);
+	l->console_watched = -1;
+}
+
+/* ------------------------------------------------------------ io */
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void copy_winsize(struct monitor *m)
+{
+	struct winsize ws;
+
+	if (m->console_master >= 0 && ioctl(m->fg_in, TIOCGWINSZ, &ws) == 0)
+		ioctl(m->console_master, TIOCSWINSZ, &ws);
+}
+
+static void on_fg_in(struct loop *l)
+{
+	struct monitor *m = l->m;
+	char buf[IO_CHUNK];
+	ssize_t n = read(m->fg_in, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		/* End of input (lxc-start -F </dev/null): the console keeps running. */
+		unwatch(l, m->fg_in);
+		l->fg_in_watched = false;
+		return;
+	}
+	if (m->console_master >= 0 && write_all(m->console_master, buf, (size_t)n) < 0)
+		log_debug(mctx(m), "console: input dropped: %s", strerror(errno));
+}
+
+static void on_console(struct loop *l)
+{
+	struct monitor *m = l->m;
+	char buf[IO_CHUNK];
+	ssize_t n = read(l->console_watched, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		/* EIO: no one in the container has the console open (any more). */
+		console_unwatch(l);
+		return;
+	}
+	if (!foreground(m) || m->fg_out < 0 || !l->fg_out_ok)
+		return;
+	int ret = write_all(m->fg_out, buf, (size_t)n);
+	if (ret < 0) {
+		log_warn(mctx(m), "console: writing to the terminal: %s; output dropped from now on",
+			 strerror(-ret));
+		l->fg_out_ok = false;
+	}
+}
+
+/* ------------------------------------------------------------ clients */
+
+static ssize_t find_client(const struct loop *l, int fd)
+{
+	for (size_t i = 0; i < l->n_clients; i++)
+		if (l->clients[i].fd == fd)
+			return (ssize_t)i;
+	return -1;
+}
+
+static void remove_subscriber(struct monitor *m, int fd)
+{
+	for (size_t i = 0; i < m->n_subscribers; i++) {
+		if (m->subscribers[i] == fd) {
+			m->subscribers[i] = m->subscribers[--m->n_subscribers];
+			return;
+		}
+	}
+}
+
+static void drop_client(struct loop *l, size_t idx)
+{
+	struct monitor *m = l->m;
+	struct client *c = &l->clients[idx];
+
+	if (c->held == 0) {
+		l->console_held = false;
+		if (m->init_pidfd >= 0) /* else stopped() may have closed it */
+			console_watch(l);
+	} else if (c->held > 0 && m->tty_busy) {
+		m->tty_busy[c->held - 1] = false;
+	}
+	if (c->subscriber)
+		remove_subscriber(m, c->fd);
+	unwatch(l, c->fd);
+	close(c->fd);
+	*c = l->clients[--l->n_clients];
+}
+
+static void on_accept(struct loop *l)
+{
+	const struct lxcmgr_ctx *ctx = mctx(l->m);
+	struct timeval tv = { .tv_sec = CLIENT_TIMEOUT_SEC };
+	cleanup_close int fd = accept4(l->m->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			log_warn(ctx, "command socket: accept: %s", strerror(errno));
+		return;
+	}
+	int ret = proto_peer_allowed(fd);
+	if (ret < 0) {
+		log_warn(ctx, "command socket: client refused: %s", strerror(-ret));
+		return;
+	}
+	if (l->n_clients == MAX_CLIENTS) {
+		log_warn(ctx, "command socket: %d clients already, one refused", MAX_CLIENTS);
+		return;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ||
+	    watch(l, EV_CLIENT, fd) < 0) {
+		log_warn(ctx, "command socket: client setup: %s", strerror(errno));
+		return;
+	}
+	l->clients[l->n_clients++] = (struct client){ .fd = steal_fd(fd), .held = -1 };
+}
+
+/* ------------------------------------------------------------ commands */
+
+struct reply {
+	int32_t ret;
+	int32_t num;
+	const void *data;
+	uint32_t len;
+	int fd;
+};
+
+static void reply_i32(struct reply *r, int32_t v)
+{
+	r->num = v;
+	r->data = &r->num;
+	r->len = sizeof(r->num);
+}
+
+static int cmd_stop(struct monitor *m, int32_t arg)
+{
+	int sig = arg ? arg : SIGKILL;
+
+	if (sig < 1 || sig > SIGRTMAX)
+		return -EINVAL;
+	int ret = send_signal(m->init_pidfd, sig);
+	if (ret == 0)
+		log_info(mctx(m), "stop: sent signal %d to init (pid %d)", sig, m->init_pid);
+	return ret;
+}
+
+/* ARG 0: the console; N: tty N; -1: the first free tty. One per client
+ * connection; it is free again when that connection closes. */
+static int cmd_console(struct loop *l, struct client *c, int32_t arg, int *fd)
+{
+	struct monitor *m = l->m;
+	unsigned n = tty_count(m);
+
+	if (c->held >= 0)
+		return -EBUSY;
+	if (arg == 0) {
+		if (m->console_master < 0)
+			return -EINVAL;
+		if (foreground(m) || l->console_held)
+			return -EBUSY; /* the terminal of lxc-start -F, or another client */
+		console_unwatch(l);
+		l->console_held = true;
+		c->held = 0;
+		*fd = m->console_master;
+		return 0;
+	}
+	if (arg == -1) {
+		for (unsigned i = 0; i < n && arg == -1; i++)
+			if (m->tty_masters[i] >= 0 && !m->tty_busy[i])
+				arg = (int32_t)i + 1;
+		if (arg == -1)
+			return n ? -EBUSY : -EINVAL;
+	}
+	if (arg < 1 || (unsigned)arg > n || m->tty_masters[arg - 1] < 0)
+		return -EINVAL;
+	if (m->tty_busy[arg - 1])
+		return -EBUSY;
+	m->tty_busy[arg - 1] = true;
+	c->held = arg;
+	*fd = m->tty_masters[arg - 1];
+	return 0;
+}
+
+/* The value, or on failure the message ("lxc.foo: unknown key ..."). */
+static int cmd_config_item(struct monitor *m, const char *key, uint32_t len, char **out)
+{
+	cleanup_error lxcmgr_error *err = NULL;
+
+	if (!m->c || !m->c->conf)
+		return -ENOENT;
+	if (len == 0 || strlen(key) != len)
+		return -EINVAL;
+	int ret = conf_get(m->c->conf, key, out, &err);
+	if (ret < 0 && err && err->msg)
+		*out = strdup(err->msg);
+	if (*out && strlen(*out) > PROTO_MAX_DATA) {
+		free(*out);
+		*out = NULL;
+		return ret < 0 ? ret : -EMSGSIZE;
+	}
+	return ret;
+}
+
+/* The reply (0 and the current state) goes first, then a state per change. */
+static int cmd_subscribe(struct loop *l, struct client *c)
+{
+	struct monitor *m = l->m;
+	int32_t state = m->state;
+	int *s = realloc(m->subscribers, (m->n_subscribers + 1) * sizeof(*s));
+
+	if (!s)
+		return proto_send_reply(c->fd, -ENOMEM, NULL, 0, -1);
+	m->subscribers = s;
+	int ret = proto_send_reply(c->fd, 0, &state, sizeof(state), -1);
+	if (ret < 0)
+		return ret;
+	m->subscribers[m->n_subscribers++] = c->fd;
+	c->subscriber = true;
+	return 0;
+}
+
+static int serve(struct loop *l, struct client *c, const struct proto_request *req,
+		 const char *data)
+{
+	struct monitor *m = l->m;
+	struct reply r = { .fd = -1 };
+	cleanup_free char *value = NULL;
+
+	switch (req->cmd) {
+	case CMD_STATE:
+		reply_i32(&r, m->state);
+		break;
+	case CMD_INIT_PID:
+		if (m->init_pidfd >= 0 && m->init_pid > 0)
+			reply_i32(&r, m->init_pid);
+		else
+			r.ret = -ESRCH;
+		break;
+	case CMD_INIT_PIDFD:
+		r.fd = m->init_pidfd; /* SCM_RIGHTS gives the client its own */
+		r.ret = r.fd >= 0 ? 0 : -ESRCH;
+		break;
+	case CMD_STOP:
+		r.ret = cmd_stop(m, req->arg);
+		break;
+	case CMD_CONSOLE:
+		r.ret = cmd_console(l, c, req->arg, &r.fd);
+		break;
+	case CMD_CONFIG_ITEM:
+		r.ret = cmd_config_item(m, data, req->len, &value);
+		r.data = value;
+		r.len = value ? (uint32_t)strlen(value) : 0;
+		break;
+	case CMD_SUBSCRIBE:
+		return cmd_subscribe(l, c);
+	default:
+		r.ret = -EOPNOTSUPP; /* a newer client; it may try an older command */
+		break;
+	}
+	return proto_send_reply(c->fd, r.ret, r.data, r.len, r.ret == 0 ? r.fd : -1);
+}
+
+static void on_client(struct loop *l, int fd)
+{
+	struct proto_request req;
+	cleanup_free char *data = NULL;
+	ssize_t idx = find_client(l, fd);
+
+	if (idx < 0) {
+		unwatch(l, fd);
+		return;
+	}
+	struct client *c = &l->clients[idx];
+	if (c->subscriber) {
+		/* A subscriber only listens: input or hang-up ends it. */
+		drop_client(l, (size_t)idx);
+		return;
+	}
+	int ret = proto_recv_request(fd, &req, &data);
+	if (ret == -EPROTO || ret == -EMSGSIZE)
+		proto_send_reply(fd, ret, NULL, 0, -1);
+	if (ret == 0)
+		ret = serve(l, c, &req, data);
+	if (ret < 0) {
+		if (ret != -ECONNRESET)
+			log_debug(mctx(l->m), "command socket: client dropped: %s", strerror(-ret));
+		drop_client(l, (size_t)idx);
+	}
+}
+
+/* ------------------------------------------------------------ init */
+
+static int wait_status(const siginfo_t *info)
+{
+	switch (info->si_code) {
+	case CLD_EXITED:
+		return (info->si_status & 0xff) << 8;
+	case CLD_DUMPED:
+		return (info->si_status & 0x7f) | 0x80;
+	default:
+		return info->si_status & 0x7f;
+	}
+}
+
+/* init is gone, but what it wrote last may still sit in the pty: show it
+ * before the terminal is handed back (lxc-start -F). */
+static void drain_console(struct loop *l)
+{
+	struct monitor *m = l->m;
+	char buf[IO_CHUNK];
+
+	if (l->console_watched < 0 || !foreground(m) || m->fg_out < 0)
+		return;
+	int flags = fcntl(l->console_watched, F_GETFL);
+	fcntl(l->console_watched, F_SETFL, flags | O_NONBLOCK);
+	for (;;) {
+		ssize_t n = read(l->console_watched, buf, sizeof(buf));
+		if (n <= 0 || !l->fg_out_ok || write_all(m->fg_out, buf, (size_t)n) < 0)
+			break;
+	}
+	fcntl(l->console_watched, F_SETFL, flags);
+}
+
+/* Reaps init; false when it has not exited after all. */
+static bool reap_init(struct loop *l)
+{
+	struct monitor *m = l->m;
+	siginfo_t info;
+
+	memset(&info, 0, sizeof(info));
+	if (waitid((idtype_t)P_PIDFD, (id_t)m->init_pidfd, &info, WEXITED | WNOHANG) < 0) {
+		/* Gone all the same (the pidfd said so), just not ours to reap. */
+		log_warn(mctx(m), "init (pid %d): waitid: %s", m->init_pid, strerror(errno));
+		m->init_status = 0;
+	} else if (info.si_pid == 0) {
+		return false;
+	} else {
+		m->init_status = wait_status(&info);
+	}
+	unwatch(l, m->init_pidfd);
+	close(m->init_pidfd);
+	m->init_pidfd = -1;
+	drain_console(l);
+	if (WIFSIGNALED(m->init_status))
+		log_info(mctx(m), "init (pid %d) was killed by signal %d", m->init_pid,
+			 WTERMSIG(m->init_status));
+	else
+		log_info(mctx(m), "init (pid %d) exited with status %d", m->init_pid,
+			 WEXITSTATUS(m->init_status));
+	return true;
+}
+
+static void kill_init(struct monitor *m)
+{
+	siginfo_t info;
+
+	if (m->init_pidfd < 0)
+		return;
+	send_signal(m->init_pidfd, SIGKILL);
+	waitid((idtype_t)P_PIDFD, (id_t)m->init_pidfd, &info, WEXITED);
+	close(m->init_pidfd);
+	m->init_pidfd = -1;
+}
+
+static void run_stopped(struct monitor *m)
+{
+	monitor_set_state(m, LXCMGR_STATE_STOPPING);
+	if (m->ops && m->ops->stopped)
+		m->ops->stopped(m);
+}
+
+/* A reboot(2) inside the container's pid namespace kills init with SIGHUP. */
+static bool want_reboot(struct monitor *m)
+{
+	bool reboot = m->reboot_requested ||
+		      (WIFSIGNALED(m->init_status) && WTERMSIG(m->init_status) == SIGHUP);
+
+	m->reboot_requested = false;
+	return reboot;
+}
+
+static int respawn(struct loop *l)
+{
+	struct monitor *m = l->m;
+	cleanup_error lxcmgr_error *err = NULL;
+	int ret = -ENOSYS;
+
+	monitor_set_state(m, LXCMGR_STATE_STARTING);
+	if (m->ops && m->ops->respawn)
+		ret = m->ops->respawn(m, &err);
+	if (ret == 0 && (m->init_pidfd < 0 || watch(l, EV_INIT, m->init_pidfd) < 0)) {
+		ret = m->init_pidfd < 0 ? -EBADF : -errno;
+		kill_init(m); /* cannot be watched, so cannot be served */
+		run_stopped(m);
+	}
+	if (ret < 0) {
+		log_error(mctx(m), "reboot: %s", err && err->msg ? err->msg : strerror(-ret));
+		return ret;
+	}
+	console_watch(l);
+	monitor_set_state(m, LXCMGR_STATE_RUNNING);
+	return 0;
+}
+
+/* STOPPED goes out only once the socket is gone: a start that follows at
+ * once must not find this monitor still listening. */
+static void finish(struct loop *l)
+{
+	struct monitor *m = l->m;
+
+	if (m->listen_fd >= 0) {
+		unwatch(l, m->listen_fd);
+		close(m->listen_fd);
+		m->listen_fd = -1;
+		if (m->socket_path)
+			unlink(m->socket_path);
+	}
+	monitor_set_state(m, LXCMGR_STATE_STOPPED);
+	while (l->n_clients > 0)
+		drop_client(l, l->n_clients - 1);
+	l->done = true;
+}
+
+static void on_init_exit(struct loop *l)
+{
+	if (!reap_init(l))
+		return;
+	console_unwatch(l); /* stopped() may close it */
+	run_stopped(l->m);
+	if (want_reboot(l->m) && respawn(l) == 0)
+		return;
+	finish(l);
+}
+
+/* ------------------------------------------------------------ signals */
+
+static void signal_set(const struct monitor *m, sigset_t *set, bool for_fd)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	if (!for_fd)
+		sigaddset(set, SIGPIPE);
+	if (foreground(m)) {
+		sigaddset(set, SIGTERM);
+		sigaddset(set, SIGINT);
+		sigaddset(set, SIGHUP);
+		sigaddset(set, SIGWINCH);
+	}
+}
+
+static void on_signal(struct loop *l)
+{
+	struct monitor *m = l->m;
+	struct signalfd_siginfo si;
+	int halt = m->plan && m->plan->halt_signal ? m->plan->halt_signal : SIGPWR;
+
+	while (read(l->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			continue;
+		if (si.ssi_signo == SIGWINCH) {
+			copy_winsize(m);
+			continue;
+		}
+		int ret = send_signal(m->init_pidfd, halt);
+		log_info(mctx(m), "got signal %u: sending signal %d to init: %s", si.ssi_signo,
+			 halt, ret < 0 ? strerror(-ret) : "done");
+	}
+}
+
+/* Signals that arrived once init was gone are not the caller's business;
+ * then the caller's mask comes back. */
+static void restore_signals(struct loop *l)
+{
+	struct signalfd_siginfo si;
+	struct timespec zero = { 0 };
+	sigset_t pipe_set;
+
+	if (l->sigfd >= 0) {
+		while (read(l->sigfd, &si, sizeof(si)) > 0)
+			;
+		close(l->sigfd);
+		l->sigfd = -1;
+	}
+	if (!l->mask_saved)
+		return;
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	while (sigtimedwait(&pipe_set, NULL, &zero) > 0)
+		;
+	pthread_sigmask(SIG_SETMASK, &l->old_mask, NULL);
+}
+
+static int loop_open(struct loop *l)
+{
+	struct monitor *m = l->m;
+	unsigned n = tty_count(m);
+	sigset_t set;
+
+	if (m->init_pidfd < 0)
+		return -EBADF;
+	if (n > 0 && !m->tty_busy && !(m->tty_busy = calloc(n, sizeof(*m->tty_busy))))
+		return -ENOMEM;
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (l->epfd < 0)
+		return -errno;
+	signal_set(m, &set, false);
+	pthread_sigmask(SIG_BLOCK, &set, &l->old_mask);
+	l->mask_saved = true;
+	signal_set(m, &set, true);
+	l->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (l->sigfd < 0)
+		return -errno;
+	int ret = watch(l, EV_SIGNAL, l->sigfd);
+	if (ret == 0 && m->listen_fd >= 0)
+		ret = watch(l, EV_LISTEN, m->listen_fd);
+	if (ret == 0)
+		ret = watch(l, EV_INIT, m->init_pidfd);
+	if (ret < 0)
+		return ret;
+	if (foreground(m)) {
+		/* epoll refuses regular files (-F </some/file): no input then. */
+		l->fg_in_watched = watch(l, EV_FG_IN, m->fg_in) == 0;
+		copy_winsize(m);
+	}
+	console_watch(l);
+	return 0;
+}
+
+static void loop_close(struct loop *l)
+{
+	while (l->n_clients > 0)
+		drop_client(l, l->n_clients - 1);
+	restore_signals(l);
+	if (l->epfd >= 0)
+		close(l->epfd);
+}
+
+static void dispatch(struct loop *l, enum ev_kind kind, int fd)
+{
+	switch (kind) {
+	case EV_LISTEN:
+		on_accept(l);
+		break;
+	case EV_CLIENT:
+		on_client(l, fd);
+		break;
+	case EV_INIT:
+		if (fd == l->m->init_pidfd)
+			on_init_exit(l);
+		break;
+	case EV_SIGNAL:
+		on_signal(l);
+		break;
+	case EV_FG_IN:
+		if (l->fg_in_watched)
+			on_fg_in(l);
+		break;
+	case EV_CONSOLE:
+		if (fd == l->console_watched)
+			on_console(l);
+		break;
+	}
+}
+
+static int loop_once(struct loop *l)
+{
+	struct epoll_event evs[16];
+	int n = epoll_wait(l->epfd, evs, ARRAY_SIZE(evs), -1);
+
+	if (n < 0 && errno == EINTR)
+		return 0;
+	if (n < 0) {
+		int ret = -errno;
+		log_error(mctx(l->m), "monitor: epoll_wait: %s", strerror(-ret));
+		return ret;
+	}
+	for (int i = 0; i < n && !l->done; i++) {
+		enum ev_kind kind = (enum ev_kind)(evs[i].data.u64 >> 32);
+		dispatch(l, kind, (int)(uint32_t)evs[i].data.u64);
+		/* After init's exit the rest of the batch may name closed fds;
+		 * what is still pending comes again. */
+		if (kind == EV_INIT)
+			break;
+	}
+	return 0;
+}
+
+int monitor_loop(struct monitor *m)
+{
+	struct loop l = { .m = m, .epfd = -1, .sigfd = -1, .console_watched = -1,
+			  .fg_out_ok = true };
+	int ret = loop_open(&l);
+
+	if (ret < 0)
+		log_error(mctx(m), "monitor: setting up the event loop: %s", strerror(-ret));
+	while (ret == 0 && !l.done)
+		ret = loop_once(&l);
+	loop_close(&l);
+	return ret;
+}
+
+/* ------------------------------------------------------------ the rest */
+
+int monitor_listen(struct monitor *m, lxcmgr_error **err)
+{
+	const char *name = m->c->name;
+
+	free(m->socket_path);
+	m->socket_path = proto_socket_path(m->c->ctx, name);
+	if (!m->socket_path)
+		return error_set(err, ENOMEM, "container \"%s\": command socket", name);
+	int ret = proto_listen(m->socket_path, &m->listen_fd);
+	if (ret == -EADDRINUSE)
+		return error_msg(err, EADDRINUSE,
+				 "container \"%s\" is already running (its monitor listens on \"%s\")",
+				 name, m->socket_path);
+	if (ret < 0) {
+		error_set(err, -ret, "container \"%s\": command socket \"%s\"", name,
+			  m->socket_path);
+		if (ret == -ENAMETOOLONG)
+			error_hint(err, "choose a shorter runtime path: $LXCMGR_RUNTIME_PATH");
+		return ret;
+	}
+	m->state = LXCMGR_STATE_STARTING;
+	log_debug(m->c->ctx, "container \"%s\": command socket \"%s\"", name, m->socket_path);
+	return 0;
+}
+
+/* A subscriber that cannot take its 4 bytes at once is shut down; the loop
+ * sees the hang-up and closes it (closing here would pull the fd from
+ * under the loop). */
+void monitor_set_state(struct monitor *m, int state)
+{
+	int32_t v = state;
+
+	m->state = state;
+	log_debug(mctx(m), "state %s", lxcmgr_state_name(state));
+	for (size_t i = 0; i < m->n_subscribers; i++) {
+		ssize_t n = send(m->subscribers[i], &v, sizeof(v), MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n != (ssize_t)sizeof(v))
+			shutdown(m->subscribers[i], SHUT_RDWR);
+	}
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void monitor_release(struct monitor *m)
+{
+	/* Only while we still listen is the socket file surely ours. */
+	if (m->listen_fd >= 0 && m->socket_path)
+		unlink(m->socket_path);
+	close_fd(&m->listen_fd);
+	free(m->socket_path);
+	m->socket_path = NULL;
+	close_fd(&m->init_pidfd);
+	close_fd(&m->console_master);
+	for (unsigned i = 0; i < tty_count(m); i++)
+		close_fd(&m->tty_masters[i]);
+	free(m->tty_masters);
+	m->tty_masters = NULL;
+	free(m->tty_busy);
+	m->tty_busy = NULL;
+	for (size_t i = 0; i < m->n_subscribers; i++)
+		close(m->subscribers[i]);
+	free(m->subscribers);
+	m->subscribers = NULL;
+	m->n_subscribers = 0;
+}

@@ -35,7 +35,7 @@ struct monitor {
 	char *socket_path;
 	int console_master;  /* -1: none */
 	int *tty_masters;    /* plan->tty_max entries */
-	bool *tty_busy;      /* a client holds it */
+	bool *tty_busy;      /* a client holds it (monitor_loop allocates it) */
 	int fg_in, fg_out;   /* lxc-start -F: the terminal; else -1 */
 	int *subscribers;    /* CMD_SUBSCRIBE clients */
 	size_t n_subscribers;
@@ -52,7 +52,9 @@ int monitor_loop(struct monitor *m);
 /* Sets the state and tells every subscriber. */
 void monitor_set_state(struct monitor *m, int state);
 
-/* Closes what the monitor holds (socket, ptys, pidfd); unlinks the socket. */
+/* Closes what the monitor holds (socket, ptys, pidfd, subscribers), frees
+ * socket_path, tty_masters and tty_busy; unlinks the socket while it is
+ * still ours. fds of -1 are skipped. */
 void monitor_release(struct monitor *m);
 
 #endif

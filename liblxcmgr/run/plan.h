@@ -35,6 +35,7 @@ struct plan_mount {
 	bool create_dir;     /* create=dir */
 	bool create_file;    /* create=file */
 	char *origin;        /* "config:14" */
+	bool relative;       /* "relative": SOURCE is taken inside the rootfs */
 };
 
 /* Where a plan item came from, for errors: "lxc.mount.entry, config:14". */
@@ -68,6 +69,18 @@ struct start_plan {
 	int reboot_signal;
 	int stop_signal;
 	bool no_new_privs;
+	/* Appended by plan.c: */
+	bool cgroup_mounts_skipped; /* lxc.mount.auto had cgroup words: not mounted (the
+				     * container has a cgroup namespace; LXC skips them too) */
+	int *cap_drop;              /* lxc.cap.drop, or all but lxc.cap.keep: sorted, each
+				     * <= /proc/sys/kernel/cap_last_cap, for PR_CAPBSET_DROP */
+	size_t n_cap_drop;
+	char **hooks_pre_start;     /* lxc.hook.pre-start values, in order; NULL when none */
+	char **hooks_stop;          /* lxc.hook.stop */
+	char **hooks_post_stop;     /* lxc.hook.post-stop */
+	uint64_t autodev_tmpfs_size; /* bytes, for size= of the /dev tmpfs (LXC: 500000) */
+	char **notices;             /* lines to log at start ("... the container runs
+				     * unconfined"); NULL when none */
 };
 
 /* Builds the plan from the container's loaded config. Keys that a start

@@ -28,7 +28,7 @@ enum proto_cmd {
 	CMD_INIT_PIDFD,   /* reply fd: a pidfd of init */
 	CMD_STOP,         /* arg: signal for init (0: SIGKILL); the monitor sends it */
 	CMD_CONSOLE,      /* arg: 0 console, N ttyN, -1 first free; reply fd: pty master */
-	CMD_CONFIG_ITEM,  /* data: key; reply data: the running value */
+	CMD_CONFIG_ITEM,  /* data: key; reply data: the running value (failure: the message) */
 	CMD_SUBSCRIBE,    /* reply, then one i32 state per change until close */
 };
 
@@ -47,7 +47,8 @@ struct proto_reply {
 /* "<runtime>/c/<hash>.sock" (malloc'd). */
 char *proto_socket_path(const struct lxcmgr_ctx *ctx, const char *name);
 
-/* Client: connects to NAME's monitor. -ECONNREFUSED or -ENOENT: not running. */
+/* Client: connects to NAME's monitor. -ECONNREFUSED or -ENOENT: not running.
+ * A server that is neither root nor our uid gives -EACCES. */
 int proto_connect(const struct lxcmgr_ctx *ctx, const char *name, int *fd);
 
 /* Client: one request and its reply. *data (malloc'd, NUL-terminated, may be
@@ -61,10 +62,13 @@ int proto_call(int fd, uint32_t cmd, int32_t arg, const void *req_data, uint32_t
 int proto_recv_request(int fd, struct proto_request *req, char **data);
 int proto_send_reply(int fd, int32_t ret, const void *data, uint32_t len, int send_fd);
 
-/* Server: a listening socket at PATH (its directory made 0700 first); the
- * caller unlinks PATH when done. */
+/* Server: a listening socket at PATH, non-blocking (accept after epoll).
+ * Its directory is made 0700 first; one another uid owns gives -EPERM. A
+ * stale socket file is replaced; one a live server listens on gives
+ * -EADDRINUSE. The caller unlinks PATH when done. */
 int proto_listen(const char *path, int *fd);
-/* Server: the peer may talk to us (root, or our own uid). */
+/* Server: 0 when the peer may talk to us (root, or our own uid), else
+ * -EACCES (or -errno). */
 int proto_peer_allowed(int fd);
 
 #endif

@@ -1,1 +1,225 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <linux/sched.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "run/childerr.h"
+#include "run/rootfs.h"
 #include "run/spawn.h"
+#include "util/cleanup.h"
+#include "util/error.h"
+
+/* ---------------------------------------------------------------- child */
+
+static int child_stdio(const struct spawn_io *io, struct child_error *e)
+{
+	int fd = io->console_fd >= 0 ? io->console_fd : open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return child_error_set(e, errno, "open", NULL, NULL, "\"/dev/null\"");
+	for (int i = 0; i < 3; i++)
+		if (dup2(fd, i) < 0)
+			return child_error_set(e, errno, "set up stdio of init", NULL, NULL, "fd %d", i);
+	/* init's controlling terminal is its console, as on a real machine. */
+	if (io->console_fd >= 0 && setsid() >= 0)
+		ioctl(0, TIOCSCTTY, 0);
+	return 0;
+}
+
+static int child_identity(const struct start_plan *p, struct child_error *e)
+{
+	const char *host = p->uts_name ? p->uts_name : p->name;
+
+	if ((p->clone_flags & CLONE_NEWUTS) && sethostname(host, strlen(host)) < 0)
+		return child_error_set(e, errno, "set host name", &(struct plan_where){ "lxc.uts.name", NULL },
+				       NULL, "\"%s\"", host);
+	for (size_t i = 0; i < p->n_cap_drop; i++)
+		if (prctl(PR_CAPBSET_DROP, p->cap_drop[i], 0, 0, 0) < 0 && errno != EINVAL)
+			return child_error_set(e, errno, "drop capability", &(struct plan_where){ "lxc.cap.drop", NULL },
+					       NULL, "%d", p->cap_drop[i]);
+	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return child_error_set(e, errno, "set no_new_privs", &(struct plan_where){ "lxc.no_new_privs", NULL },
+				       NULL, "prctl");
+	const char *cwd = p->init_cwd ? p->init_cwd : "/";
+	if (chdir(cwd) < 0)
+		return child_error_set(e, errno, "change directory", &(struct plan_where){ "lxc.init.cwd", NULL },
+				       "the directory must exist in the container", "\"%s\"", cwd);
+	/* Init starts with no supplementary groups of the host's, as in LXC. */
+	if (setgroups(0, NULL) < 0)
+		return child_error_set(e, errno, "drop supplementary groups", NULL, NULL, "setgroups");
+	if (p->init_gid && setresgid(p->init_gid, p->init_gid, p->init_gid) < 0)
+		return child_error_set(e, errno, "set group", &(struct plan_where){ "lxc.init.gid", NULL }, NULL,
+				       "%u", (unsigned)p->init_gid);
+	if (p->init_uid && setresuid(p->init_uid, p->init_uid, p->init_uid) < 0)
+		return child_error_set(e, errno, "set user", &(struct plan_where){ "lxc.init.uid", NULL }, NULL,
+				       "%u", (unsigned)p->init_uid);
+	return 0;
+}
+
+/* A new network namespace has "lo" down; LXC brings it up. */
+static int loopback_up(const struct start_plan *p, struct child_error *e)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+
+	if (!(p->clone_flags & CLONE_NEWNET))
+		return 0;
+	cleanup_close int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return child_error_set(e, errno, "bring up loopback", NULL, NULL, "\"lo\"");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		return child_error_set(e, errno, "bring up loopback", NULL, NULL, "\"lo\"");
+	return 0;
+}
+
+/* The container's first process: set everything up, then execve. Never
+ * returns. */
+static __attribute__((noreturn)) void child_main(const struct start_plan *p,
+						 const struct spawn_io *io, int sync_fd)
+{
+	struct child_error e = { 0 };
+	sigset_t none;
+	int ret;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	/* Nothing of the monitor's reaches init but stdio and the sync socket
+	 * (closed by execve). */
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	ret = loopback_up(p, &e);
+	ret = ret ?: rootfs_prepare(p, &e);
+	ret = ret ?: rootfs_mount_auto(p, &e);
+	ret = ret ?: dev_mount_tmpfs(p, &e);
+	ret = ret ?: rootfs_mount_entries(p, &e);
+	ret = ret ?: dev_populate(p, &io->ptys, &e);
+	ret = ret ?: rootfs_pivot(p, &e);
+	ret = ret ?: child_identity(p, &e);
+	ret = ret ?: child_stdio(io, &e);
+	if (ret == 0) {
+		char next = SPAWN_EXEC_NEXT;
+		if (write(sync_fd, &next, 1) == 1)
+			execve(p->init_argv[0], p->init_argv, p->init_env);
+		child_error_set(&e, errno, "exec init",
+				&(struct plan_where){ "lxc.init.cmd", NULL },
+				errno == ENOENT ? "the rootfs has no such program; check lxc.init.cmd "
+						  "or pass the command after --"
+						: NULL,
+				"\"%s\"", p->init_argv[0]);
+	}
+	if (write(sync_fd, &e, sizeof(e)) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+/* --------------------------------------------------------------- parent */
+
+static int clone_child(const struct start_plan *p, pid_t *pid, int *pidfd)
+{
+	struct clone_args args = {
+		.flags = (uint64_t)p->clone_flags | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	long ret = syscall(SYS_clone3, &args, sizeof(args));
+
+	if (ret < 0)
+		return -errno;
+	*pid = (pid_t)ret;
+	return 0;
+}
+
+static ssize_t read_full(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, (char *)buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : (ssize_t)got;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+/* Reaps a child that died during setup, and says how. */
+static int died_silently(pid_t pid, lxcmgr_error **err)
+{
+	int status = 0;
+
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(status))
+		return error_msg(err, ECHILD, "container setup was killed by signal %d (%s) before "
+				 "init ran", WTERMSIG(status), strsignal(WTERMSIG(status)));
+	return error_msg(err, ECHILD, "container setup exited with status %d before init ran",
+			 WEXITSTATUS(status));
+}
+
+static int read_outcome(int sync_fd, pid_t pid, lxcmgr_error **err)
+{
+	struct child_error e;
+	char next = 0;
+	ssize_t n = read_full(sync_fd, &next, 1);
+
+	if (n == 1 && next == SPAWN_EXEC_NEXT) {
+		n = read_full(sync_fd, &e, sizeof(e));
+		if (n == 0)
+			return 0; /* the CLOEXEC socket closed: execve worked */
+	} else if (n == 1) {
+		/* The first byte was the start of an error record. */
+		memcpy(&e, &next, 1);
+		n = read_full(sync_fd, (char *)&e + 1, sizeof(e) - 1);
+		n = n == (ssize_t)sizeof(e) - 1 ? (ssize_t)sizeof(e) : -1;
+	}
+	if (n != (ssize_t)sizeof(e))
+		return died_silently(pid, err);
+	waitpid(pid, NULL, 0);
+	e.step[sizeof(e.step) - 1] = e.what[sizeof(e.what) - 1] = '\0';
+	e.where[sizeof(e.where) - 1] = e.hint[sizeof(e.hint) - 1] = '\0';
+	return child_error_report(&e, err);
+}
+
+int spawn_init(const struct start_plan *p, const struct spawn_io *io, pid_t *pid, int *pidfd,
+	       lxcmgr_error **err)
+{
+	int sv[2];
+	int ret;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return error_set(err, errno, "create the start sync socket");
+	ret = clone_child(p, pid, pidfd);
+	if (ret == 0 && *pid == 0) {
+		close(sv[0]);
+		child_main(p, io, sv[1]);
+	}
+	close(sv[1]);
+	if (ret < 0) {
+		close(sv[0]);
+		ret = error_set(err, -ret, "create the container's namespaces (clone3)");
+		error_hint(err, "lxc-checkconfig shows which namespaces this kernel has");
+		return ret;
+	}
+	ret = read_outcome(sv[0], *pid, err);
+	close(sv[0]);
+	if (ret < 0) {
+		close(*pidfd);
+		*pidfd = -1;
+	}
+	return ret;
+}

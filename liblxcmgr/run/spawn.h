@@ -1,4 +1,33 @@
+/* Spawning the container's init. clone3 makes the first process in the
+ * plan's namespaces with a pidfd; the child builds the rootfs and /dev,
+ * sets the host name, drops capabilities, and executes init. It talks to
+ * the parent over a socketpair:
+ *
+ *   child -> parent   struct child_error         a setup step failed
+ *   child -> parent   SPAWN_EXEC_NEXT (1 byte)   all set, execve comes next
+ *   (end of file)                                execve worked (CLOEXEC)
+ *
+ * so the parent knows "exec'd", "failed at step X", and "died without a
+ * word" apart. */
 #ifndef LXCMGR_RUN_SPAWN_H
 #define LXCMGR_RUN_SPAWN_H
+
+#include <sys/types.h>
+
+#include "lxcmgr.h"
+#include "run/dev.h"
+#include "run/plan.h"
+
+#define SPAWN_EXEC_NEXT 'X'
+
+struct spawn_io {
+	struct dev_ptys ptys; /* host-side pty slave paths for /dev/console, ttyN */
+	int console_fd;       /* init's stdin/out/err (a console slave), or -1: /dev/null */
+};
+
+/* Spawns init. On success *pid and *pidfd are set; on failure the error is
+ * the child's own ("mount ...: ... (lxc.mount.entry, config:14; ...)"). */
+int spawn_init(const struct start_plan *p, const struct spawn_io *io, pid_t *pid, int *pidfd,
+	       lxcmgr_error **err);
 
 #endif

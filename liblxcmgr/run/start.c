@@ -1,1 +1,404 @@
+/* Starting a container (the monitor's side of it) and asking a running one
+ * about itself: state, init pid, stop, wait. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "ctx.h"
+#include "hooks.h"
+#include "run/childerr.h"
 #include "run/monitor.h"
+#include "run/proto.h"
+#include "run/spawn.h"
+#include "run/start.h"
+#include "store.h"
+#include "util/cleanup.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/log.h"
+#include "util/str.h"
+
+/* What the monitor holds besides struct monitor. */
+struct start_ctx {
+	struct monitor m;
+	struct spawn_io io;
+	char (*tty_paths)[DEV_PTY_PATH_MAX];
+	const struct lxcmgr_start_options *opts;
+};
+
+/* --------------------------------------------------------------- ptys */
+
+static int open_pty(int *master, char path[DEV_PTY_PATH_MAX])
+{
+	int fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (grantpt(fd) < 0 || unlockpt(fd) < 0 || ptsname_r(fd, path, DEV_PTY_PATH_MAX) != 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	*master = fd;
+	return 0;
+}
+
+static int open_ptys(struct start_ctx *s, lxcmgr_error **err)
+{
+	const struct start_plan *p = s->m.plan;
+	int ret;
+
+	s->m.tty_masters = calloc(p->tty_max ? p->tty_max : 1, sizeof(int));
+	s->m.tty_busy = calloc(p->tty_max ? p->tty_max : 1, sizeof(bool));
+	s->tty_paths = calloc(p->tty_max ? p->tty_max : 1, DEV_PTY_PATH_MAX);
+	if (!s->m.tty_masters || !s->m.tty_busy || !s->tty_paths)
+		return error_set(err, ENOMEM, "allocate ttys");
+	for (unsigned i = 0; i < p->tty_max; i++)
+		s->m.tty_masters[i] = -1;
+	ret = open_pty(&s->m.console_master, s->io.ptys.console);
+	if (ret < 0)
+		return error_set(err, -ret, "allocate the console pty (/dev/ptmx)");
+	for (unsigned i = 0; i < p->tty_max; i++) {
+		ret = open_pty(&s->m.tty_masters[i], s->tty_paths[i]);
+		if (ret < 0)
+			return error_set(err, -ret, "allocate pty for tty%u (/dev/ptmx)", i + 1);
+	}
+	s->io.ptys.ttys = s->tty_paths;
+	s->io.ptys.n_ttys = p->tty_max;
+	s->io.console_fd = open(s->io.ptys.console, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (s->io.console_fd < 0)
+		return error_set(err, errno, "open console \"%s\"", s->io.ptys.console);
+	return 0;
+}
+
+static void close_ptys(struct start_ctx *s)
+{
+	if (s->io.console_fd >= 0)
+		close(s->io.console_fd);
+	s->io.console_fd = -1;
+	free(s->tty_paths);
+	s->tty_paths = NULL;
+}
+
+/* ------------------------------------------------------------ monitor */
+
+static int write_pidfile(const char *path, pid_t pid, lxcmgr_error **err)
+{
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%d\n", (int)pid);
+	int ret = file_write_atomic(path, buf, (size_t)len, 0644);
+
+	return ret < 0 ? error_set(err, -ret, "write pid file \"%s\"", path) : 0;
+}
+
+/* "<socket>.init": init's pid and start time, so that lxc-stop -k can
+ * still find and kill init when the monitor itself was killed. */
+char *start_init_record_path(const struct lxcmgr_ctx *ctx, const char *name)
+{
+	cleanup_free char *sock = proto_socket_path(ctx, name);
+	return sock ? str_printf("%.*s.init", (int)(strlen(sock) - 5), sock) : NULL;
+}
+
+unsigned long long start_process_start_time(int pid)
+{
+	char path[64], buf[1024];
+	unsigned long long start = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* Field 22, counted after the command name's closing parenthesis. */
+	char *p = strrchr(buf, ')');
+	if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+			"%*d %*d %*d %llu", &start) != 1)
+		start = 0;
+	return start;
+}
+
+static void write_init_record(struct monitor *m)
+{
+	cleanup_free char *path = start_init_record_path(m->c->ctx, m->c->name);
+	char buf[64];
+	int len = snprintf(buf, sizeof(buf), "%d %llu\n", (int)m->init_pid,
+			   start_process_start_time(m->init_pid));
+
+	if (path && file_write_atomic(path, buf, (size_t)len, 0600) < 0)
+		log_warn(m->c->ctx, "could not record init's pid in \"%s\"", path);
+}
+
+static int spawn(struct start_ctx *s, lxcmgr_error **err)
+{
+	struct monitor *m = &s->m;
+	int ret = spawn_init(m->plan, &s->io, &m->init_pid, &m->init_pidfd, err);
+
+	if (ret == 0)
+		write_init_record(m);
+	if (ret == 0 && s->opts->pidfile)
+		ret = write_pidfile(s->opts->pidfile, m->init_pid, err);
+	if (ret == 0)
+		log_info(m->c->ctx, "init is pid %d", (int)m->init_pid);
+	return ret;
+}
+
+/* A reboot: init starts again on the same plan and ptys, after the
+ * pre-start hooks, as a fresh start would run them. */
+static int respawn(struct monitor *m, lxcmgr_error **err)
+{
+	if (hooks_run(m->c, "pre-start", 0, err) < 0)
+		return error_wrap(err, -ECANCELED, "restart stopped");
+	return spawn((struct start_ctx *)m, err);
+}
+
+static void run_hooks(struct monitor *m, const char *type)
+{
+	lxcmgr_error *err = NULL;
+
+	if (hooks_run(m->c, type, 0, &err) < 0)
+		log_error(m->c->ctx, "%s", err->msg);
+	lxcmgr_error_free(err);
+}
+
+static void stopped(struct monitor *m)
+{
+	const struct lxcmgr_start_options *opts = ((struct start_ctx *)m)->opts;
+
+	run_hooks(m, "stop");
+	run_hooks(m, "post-stop");
+	if (opts->pidfile)
+		unlink(opts->pidfile);
+	cleanup_free char *record = start_init_record_path(m->c->ctx, m->c->name);
+	if (record)
+		unlink(record);
+	log_info(m->c->ctx, "stopped");
+}
+
+static const struct monitor_ops start_ops = { .respawn = respawn, .stopped = stopped };
+
+/* The result an lxc-start in the background waits for. */
+struct start_result {
+	int errnum; /* 0: init is running */
+	char msg[1024];
+};
+
+static void send_result(int fd, int ret, const lxcmgr_error *err)
+{
+	struct start_result r = { .errnum = ret < 0 ? -ret : 0 };
+
+	if (fd < 0)
+		return;
+	if (ret < 0)
+		snprintf(r.msg, sizeof(r.msg), "%s", err && err->msg ? err->msg : "start failed");
+	if (write(fd, &r, sizeof(r)) < 0)
+		log_msg(NULL, LXCMGR_LOG_ERROR, "lost the start result");
+	close(fd);
+}
+
+/* Sets up and runs the monitor in this process; returns when the
+ * container has stopped (or failed to start). RESULT_FD gets the outcome
+ * of the start as soon as it is known. */
+static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
+			const struct lxcmgr_start_options *opts, int result_fd, lxcmgr_error **err)
+{
+	struct start_ctx s = { .opts = opts };
+	sigset_t mask;
+	int ret;
+
+	s.m = (struct monitor){ .c = c, .plan = plan, .ops = &start_ops, .init_pidfd = -1,
+				.listen_fd = -1, .console_master = -1, .fg_in = -1, .fg_out = -1 };
+	s.io.console_fd = -1;
+	if (opts->foreground) {
+		s.m.fg_in = STDIN_FILENO;
+		s.m.fg_out = STDOUT_FILENO;
+	}
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+
+	ret = monitor_listen(&s.m, err);
+	ret = ret ?: open_ptys(&s, err);
+	if (ret == 0 && hooks_run(c, "pre-start", 0, err) < 0)
+		ret = error_wrap(err, -ECANCELED, "start stopped");
+	ret = ret ?: spawn(&s, err);
+	send_result(result_fd, ret, err ? *err : NULL);
+	if (ret == 0) {
+		monitor_set_state(&s.m, LXCMGR_STATE_RUNNING);
+		ret = monitor_loop(&s.m);
+	}
+	close_ptys(&s); /* kept until here: a reboot spawns init on them again */
+	monitor_release(&s.m);
+	return ret;
+}
+
+/* -------------------------------------------------------------- start */
+
+static bool is_running(struct lxcmgr_container *c)
+{
+	cleanup_close int fd = -1;
+	return proto_connect(c->ctx, c->name, &fd) == 0;
+}
+
+/* The monitor in the background: a grandchild in a session of its own,
+ * stdio on /dev/null, holding the container lock for as long as it runs. */
+static __attribute__((noreturn)) void become_monitor(struct lxcmgr_container *c,
+						     struct start_plan *plan,
+						     const struct lxcmgr_start_options *opts,
+						     int result_fd)
+{
+	lxcmgr_error *err = NULL;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (setsid() < 0 || null < 0)
+		_exit(1);
+	if (fork() != 0)
+		_exit(0); /* the first child ends at once; the starter reaps it */
+	for (int i = 0; i < 3; i++)
+		dup2(null, i);
+	if (chdir("/") < 0)
+		_exit(1);
+	char title[16];
+	snprintf(title, sizeof(title), "lxcmgr-%s", c->name);
+	prctl(PR_SET_NAME, title, 0, 0, 0);
+	int ret = monitor_main(c, plan, opts, result_fd, &err);
+	lxcmgr_error_free(err);
+	_exit(ret < 0 ? 1 : 0);
+}
+
+static int wait_result(int fd, pid_t first_child, lxcmgr_error **err)
+{
+	struct start_result r;
+	ssize_t n;
+
+	while (waitpid(first_child, NULL, 0) < 0 && errno == EINTR)
+		;
+	while ((n = read(fd, &r, sizeof(r))) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(r))
+		return error_msg(err, EIO, "the monitor ended before the container started "
+				 "(run lxc-start -F or with -o LOGFILE -l DEBUG to see why)");
+	if (r.errnum == 0)
+		return 0;
+	r.msg[sizeof(r.msg) - 1] = '\0';
+	return error_msg(err, r.errnum, "%s", r.msg);
+}
+
+LXCMGR_PUBLIC int lxcmgr_container_start(struct lxcmgr_container *c,
+					 const struct lxcmgr_start_options *opts,
+					 lxcmgr_error **err)
+{
+	struct lxcmgr_start_options none = { 0 };
+	struct start_plan *plan = NULL;
+	cleanup_close int lock_fd = -1;
+	int pipefd[2], ret;
+
+	opts = opts ? opts : &none;
+	if (!lxcmgr_container_is_defined(c))
+		return error_msg(err, ENOENT, "no container \"%s\" in \"%s\"", c->name,
+				 c->ctx->lxcpath);
+	if (is_running(c))
+		return error_msg(err, EEXIST, "container \"%s\" is already running", c->name);
+	ret = store_lock(c->ctx, c->name, &lock_fd, err);
+	ret = ret ?: plan_build(c, (char *const *)opts->init_argv, &plan, err);
+	if (ret < 0)
+		return ret;
+	if (opts->foreground) {
+		ret = monitor_main(c, plan, opts, -1, err);
+		plan_free(plan);
+		return ret;
+	}
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		plan_free(plan);
+		return error_set(err, errno, "create the start pipe");
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		become_monitor(c, plan, opts, pipefd[1]);
+	}
+	close(pipefd[1]);
+	ret = pid < 0 ? error_set(err, errno, "fork the monitor") : wait_result(pipefd[0], pid, err);
+	close(pipefd[0]);
+	plan_free(plan);
+	return ret;
+}
+
+/* ------------------------------------------------------------ clients */
+
+/* One call to NAME's monitor; -ESRCH when it is not running. */
+static int ask(struct lxcmgr_container *c, uint32_t cmd, int32_t arg, const char *data,
+	       char **reply, int *fd_out)
+{
+	cleanup_close int fd = -1;
+	int ret = proto_connect(c->ctx, c->name, &fd);
+
+	if (ret == -ENOENT || ret == -ECONNREFUSED)
+		return -ESRCH;
+	if (ret < 0)
+		return ret;
+	return proto_call(fd, cmd, arg, data, data ? (uint32_t)strlen(data) : 0, reply, NULL,
+			  fd_out);
+}
+
+static int ask_int(struct lxcmgr_container *c, uint32_t cmd, int *value)
+{
+	cleanup_free char *reply = NULL;
+	int ret = ask(c, cmd, 0, NULL, &reply, NULL);
+
+	if (ret == 0 && reply)
+		memcpy(value, reply, sizeof(*value));
+	return ret;
+}
+
+LXCMGR_PUBLIC int lxcmgr_container_state(struct lxcmgr_container *c)
+{
+	int state = LXCMGR_STATE_STOPPED;
+	int ret = ask_int(c, CMD_STATE, &state);
+
+	return ret == -ESRCH ? LXCMGR_STATE_STOPPED : ret < 0 ? ret : state;
+}
+
+LXCMGR_PUBLIC int lxcmgr_container_init_pid(struct lxcmgr_container *c)
+{
+	int pid = -1;
+	int ret = ask_int(c, CMD_INIT_PID, &pid);
+
+	return ret < 0 ? ret : pid;
+}
+
+LXCMGR_PUBLIC int lxcmgr_container_get_running_item(struct lxcmgr_container *c, const char *key,
+						    char **value, lxcmgr_error **err)
+{
+	int ret = ask(c, CMD_CONFIG_ITEM, 0, key, value, NULL);
+
+	if (ret == -ESRCH)
+		return error_msg(err, ESRCH, "container \"%s\" is not running", c->name);
+	if (ret < 0)
+		return error_set(err, -ret, "%s", key);
+	if (!*value)
+		*value = strdup("");
+	return 0;
+}
+
+LXCMGR_PUBLIC int lxcmgr_state_from_name(const char *name)
+{
+	for (int s = LXCMGR_STATE_STOPPED; s <= LXCMGR_STATE_THAWED; s++)
+		if (strcasecmp(name, lxcmgr_state_name(s)) == 0)
+			return s;
+	return -EINVAL;
+}

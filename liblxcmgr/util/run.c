@@ -16,8 +16,12 @@
 static void child_exec(char *const argv[], char *const env_add[], unsigned flags, int err_fd,
 		       int report_fd)
 {
+	sigset_t none;
 	int e;
 
+	/* A monitor blocks signals for its signalfd; a helper must not inherit that. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);

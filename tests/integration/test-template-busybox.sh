@@ -103,11 +103,15 @@ test_config_keeps_rootfs_path() {
 test_rcs_returns_without_eth0() {
 	need_root || return 0
 	make_ct
-	out=$(in_ns 'chroot "$1" /bin/sh -c "/etc/init.d/rcS; echo rcS=\$?; hostname; ip link show lo"' 2>&1) ||
+	# A host name the manager set (here "lxcmgr-test-set") stays; only an
+	# unset one ("localhost") is taken from /etc/hostname.
+	out=$(in_ns 'hostname lxcmgr-test-set; chroot "$1" /bin/sh -c "/etc/init.d/rcS; echo rcS=\$?; hostname; ip link show lo"' 2>&1) ||
 		fail "rcS did not come back within 10 s (status $?): $out"
 	assert_contains "$out" "rcS=0"
-	assert_contains "$out" "$NAME" "hostname after rcS"
+	assert_contains "$out" "lxcmgr-test-set" "hostname set by the manager, after rcS"
 	assert_contains "$out" ",UP" "lo after rcS"
+	out=$(in_ns 'hostname localhost; chroot "$1" /bin/sh -c "/etc/init.d/rcS >/dev/null; hostname"' 2>&1)
+	assert_contains "$out" "$NAME" "hostname from /etc/hostname when unset"
 }
 
 test_rcs_returns_with_eth0() {

@@ -1,0 +1,242 @@
+/* Stopping a container and waiting for states, as a client of its
+ * monitor: the state subscription tells when it has stopped, the init
+ * pidfd carries the signal. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf/values.h"
+#include "container.h"
+#include "run/proto.h"
+#include "run/start.h"
+#include "util/cleanup.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/str.h"
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Connects and subscribes to state changes; *state is the current one.
+ * -ESRCH when not running. */
+static int subscribe(struct lxcmgr_container *c, int *fd, int *state)
+{
+	cleanup_free char *reply = NULL;
+	int ret = proto_connect(c->ctx, c->name, fd);
+
+	if (ret == -ENOENT || ret == -ECONNREFUSED)
+		return -ESRCH;
+	if (ret == 0)
+		ret = proto_call(*fd, CMD_SUBSCRIBE, 0, NULL, 0, &reply, NULL, NULL);
+	if (ret == 0 && reply)
+		memcpy(state, reply, sizeof(*state));
+	if (ret < 0 && *fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	return ret;
+}
+
+/* Reads state changes until one in STATES, the end of the stream (the
+ * monitor is gone: STOPPED), or DEADLINE (-1: none). Returns the state or
+ * -ETIMEDOUT. */
+static int next_state_in(int fd, unsigned states, long long deadline)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int wait = deadline < 0 ? -1 : (int)(deadline - now_ms());
+		if (deadline >= 0 && wait <= 0)
+			return -ETIMEDOUT;
+		int n = poll(&pfd, 1, wait);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0)
+			return -ETIMEDOUT;
+		int state;
+		ssize_t got = read(fd, &state, sizeof(state));
+		if (got != (ssize_t)sizeof(state))
+			return LXCMGR_STATE_STOPPED;
+		if (states & (1u << state))
+			return state;
+	}
+}
+
+/* The signal for a clean shutdown: lxc.signal.halt, else what the init
+ * obeys (systemd: SIGRTMIN+3; others: SIGPWR). */
+/* KEY as the running container uses it (-f and -s included), else as the
+ * config on disk says; 0 when unset. */
+static int running_signal(struct lxcmgr_container *c, const char *key)
+{
+	cleanup_free char *value = NULL;
+	int sig = 0;
+
+	if (lxcmgr_container_get_running_item(c, key, &value, NULL) == 0 && value && *value)
+		sig = signal_from_name(value);
+	if (sig <= 0 && conf_value(c->conf, key))
+		sig = signal_from_name(conf_value(c->conf, key));
+	return sig > 0 ? sig : 0;
+}
+
+static int halt_signal(struct lxcmgr_container *c, int pid)
+{
+	int sig = running_signal(c, "lxc.signal.halt");
+	char exe[64], target[256];
+
+	if (sig > 0)
+		return sig;
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", pid);
+	ssize_t n = readlink(exe, target, sizeof(target) - 1);
+	if (n > 0) {
+		target[n] = '\0';
+		if (str_ends_with(target, "/systemd"))
+			return SIGRTMIN + 3;
+	}
+	return SIGPWR;
+}
+
+static int stop_signal(struct lxcmgr_container *c, unsigned flags, int pid)
+{
+	const char *key = flags & LXCMGR_STOP_KILL ? "lxc.signal.stop"
+			  : flags & LXCMGR_STOP_REBOOT ? "lxc.signal.reboot" : NULL;
+	int sig = key ? running_signal(c, key) : 0;
+
+	if (sig > 0)
+		return sig;
+	if (flags & LXCMGR_STOP_KILL)
+		return SIGKILL;
+	if (flags & LXCMGR_STOP_REBOOT)
+		return SIGINT;
+	return halt_signal(c, pid);
+}
+
+static int send_to_init(struct lxcmgr_container *c, int sig, lxcmgr_error **err)
+{
+	cleanup_close int fd = -1, pidfd = -1;
+	int ret = proto_connect(c->ctx, c->name, &fd);
+
+	ret = ret ?: proto_call(fd, CMD_INIT_PIDFD, 0, NULL, 0, NULL, NULL, &pidfd);
+	if (ret == 0 && syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+		ret = -errno;
+	if (ret == -ESRCH || ret == -ENOENT || ret == -ECONNREFUSED)
+		return 0; /* gone already */
+	return ret < 0 ? error_set(err, -ret, "send signal %d to init", sig) : 0;
+}
+
+/* The monitor is gone (killed) but its init may live on: the record the
+ * monitor left names it, checked against the process's start time. */
+static int orphan_init(struct lxcmgr_container *c, int *pidfd)
+{
+	cleanup_free char *path = start_init_record_path(c->ctx, c->name);
+	cleanup_free char *text = NULL;
+	unsigned long long start = 0;
+	int pid = 0;
+
+	if (!path || file_read(path, 256, &text, NULL) < 0 ||
+	    sscanf(text, "%d %llu", &pid, &start) != 2 || pid <= 0)
+		return -ESRCH;
+	if (start_process_start_time(pid) != start) {
+		unlink(path); /* a stale record of an init long gone */
+		return -ESRCH;
+	}
+	*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	return *pidfd < 0 ? -ESRCH : pid;
+}
+
+static int kill_orphan(struct lxcmgr_container *c, unsigned flags, lxcmgr_error **err)
+{
+	cleanup_close int pidfd = -1;
+	int pid = orphan_init(c, &pidfd);
+
+	if (pid < 0)
+		return error_msg(err, ESRCH, "container \"%s\" is not running", c->name);
+	if (!(flags & LXCMGR_STOP_KILL))
+		return error_msg(err, ESRCH, "the monitor of \"%s\" is gone but its init (pid %d) "
+				 "still runs; lxc-stop -k kills it", c->name, pid);
+	if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+		return error_set(err, errno, "kill init (pid %d)", pid);
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	poll(&pfd, 1, 10000);
+	cleanup_free char *record = start_init_record_path(c->ctx, c->name);
+	cleanup_free char *sock = proto_socket_path(c->ctx, c->name);
+	if (record)
+		unlink(record);
+	if (sock)
+		unlink(sock);
+	return 0;
+}
+
+LXCMGR_PUBLIC int lxcmgr_container_stop(struct lxcmgr_container *c, int timeout,
+					unsigned flags, lxcmgr_error **err)
+{
+	cleanup_close int fd = -1;
+	int state, ret = subscribe(c, &fd, &state);
+	int pid = ret == 0 ? lxcmgr_container_init_pid(c) : -ESRCH;
+
+	if (ret == -ESRCH || pid < 0)
+		return kill_orphan(c, flags, err);
+	if (ret < 0)
+		return error_set(err, -ret, "ask the monitor of \"%s\"", c->name);
+	int sig = stop_signal(c, flags, pid);
+	ret = send_to_init(c, sig, err);
+	if (ret < 0 || (flags & LXCMGR_STOP_NOWAIT))
+		return ret;
+	/* -k: the kill is immediate; still, never wait for ever on it. */
+	long long deadline = (flags & LXCMGR_STOP_KILL) ? now_ms() + 10000
+			     : timeout < 0 ? -1 : now_ms() + timeout * 1000LL;
+	if (flags & LXCMGR_STOP_REBOOT)
+		return 0; /* it comes back; nothing to wait for */
+	ret = next_state_in(fd, 1u << LXCMGR_STATE_STOPPED, deadline);
+	if (ret != -ETIMEDOUT)
+		return 0;
+	if (flags & LXCMGR_STOP_NOKILL)
+		return error_msg(err, ETIMEDOUT, "container \"%s\" did not stop within %d s after "
+				 "signal %d (%s); lxc-stop -k kills it", c->name, timeout, sig,
+				 strsignal(sig));
+	ret = send_to_init(c, SIGKILL, err);
+	if (ret == 0 && next_state_in(fd, 1u << LXCMGR_STATE_STOPPED, now_ms() + 10000) < 0)
+		return error_msg(err, ETIMEDOUT, "container \"%s\" did not stop after SIGKILL",
+				 c->name);
+	return ret;
+}
+
+LXCMGR_PUBLIC int lxcmgr_container_wait(struct lxcmgr_container *c, unsigned states,
+					int timeout, lxcmgr_error **err)
+{
+	if (!lxcmgr_container_is_defined(c))
+		return error_msg(err, ENOENT, "no container \"%s\" in \"%s\"", c->name,
+				 lxcmgr_ctx_lxcpath(c->ctx));
+	long long deadline = timeout < 0 ? -1 : now_ms() + timeout * 1000LL;
+
+	for (;;) {
+		cleanup_close int fd = -1;
+		int state, ret = subscribe(c, &fd, &state);
+		if (ret == -ESRCH) {
+			if (states & (1u << LXCMGR_STATE_STOPPED))
+				return 0;
+			if (deadline >= 0 && now_ms() >= deadline)
+				break;
+			usleep(20000); /* not started yet: look again */
+			continue;
+		}
+		if (ret < 0)
+			return error_set(err, -ret, "ask the monitor of \"%s\"", c->name);
+		if (states & (1u << state))
+			return 0;
+		ret = next_state_in(fd, states | (1u << LXCMGR_STATE_STOPPED), deadline);
+		if (ret == -ETIMEDOUT)
+			break;
+		if (states & (1u << ret))
+			return 0;
+	}
+	return error_msg(err, ETIMEDOUT, "container \"%s\" did not reach the state within %d s",
+			 c->name, timeout);
+}

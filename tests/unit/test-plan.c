@@ -1,0 +1,767 @@
+/* run/plan: a config becomes a start plan, or is refused with the key, the
+ * value and the line that a start cannot apply yet. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "conf/conf.h"
+#include "conf/keys.h"
+#include "container.h"
+#include "run/plan.h"
+#include "unit.h"
+#include "util/cleanup.h"
+#include "util/file.h"
+#include "util/str.h"
+
+static char tmpdir[] = "/tmp/lxcmgr-test-plan.XXXXXX";
+static struct lxcmgr_ctx *ctx;
+static struct lxcmgr_container *ct; /* "x": its config is replaced per check */
+static char *rootfs;
+
+#define DEFAULT_NS                                                                     \
+	(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |    \
+	 CLONE_NEWCGROUP)
+
+/* Loads "lxc.rootfs.path = dir:ROOTFS" followed by REST (so REST starts at
+ * config:2) and builds the plan. */
+static int build(const char *rest, char *const *argv, struct start_plan **p, lxcmgr_error **err)
+{
+	cleanup_free char *text = str_printf("lxc.rootfs.path = dir:%s\n%s", rootfs, rest);
+	lxcmgr_error *load_err = NULL;
+
+	*p = NULL;
+	if (conf_load_text(ct->conf, "config", text, &load_err) < 0) {
+		printf("# config does not load: %s\n", load_err ? load_err->msg : "?");
+		lxcmgr_error_free(load_err);
+		return -999;
+	}
+	return plan_build(ct, argv, p, err);
+}
+
+/* Builds and expects success. */
+static struct start_plan *plan_ok(const char *rest)
+{
+	struct start_plan *p = NULL;
+	lxcmgr_error *err = NULL;
+	int ret = build(rest, NULL, &p, &err);
+
+	EXPECT(ret == 0, "plan for \"%s\" builds, saw %d: %s", rest, ret, err ? err->msg : "");
+	lxcmgr_error_free(err);
+	return p;
+}
+
+/* Builds and expects failure RET with a message containing NEEDLE. */
+static void plan_fails(const char *rest, int ret_expected, const char *needle)
+{
+	struct start_plan *p = NULL;
+	lxcmgr_error *err = NULL;
+	int ret = build(rest, NULL, &p, &err);
+
+	EXPECT(ret == ret_expected, "\"%s\" fails with %d, saw %d (%s)", rest, ret_expected, ret,
+	       err ? err->msg : "no error");
+	EXPECT(p == NULL, "no plan for \"%s\"", rest);
+	EXPECT(err && strstr(err->msg, needle), "message for \"%s\" contains \"%s\", saw \"%s\"",
+	       rest, needle, err ? err->msg : "(none)");
+	EXPECT(!err || !strchr(err->msg, '\n'), "the message is one line");
+	lxcmgr_error_free(err);
+	plan_free(p);
+}
+
+static bool have_cap(const struct start_plan *p, int cap)
+{
+	for (size_t i = 0; i < p->n_cap_drop; i++)
+		if (p->cap_drop[i] == cap)
+			return true;
+	return false;
+}
+
+static int last_cap(void)
+{
+	cleanup_free char *text = NULL;
+	return file_read("/proc/sys/kernel/cap_last_cap", 64, &text, NULL) == 0 ? atoi(text) : 40;
+}
+
+/* ----------------------------------------------------------------------- */
+
+TEST(defaults)
+{
+	struct start_plan *p = plan_ok("");
+
+	if (!p)
+		return;
+	EXPECT_STR(p->name, "x");
+	EXPECT_STR(p->rootfs, rootfs);
+	EXPECT_STR(p->rootfs_origin, "config:1");
+	EXPECT_INT(p->rootfs_flags, 0);
+	EXPECT(p->uts_name == NULL, "no uts name");
+	EXPECT_INT(p->auto_mounts, 0);
+	EXPECT_INT(p->n_mounts, 0);
+	EXPECT(p->autodev, "autodev is on by default, as in LXC");
+	EXPECT_INT(p->autodev_tmpfs_size, 500000);
+	EXPECT_INT(p->tty_max, 0);
+	EXPECT_INT(p->pty_max, 0);
+	EXPECT(p->init_argv && p->init_argv[0] && !p->init_argv[1], "one word of init");
+	EXPECT_STR(p->init_argv[0], "/sbin/init");
+	EXPECT_INT(p->clone_flags, DEFAULT_NS);
+	EXPECT_INT(p->halt_signal, 0);
+	EXPECT_INT(p->n_cap_drop, 0);
+	EXPECT(!p->hooks_pre_start && !p->hooks_stop && !p->hooks_post_stop, "no hooks");
+	EXPECT(!p->cgroup_mounts_skipped, "no cgroup words");
+	EXPECT(!p->notices, "no notices");
+	plan_free(p);
+}
+
+TEST(busybox_template)
+{
+	const char *top = getenv("top_srcdir");
+	cleanup_free char *tmpl = str_printf("%s/templates/lxc-busybox", top ? top : ".");
+	cleanup_free char *dir = str_printf("%s/lxc/bb", tmpdir);
+	cleanup_free char *cfg = str_printf("%s/config", dir);
+	cleanup_free char *rfs = str_printf("%s/rootfs", dir);
+	cleanup_free char *line = str_printf("lxc.rootfs.path = dir:%s\n", rfs);
+	cleanup_free char *cmd = str_printf("'%s' --path='%s' --name=bb --rootfs='%s' "
+					    ">/dev/null 2>&1",
+					    tmpl, dir, rfs);
+	lxcmgr_error *err = NULL;
+
+	if (access(tmpl, X_OK) < 0 || system("command -v busybox >/dev/null") != 0) {
+		printf("# skipped: no %s or no busybox\n", tmpl);
+		return;
+	}
+	mkdir_p(dir, 0755);
+	file_write_atomic(cfg, line, strlen(line), 0644);
+	EXPECT_INT(system(cmd), 0);
+	struct lxcmgr_container *c = lxcmgr_container_new(ctx, "bb", &err);
+	struct start_plan *p = NULL;
+	int ret = c ? plan_build(c, NULL, &p, &err) : -1;
+	EXPECT(ret == 0, "the busybox template's config builds a plan: %s", err ? err->msg : "");
+	lxcmgr_error_free(err);
+	if (p) {
+		EXPECT_STR(p->rootfs, rfs);
+		EXPECT_INT(p->auto_mounts, AUTO_PROC_MIXED | AUTO_SYS_MIXED);
+		EXPECT(p->cgroup_mounts_skipped, "cgroup:mixed is skipped and flagged");
+		EXPECT_INT(p->n_mounts, 2);
+		if (p->n_mounts == 2) {
+			const struct plan_mount *shm = &p->mounts[0], *mq = &p->mounts[1];
+			EXPECT_STR(shm->source, "shm");
+			EXPECT_STR(shm->target, "dev/shm");
+			EXPECT_STR(shm->fstype, "tmpfs");
+			EXPECT(shm->create_dir && !shm->optional, "shm: create=dir, not optional");
+			EXPECT_INT(shm->flags, 0);
+			EXPECT(shm->data == NULL, "shm: no data, saw %s", shm->data);
+			EXPECT_CONTAINS(shm->origin, "/lxc/bb/config:");
+			EXPECT_STR(mq->fstype, "mqueue");
+			EXPECT(mq->create_dir && mq->optional, "mqueue: optional, create=dir");
+		}
+		EXPECT(p->autodev, "autodev");
+		EXPECT_INT(p->tty_max, 4);
+		EXPECT_INT(p->halt_signal, SIGUSR1);
+		EXPECT_INT(p->reboot_signal, SIGTERM);
+		EXPECT_STR(p->uts_name, "bb");
+		EXPECT_INT(p->n_cap_drop, 5);
+		const int caps[] = { 16, 17, 25, 32, 33 }; /* module rawio time override admin */
+		for (size_t i = 0; i < 5 && i < p->n_cap_drop; i++)
+			EXPECT_INT(p->cap_drop[i], caps[i]);
+		EXPECT_INT(p->clone_flags, DEFAULT_NS);
+	}
+	plan_free(p);
+	lxcmgr_container_put(c);
+}
+
+TEST(mount_entries)
+{
+	struct start_plan *p = plan_ok(
+		"lxc.mount.entry = /src\\040dir mnt/a\\011b none "
+		"bind,ro,nosuid,rslave,create=dir,optional,relative 0 0\n"
+		"lxc.mount.entry = tmpfs tmp tmpfs size=64m,nodev,mode=1777,noexec\n"
+		"lxc.mount.entry = proc proc proc defaults,noatime,atime,rbind,private,x-y 0\n"
+		"lxc.mount.entry = a\\134b\\012 c\\d none rw,create=file 0 0\n");
+
+	if (!p || p->n_mounts != 4) {
+		EXPECT(p && p->n_mounts == 4, "four mounts");
+		plan_free(p);
+		return;
+	}
+	const struct plan_mount *m = p->mounts;
+	EXPECT_STR(m[0].source, "/src dir");
+	EXPECT_STR(m[0].target, "mnt/a\tb");
+	EXPECT_STR(m[0].fstype, "none");
+	EXPECT_INT(m[0].flags, MS_BIND | MS_RDONLY | MS_NOSUID);
+	EXPECT_INT(m[0].propagation, MS_SLAVE | MS_REC);
+	EXPECT(m[0].create_dir && !m[0].create_file && m[0].optional && m[0].relative,
+	       "LXC's own options");
+	EXPECT(m[0].data == NULL, "no data, saw %s", m[0].data);
+	EXPECT_STR(m[0].origin, "config:2");
+	EXPECT_INT(m[1].flags, MS_NODEV | MS_NOEXEC);
+	EXPECT_STR(m[1].data, "size=64m,mode=1777");
+	EXPECT(!m[1].optional && !m[1].relative && !m[1].create_dir, "no LXC options");
+	EXPECT_STR(m[1].origin, "config:3");
+	EXPECT_INT(m[2].flags, MS_BIND | MS_REC);
+	EXPECT_INT(m[2].propagation, MS_PRIVATE);
+	EXPECT_STR(m[2].data, "x-y");
+	EXPECT_STR(m[3].source, "a\\b\n");
+	EXPECT_STR(m[3].target, "c\\d");
+	EXPECT(m[3].create_file && !m[3].create_dir, "create=file");
+	EXPECT_STR(m[3].origin, "config:5");
+	plan_free(p);
+
+	plan_fails("lxc.mount.entry = /a b none bind,idmap=container 0 0\n", -EOPNOTSUPP,
+		   "lxc.mount.entry = /a b none bind,idmap=container 0 0 (config:2): not "
+		   "supported yet: idmapped mounts");
+}
+
+TEST(mount_fstab)
+{
+	cleanup_free char *fstab = str_printf("%s/fstab", tmpdir);
+	static const char text[] = "# comment\n"
+				   "\n"
+				   "  proc proc proc nodev,noexec,nosuid 0 0\n"
+				   "\t# indented comment\n"
+				   "/srv/my\\040data srv none bind,create=dir\n";
+	file_write_atomic(fstab, text, strlen(text), 0644);
+	cleanup_free char *rest = str_printf("lxc.mount.entry = shm dev/shm tmpfs defaults 0 0\n"
+					     "lxc.mount.fstab = %s\n",
+					     fstab);
+	struct start_plan *p = plan_ok(rest);
+
+	EXPECT(p && p->n_mounts == 3, "two fstab lines and one entry");
+	if (p && p->n_mounts == 3) {
+		cleanup_free char *o3 = str_printf("%s:3", fstab);
+		cleanup_free char *o5 = str_printf("%s:5", fstab);
+		EXPECT_STR(p->mounts[0].source, "proc"); /* fstab first, as LXC */
+		EXPECT_INT(p->mounts[0].flags, MS_NODEV | MS_NOEXEC | MS_NOSUID);
+		EXPECT_STR(p->mounts[0].origin, o3);
+		EXPECT_STR(p->mounts[1].source, "/srv/my data");
+		EXPECT_STR(p->mounts[1].origin, o5);
+		EXPECT_STR(p->mounts[2].source, "shm");
+		EXPECT_STR(p->mounts[2].origin, "config:2");
+	}
+	plan_free(p);
+
+	static const char bad[] = "proc proc proc defaults\nonly two\n";
+	file_write_atomic(fstab, bad, strlen(bad), 0644);
+	cleanup_free char *want = str_printf("%s:2: \"only two\": use SOURCE TARGET FSTYPE "
+					     "OPTIONS [DUMP PASS], as in fstab(5) "
+					     "(lxc.mount.fstab, config:3)",
+					     fstab);
+	plan_fails(rest, -EINVAL, want);
+
+	static const char bad_create[] = "a b none bind,create=pipe 0 0\n";
+	file_write_atomic(fstab, bad_create, strlen(bad_create), 0644);
+	plan_fails(rest, -EINVAL, "unknown option \"create=pipe\"");
+
+	cleanup_free char *missing = str_printf("lxc.mount.fstab = %s/nope\n", tmpdir);
+	plan_fails(missing, -ENOENT, "(config:2): read \"");
+
+	/* A relative path is taken from the directory of the config file. */
+	cleanup_free char *cfg = str_printf("%s/lxc/x/config", tmpdir);
+	cleanup_free char *local = str_printf("%s/lxc/x/fstab", tmpdir);
+	cleanup_free char *cfg_text = str_printf("lxc.rootfs.path = %s\nlxc.mount.fstab = fstab\n",
+						 rootfs);
+	cleanup_free char *want_origin = str_printf("%s:1", local);
+	file_write_atomic(cfg, cfg_text, strlen(cfg_text), 0644);
+	file_write_atomic(local, "a b none bind\n", 14, 0644);
+	EXPECT_INT(conf_load(ct->conf, cfg, NULL), 0);
+	p = NULL;
+	EXPECT_INT(plan_build(ct, NULL, &p, NULL), 0);
+	EXPECT(p && p->n_mounts == 1, "one mount from the relative fstab");
+	if (p && p->n_mounts == 1)
+		EXPECT_STR(p->mounts[0].origin, want_origin);
+	plan_free(p);
+	unlink(cfg);
+	unlink(local);
+}
+
+TEST(mount_auto)
+{
+	static const struct {
+		const char *words;
+		unsigned flags;
+		bool cgroup;
+	} cases[] = {
+		{ "proc", AUTO_PROC_MIXED, false },
+		{ "proc:rw sys", AUTO_PROC_RW | AUTO_SYS_MIXED, false },
+		{ "sys:ro proc:mixed", AUTO_SYS_RO | AUTO_PROC_MIXED, false },
+		{ "sys:rw", AUTO_SYS_RW, false },
+		{ "sys:ro sys:rw", AUTO_SYS_RW, false }, /* the last word of a kind wins */
+		{ "cgroup:mixed proc:mixed sys:mixed", AUTO_PROC_MIXED | AUTO_SYS_MIXED, true },
+		{ "cgroup2", 0, true },
+		{ "cgroup-full:ro", 0, true },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		cleanup_free char *rest = str_printf("lxc.mount.auto = %s\n", cases[i].words);
+		struct start_plan *p = plan_ok(rest);
+		if (!p)
+			continue;
+		EXPECT(p->auto_mounts == cases[i].flags, "\"%s\": flags %#x, saw %#x",
+		       cases[i].words, cases[i].flags, p->auto_mounts);
+		EXPECT(p->cgroup_mounts_skipped == cases[i].cgroup, "\"%s\": cgroup skipped %d",
+		       cases[i].words, cases[i].cgroup);
+		if (cases[i].flags)
+			EXPECT_STR(p->auto_origin, "config:2");
+		plan_free(p);
+	}
+	plan_fails("lxc.mount.auto = proc shmounts:/a:/b\n", -EOPNOTSUPP,
+		   "lxc.mount.auto = proc shmounts:/a:/b (config:2): not supported yet: shared");
+	plan_fails("lxc.mount.auto = cgroup:mixed:force\n", -EOPNOTSUPP,
+		   "(config:2): not supported yet: cgroup mounts (cgroup:mixed:force)");
+}
+
+TEST(refused_keys)
+{
+	struct utsname u;
+	uname(&u);
+	const char *other_arch = strcmp(u.machine, "aarch64") == 0 ? "x86_64" : "aarch64";
+	cleanup_free char *arch = str_printf("lxc.arch = %s", other_arch);
+	const char *const lines[] = {
+		"lxc.net.0.type = veth",
+		"lxc.net.0.type = macvlan",
+		"lxc.net.1.link = br0",
+		"lxc.cgroup2.memory.max = 1G",
+		"lxc.cgroup.devices.allow = c 1:3 rwm",
+		"lxc.cgroup.dir = web",
+		"lxc.cgroup.relative = 1",
+		"lxc.prlimit.nofile = 1024",
+		"lxc.sysctl.net.ipv4.ip_forward = 1",
+		"lxc.proc.oom_score_adj = 10",
+		"lxc.idmap = u 0 100000 65536",
+		"lxc.apparmor.raw = mount,",
+		"lxc.apparmor.profile = lxc-container-default",
+		"lxc.selinux.context = system_u:system_r:lxc_t:s0",
+		"lxc.seccomp.profile = /x.seccomp",
+		"lxc.seccomp.allow_nesting = 1",
+		"lxc.keyring.session = 1",
+		"lxc.console.logfile = /x.log",
+		"lxc.console.path = /dev/tty1",
+		"lxc.console.size = 1MB",
+		"lxc.console.rotate = 1",
+		"lxc.console.buffer.size = 64KB",
+		"lxc.ephemeral = 1",
+		"lxc.time.offset.boot = 1h",
+		"lxc.namespace.share.net = other",
+		"lxc.monitor.unshare = 1",
+		"lxc.monitor.signal.pdeath = SIGTERM",
+		"lxc.sched.core = 1",
+		"lxc.hook.mount = /bin/true",
+		"lxc.hook.start = /bin/true",
+		"lxc.hook.pre-mount = /bin/true",
+		"lxc.hook.autodev = /bin/true",
+		"lxc.hook.start-host = /bin/true",
+		"lxc.init.groups = 4,27",
+		arch,
+		"lxc.namespace.clone = mnt user",
+		"lxc.namespace.clone = mnt time",
+		"lxc.rootfs.options = idmap=container",
+		"lxc.rootfs.path = overlay:/a:/b",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
+		cleanup_free char *rest = str_printf("%s\n", lines[i]);
+		const char *eq = strstr(lines[i], " = ");
+		cleanup_free char *want = str_printf("%.*s = %s (config:2): not supported yet: ",
+						     (int)(eq - lines[i]), lines[i], eq + 3);
+		plan_fails(rest, -EOPNOTSUPP, want);
+	}
+	plan_fails("lxc.net.0.type = veth\nlxc.net.0.link = br0\n", -EOPNOTSUPP,
+		   "lxc.net.0.type = veth (config:2): not supported yet: networking comes later; "
+		   "use lxc.net.0.type = empty or none");
+	plan_fails("lxc.net.0.link = br0\nlxc.net.0.type = veth\n", -EOPNOTSUPP,
+		   "lxc.net.0.type = veth (config:3)");
+	plan_fails("lxc.idmap = u 0 100000 65536\n", -EOPNOTSUPP, "user namespaces come later");
+}
+
+TEST(refusals_are_listed)
+{
+	plan_fails("lxc.seccomp.profile = /x\n"
+		   "lxc.net.0.type = veth\n"
+		   "lxc.net.0.link = br0\n"
+		   "lxc.cgroup2.memory.max = 1G\n"
+		   "lxc.prlimit.nofile = 10\n",
+		   -EOPNOTSUPP,
+		   "lxc.seccomp.profile = /x (config:2): not supported yet: seccomp comes later "
+		   "(also not supported yet: lxc.net.0.type, lxc.cgroup2.memory.max, "
+		   "lxc.prlimit.nofile)");
+}
+
+TEST(accepted_keys)
+{
+	struct utsname u;
+	uname(&u);
+	cleanup_free char *arch = str_printf("lxc.arch = %s", u.machine);
+	const char *const lines[] = {
+		"lxc.console.path = none",
+		"lxc.console.buffer.size = auto",
+		"lxc.console.size = 0",
+		"lxc.ephemeral = 0",
+		"lxc.apparmor.profile = unconfined",
+		"lxc.apparmor.allow_nesting = 1",
+		"lxc.apparmor.allow_incomplete = 1",
+		"lxc.seccomp.allow_nesting = 0",
+		"lxc.keyring.session = 0",
+		"lxc.sched.core = 0",
+		"lxc.monitor.unshare = 0",
+		arch,
+		"lxc.start.auto = 1",
+		"lxc.start.delay = 5",
+		"lxc.group = web",
+		"lxc.hook.destroy = /bin/true",
+		"lxc.hook.clone = /bin/true",
+		"lxc.hook.version = 1",
+		"lxc.log.level = DEBUG",
+		"lxc.log.file = /x.log",
+		"lxc.execute.cmd = /bin/sh",
+		"lxc.rootfs.managed = 0",
+		"lxc.rootfs.mount = /mnt",
+		"lxc.net.0.type = empty",
+		"lxc.net.0.type = empty\nlxc.net.0.flags = up",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
+		cleanup_free char *rest = str_printf("%s\n", lines[i]);
+		struct start_plan *p = plan_ok(rest);
+		plan_free(p);
+	}
+}
+
+TEST(apparmor_generated)
+{
+	bool enabled = false;
+	cleanup_free char *text = NULL;
+	if (file_read("/sys/module/apparmor/parameters/enabled", 64, &text, NULL) == 0)
+		enabled = text[0] == 'Y';
+	if (enabled) {
+		plan_fails("lxc.apparmor.profile = generated\n", -EOPNOTSUPP,
+			   "lxc.apparmor.profile = generated (config:2): not supported yet");
+		return;
+	}
+	struct start_plan *p = plan_ok("lxc.apparmor.profile = generated\n");
+	EXPECT(p && p->notices && p->notices[0] && !p->notices[1], "one notice");
+	if (p && p->notices)
+		EXPECT_CONTAINS(p->notices[0], "lxc.apparmor.profile = generated (config:2): "
+					       "AppArmor is not enabled on this host");
+	plan_free(p);
+}
+
+TEST(every_key_has_a_rule)
+{
+	size_t n, n_net;
+	const struct key_def *keys = key_table(&n);
+	const struct key_def *net = key_net_table(&n_net);
+
+	for (size_t i = 0; i < n + n_net; i++) {
+		const struct key_def *d = i < n ? &keys[i] : &net[i - n];
+		const char *sub = "";
+		if (d->kind == KEY_CLEAR || str_eq(d->name, "lxc.include"))
+			continue;
+		switch (d->group) {
+		case GROUP_CGROUP1: sub = "memory.limit_in_bytes"; break;
+		case GROUP_CGROUP2: sub = "memory.max"; break;
+		case GROUP_SYSCTL: sub = "net.ipv4.ip_forward"; break;
+		case GROUP_PRLIMIT: sub = "nofile"; break;
+		case GROUP_PROC: sub = "oom_score_adj"; break;
+		default: break;
+		}
+		if (!str_ends_with(d->name, "."))
+			sub = "";
+		cleanup_free char *rest = str_printf("%s%s%s = %s\n", i < n ? "" : "lxc.net.0.",
+						     d->name, sub, d->example);
+		struct start_plan *p = NULL;
+		lxcmgr_error *err = NULL;
+		int ret = build(rest, NULL, &p, &err);
+		EXPECT(ret != -999, "the example loads: %s", rest);
+		EXPECT(!err || !strstr(err->msg, "cannot start a container with this key"),
+		       "%s has a rule: %s", d->name, err->msg);
+		lxcmgr_error_free(err);
+		plan_free(p);
+	}
+}
+
+TEST(rootfs_path)
+{
+	struct start_plan *p = NULL;
+	lxcmgr_error *err = NULL;
+
+	conf_load_text(ct->conf, "config", "lxc.uts.name = x\n", NULL);
+	EXPECT_INT(plan_build(ct, NULL, &p, &err), -EOPNOTSUPP);
+	EXPECT_CONTAINS(err ? err->msg : NULL, "lxc.rootfs.path is not set");
+	lxcmgr_error_free(err);
+
+	cleanup_free char *missing = str_printf("lxc.rootfs.path = %s/nothing\n", tmpdir);
+	cleanup_free char *want = str_printf("rootfs \"%s/nothing\": No such file or directory "
+					     "(lxc.rootfs.path, config:2)",
+					     tmpdir);
+	plan_fails(missing, -ENOENT, want);
+
+	cleanup_free char *file = str_printf("%s/fstab-file", tmpdir);
+	file_write_atomic(file, "", 0, 0644);
+	cleanup_free char *not_dir = str_printf("lxc.rootfs.path = dir:%s\n", file);
+	plan_fails(not_dir, -ENOTDIR, "Not a directory (lxc.rootfs.path, config:2)");
+	plan_fails("lxc.rootfs.path = rootfs\n", -EINVAL,
+		   "lxc.rootfs.path = rootfs (config:2): the path must be absolute");
+
+	p = plan_ok("lxc.rootfs.options = ro,nosuid,nodev,noexec\n");
+	EXPECT(p && p->rootfs_flags == (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC), "flags");
+	plan_free(p);
+	p = plan_ok("lxc.rootfs.options = ro,rw,relatime\n");
+	EXPECT(p && p->rootfs_flags == MS_RELATIME, "rw clears ro");
+	plan_free(p);
+	plan_fails("lxc.rootfs.options = ro,size=1G\n", -EINVAL,
+		   "lxc.rootfs.options = ro,size=1G (config:2): unknown option \"size=1G\"");
+	plan_fails("lxc.rootfs.options = bind\n", -EINVAL, "unknown option \"bind\"");
+}
+
+TEST(init)
+{
+	char sh[] = "/bin/sh", c[] = "-c", echo[] = "echo hi";
+	char *const argv[] = { sh, c, echo, NULL };
+	struct start_plan *p = NULL;
+	lxcmgr_error *err = NULL;
+
+	EXPECT_INT(build("lxc.init.cmd = /sbin/my-init --x\n", argv, &p, &err), 0);
+	if (p) {
+		EXPECT_INT(strv_len(p->init_argv), 3);
+		EXPECT_STR(p->init_argv[2], "echo hi");
+	}
+	plan_free(p);
+	p = plan_ok("lxc.init.cmd = /sbin/my-init  --x\t--y\n"
+		    "lxc.init.cwd = /root\nlxc.init.uid = 1000\nlxc.init.gid = 100\n");
+	if (p) {
+		EXPECT_INT(strv_len(p->init_argv), 3);
+		EXPECT_STR(p->init_argv[0], "/sbin/my-init");
+		EXPECT_STR(p->init_argv[2], "--y");
+		EXPECT_STR(p->init_cwd, "/root");
+		EXPECT_INT(p->init_uid, 1000);
+		EXPECT_INT(p->init_gid, 100);
+	}
+	plan_free(p);
+	plan_fails("lxc.init.uid = 4294967295\n", -ERANGE,
+		   "lxc.init.uid = 4294967295 (config:2): use a number from 0 to 4294967294");
+}
+
+TEST(environment)
+{
+	setenv("PLAN_TEST_HOST", "from host", 1);
+	unsetenv("PLAN_TEST_UNSET");
+	setenv("TERM", "xterm-test", 1);
+	struct start_plan *p = plan_ok("lxc.environment = A=1\n"
+				       "lxc.environment = PLAN_TEST_HOST\n"
+				       "lxc.environment = PLAN_TEST_UNSET\n"
+				       "lxc.environment = A=2\n"
+				       "lxc.environment = PATH=/bin\n");
+	if (p) {
+		const char *const want[] = { "container=lxc", "A=2", "PLAN_TEST_HOST=from host",
+					     "PATH=/bin", "TERM=xterm-test", NULL };
+		cleanup_free char *env = strv_join(p->init_env, " | ");
+		EXPECT_INT(strv_len(p->init_env), 5);
+		for (size_t i = 0; want[i]; i++)
+			EXPECT(strv_contains(p->init_env, want[i]), "env has \"%s\": %s", want[i],
+			       env);
+		EXPECT_STR(p->init_env[0], "container=lxc");
+	}
+	plan_free(p);
+	unsetenv("TERM");
+	p = plan_ok("");
+	if (p) {
+		cleanup_free char *env = strv_join(p->init_env, " | ");
+		EXPECT_STR(env, "container=lxc | TERM=linux | PATH=/usr/local/sbin:"
+				"/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	}
+	plan_free(p);
+}
+
+TEST(namespaces)
+{
+	static const struct {
+		const char *rest;
+		int flags;
+	} cases[] = {
+		{ "lxc.namespace.clone = mnt pid\n", CLONE_NEWNS | CLONE_NEWPID },
+		{ "lxc.namespace.clone = mnt\nlxc.namespace.clone = uts\n",
+		  CLONE_NEWNS | CLONE_NEWUTS },
+		{ "lxc.namespace.keep = net ipc\n", DEFAULT_NS & ~(CLONE_NEWNET | CLONE_NEWIPC) },
+		{ "lxc.namespace.clone = mnt net\nlxc.namespace.keep = net user\n", CLONE_NEWNS },
+		{ "lxc.net.0.type = none\n", DEFAULT_NS & ~CLONE_NEWNET },
+		{ "lxc.net.0.type = empty\n", DEFAULT_NS },
+		{ "lxc.net.0.type = veth\nlxc.net.0.type = none\n", DEFAULT_NS & ~CLONE_NEWNET },
+		{ "lxc.net.0.type = veth\nlxc.net.0 =\nlxc.net.1.type = empty\n", DEFAULT_NS },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct start_plan *p = plan_ok(cases[i].rest);
+		EXPECT(p && p->clone_flags == cases[i].flags, "\"%s\": flags %#x, saw %#x",
+		       cases[i].rest, cases[i].flags, p ? p->clone_flags : 0);
+		plan_free(p);
+	}
+	plan_fails("lxc.namespace.keep = uts mnt\n", -EINVAL,
+		   "lxc.namespace.keep = uts mnt (config:2): a container needs its own mount "
+		   "namespace");
+	plan_fails("lxc.namespace.clone = pid\n", -EINVAL,
+		   "needs its own mount namespace: add mnt");
+	plan_fails("lxc.net.0.type = none\nlxc.net.1.type = empty\n", -EINVAL,
+		   "lxc.net.0.type = none (config:2): none shares the host's network");
+}
+
+TEST(capabilities)
+{
+	int last = last_cap();
+	struct start_plan *p = plan_ok("lxc.cap.keep = sys_admin\nlxc.cap.keep = CAP_NET_ADMIN\n");
+
+	if (p) {
+		EXPECT_INT(p->n_cap_drop, last + 1 - 2);
+		EXPECT(!have_cap(p, 21) && !have_cap(p, 12), "sys_admin and net_admin kept");
+		EXPECT(have_cap(p, 0) && have_cap(p, last), "chown and the last cap dropped");
+	}
+	plan_free(p);
+	p = plan_ok("lxc.cap.keep = none\n");
+	EXPECT(p && p->n_cap_drop == (size_t)last + 1, "keep none drops all %d", last + 1);
+	plan_free(p);
+	p = plan_ok("lxc.cap.drop = sys_time 63\nlxc.cap.drop = mknod\n");
+	EXPECT(p && p->n_cap_drop == 2 && p->cap_drop[0] == 25 && p->cap_drop[1] == 27,
+	       "sorted; a capability the kernel lacks is left out");
+	plan_free(p);
+	plan_fails("lxc.cap.drop = mknod\nlxc.cap.keep = chown\n", -EINVAL,
+		   "lxc.cap.keep = chown (config:3): lxc.cap.drop is set too (config:2)");
+}
+
+TEST(misc)
+{
+	struct start_plan *p = plan_ok("lxc.signal.halt = SIGRTMIN+3\n"
+				       "lxc.signal.reboot = 2\n"
+				       "lxc.signal.stop = kill\n"
+				       "lxc.no_new_privs = 1\n"
+				       "lxc.uts.name = web\n"
+				       "lxc.tty.dir = lxc\n"
+				       "lxc.tty.max = 6\n"
+				       "lxc.pty.max = 1024\n"
+				       "lxc.autodev = 0\n"
+				       "lxc.autodev.tmpfs.size = 1000000\n"
+				       "lxc.hook.pre-start = /bin/a 1\n"
+				       "lxc.hook.pre-start = /bin/b\n"
+				       "lxc.hook.stop = /bin/c\n"
+				       "lxc.hook.post-stop = /bin/d\n");
+	if (!p)
+		return;
+	EXPECT_INT(p->halt_signal, SIGRTMIN + 3);
+	EXPECT_INT(p->reboot_signal, SIGINT);
+	EXPECT_INT(p->stop_signal, SIGKILL);
+	EXPECT(p->no_new_privs, "no_new_privs");
+	EXPECT_STR(p->uts_name, "web");
+	EXPECT_STR(p->tty_dir, "lxc");
+	EXPECT_INT(p->tty_max, 6);
+	EXPECT_INT(p->pty_max, 1024);
+	EXPECT(!p->autodev, "autodev off");
+	EXPECT_INT(p->autodev_tmpfs_size, 1000000);
+	EXPECT_INT(strv_len(p->hooks_pre_start), 2);
+	EXPECT_STR(p->hooks_pre_start[0], "/bin/a 1");
+	EXPECT_STR(p->hooks_stop[0], "/bin/c");
+	EXPECT_STR(p->hooks_post_stop[0], "/bin/d");
+	plan_free(p);
+	plan_fails("lxc.tty.max = 5000\n", -ERANGE,
+		   "lxc.tty.max = 5000 (config:2): use a number from 0 to 1024");
+}
+
+/* A config written by LXC's own lxc-create and busybox template. */
+TEST(lxc_busybox_config)
+{
+	char lxcpath[] = "/tmp/lxcmgr-test-plan-lxc.XXXXXX";
+	lxcmgr_error *err = NULL;
+
+	if (access("/usr/bin/lxc-create", X_OK) < 0 || !mkdtemp(lxcpath)) {
+		printf("# skipped: no /usr/bin/lxc-create\n");
+		return;
+	}
+	cleanup_free char *cmd = str_printf("/usr/bin/lxc-create -P '%s' -n x -t busybox "
+					    ">/dev/null 2>&1",
+					    lxcpath);
+	cleanup_free char *lock = str_printf("/run/lxc/lock%s", lxcpath);
+	cleanup_free char *cfg = str_printf("%s/x/config", lxcpath);
+	cleanup_free char *text = NULL;
+	int status = system(cmd);
+	unsigned veth_line = 0, lineno = 0;
+
+	if (status != 0) {
+		printf("# skipped: lxc-create -t busybox failed (%d)\n", status);
+	} else if (file_read(cfg, 1 << 20, &text, NULL) == 0) {
+		for (char *l = text, *next; l && !veth_line; l = next) {
+			next = strchr(l, '\n');
+			if (next)
+				*next++ = '\0';
+			lineno++;
+			if (str_eq(str_trim(l), "lxc.net.0.type = veth"))
+				veth_line = lineno;
+		}
+		struct lxcmgr_ctx_options opts = { .lxcpath = lxcpath, .config_dir = tmpdir };
+		struct lxcmgr_ctx *lctx = lxcmgr_ctx_new(&opts, &err);
+		struct lxcmgr_container *c = lctx ? lxcmgr_container_new(lctx, "x", &err) : NULL;
+		struct start_plan *p = NULL;
+		int ret = c ? plan_build(c, NULL, &p, &err) : -1;
+		cleanup_free char *want = str_printf("lxc.net.0.type = veth (%s:%u): not supported "
+						     "yet: networking comes later",
+						     cfg, veth_line);
+		EXPECT(veth_line > 0, "the config has lxc.net.0.type = veth");
+		EXPECT_INT(ret, -EOPNOTSUPP);
+		EXPECT(err && str_starts_with(err->msg, want), "expected \"%s...\", saw \"%s\"",
+		       want, err ? err->msg : "(none)");
+		printf("# %s\n", err ? err->msg : "");
+		plan_free(p);
+		p = NULL;
+		lxcmgr_error_free(err);
+		err = NULL;
+		/* With the network made empty by a define (lxc-start -s), it starts. */
+		ret = c ? lxcmgr_container_define(c, "-s", "lxc.net.0.type=empty", &err) : -1;
+		EXPECT_INT(ret, 0);
+		ret = c ? plan_build(c, NULL, &p, &err) : -1;
+		EXPECT(ret == 0, "with lxc.net.0.type = empty it builds: %s", err ? err->msg : "");
+		if (p) {
+			EXPECT_INT(p->auto_mounts, AUTO_PROC_MIXED | AUTO_SYS_RO);
+			EXPECT(p->cgroup_mounts_skipped, "cgroup:mixed skipped");
+			EXPECT_INT(p->n_mounts, 7);
+			EXPECT_INT(p->tty_max, 5);
+			EXPECT_STR(p->uts_name, "x");
+			EXPECT_INT(p->clone_flags, DEFAULT_NS);
+		}
+		plan_free(p);
+		lxcmgr_container_put(c);
+		lxcmgr_ctx_free(lctx);
+		lxcmgr_error_free(err);
+	}
+	rm_rf_at(AT_FDCWD, lxcpath, NULL);
+	rm_rf_at(AT_FDCWD, lock, NULL);
+	rmdir("/run/lxc/lock/tmp"); /* only when nothing else is in it */
+}
+
+TEST(setup)
+{
+	lxcmgr_error *err = NULL;
+
+	EXPECT(mkdtemp(tmpdir) != NULL, "mkdtemp %s", tmpdir);
+	cleanup_free char *etc = str_printf("%s/etc", tmpdir);
+	cleanup_free char *lxcpath = str_printf("%s/lxc", tmpdir);
+	rootfs = str_printf("%s/lxc/x/rootfs", tmpdir);
+	mkdir_p(etc, 0755);
+	mkdir_p(rootfs, 0755);
+	setenv("LXCMGR_CONFIG_PATH", etc, 1);
+	struct lxcmgr_ctx_options opts = { .lxcpath = lxcpath };
+	ctx = lxcmgr_ctx_new(&opts, &err);
+	ct = ctx ? lxcmgr_container_new(ctx, "x", &err) : NULL;
+	if (!ct) {
+		printf("Bail out! %s\n", err ? err->msg : "no container");
+		exit(1);
+	}
+}
+
+TEST(teardown)
+{
+	lxcmgr_container_put(ct);
+	lxcmgr_ctx_free(ctx);
+	free(rootfs);
+	EXPECT_INT(rm_rf_at(AT_FDCWD, tmpdir, NULL), 0);
+	EXPECT(!path_exists(tmpdir), "%s is removed", tmpdir);
+}
+
+UNIT_MAIN(setup, defaults, busybox_template, mount_entries, mount_fstab, mount_auto,
+	  refused_keys, refusals_are_listed, accepted_keys, apparmor_generated,
+	  every_key_has_a_rule, rootfs_path, init, environment, namespaces, capabilities, misc,
+	  lxc_busybox_config, teardown)

@@ -1,0 +1,129 @@
+/* lxc-start: start a container; in the background unless -F. */
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static const char help[] =
+	"Usage: lxc-start -n NAME [-d|-F] [-f CONFIG] [-s KEY=VAL]... [-p PIDFILE]\n"
+	"                 [OPTIONS] [-- COMMAND [ARG]...]\n"
+	"\n"
+	"Start the container NAME. In the background (the default) lxc-start returns\n"
+	"once the container's init has been executed, or fails with the cause from the\n"
+	"container's setup. With -F it stays in the foreground with this terminal as the\n"
+	"container's console, and returns when the container stops.\n"
+	"\n"
+	"Options:\n"
+	"  -d, --daemon             start in the background (the default)\n"
+	"  -F, --foreground         stay in the foreground, terminal as the console\n"
+	"  -f, --rcfile=FILE        load FILE instead of the container's config\n"
+	"  -s, --define=KEY=VAL     set a config item for this start only (repeatable)\n"
+	"  -p, --pidfile=FILE       write init's pid to FILE\n"
+	"  -C, --close-all-fds      accepted: init never inherits other descriptors\n"
+	"  -- COMMAND               run COMMAND as init instead of lxc.init.cmd\n"
+	"\n" TOOL_COMMON_HELP;
+
+enum { OPT_SHARE = OPT_TOOL_FIRST };
+
+struct start_args {
+	bool foreground;
+	const char *pidfile;
+	char **defines;
+	size_t n_defines;
+};
+
+static void parse_args(struct tool *t, struct start_args *a, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		TOOL_COMMON_LONGOPTS,
+		{ "daemon", no_argument, NULL, 'd' },
+		{ "foreground", no_argument, NULL, 'F' },
+		{ "define", required_argument, NULL, 's' },
+		{ "pidfile", required_argument, NULL, 'p' },
+		{ "close-all-fds", no_argument, NULL, 'C' },
+		{ "console", required_argument, NULL, 'c' },
+		{ "console-log", required_argument, NULL, 'L' },
+		{ "share-net", required_argument, NULL, OPT_SHARE },
+		{ "share-ipc", required_argument, NULL, OPT_SHARE },
+		{ "share-uts", required_argument, NULL, OPT_SHARE },
+		{ "share-pid", required_argument, NULL, OPT_SHARE },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	/* '+': stop at the first non-option, so "-- COMMAND -x" keeps its own options. */
+	while ((opt = getopt_long(argc, argv, "+" TOOL_COMMON_SHORTOPTS "dFf:s:p:Cc:L:", longopts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'd': a->foreground = false; break;
+		case 'F': a->foreground = true; break;
+		case 'f': t->rcfile = optarg; break;
+		case 'p': a->pidfile = optarg; break;
+		case 'C': break;
+		case 's':
+			a->defines = realloc(a->defines, (a->n_defines + 1) * sizeof(char *));
+			if (!a->defines)
+				abort();
+			a->defines[a->n_defines++] = optarg;
+			break;
+		case 'c':
+		case 'L':
+			tool_usage_error(t, "-%c is not supported yet (the console log comes with "
+					 "lxc-console)", opt);
+		case OPT_SHARE:
+			tool_usage_error(t, "--share-* is not supported yet (sharing namespaces comes "
+					 "later; lxc.namespace.share.* likewise)");
+		default:
+			if (!tool_common_option(t, opt, optarg))
+				tool_usage_error(t, "unknown option");
+		}
+	}
+}
+
+/* Loads --rcfile and applies the -s defines on top. */
+static int load_config(struct tool *t, struct lxcmgr_container *c, const struct start_args *a,
+		       lxcmgr_error **err)
+{
+	if (t->rcfile && lxcmgr_container_load_config(c, t->rcfile, err) < 0)
+		return -1;
+	for (size_t i = 0; i < a->n_defines; i++)
+		if (lxcmgr_container_define(c, "-s", a->defines[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct tool t = { .progname = "lxc-start", .help = help };
+	struct start_args a = { 0 };
+	lxcmgr_error *err = NULL;
+	int ret = 1;
+
+	parse_args(&t, &a, argc, argv);
+	tool_require_name(&t);
+	if (tool_setup(&t) < 0)
+		return 1;
+	struct lxcmgr_start_options opts = {
+		.foreground = a.foreground,
+		.init_argv = optind < argc ? (const char *const *)&argv[optind] : NULL,
+		.pidfile = a.pidfile,
+	};
+	struct lxcmgr_container *c = lxcmgr_container_new(t.ctx, t.name, &err);
+	/* -F on a terminal: keys go to the container as typed (raw mode),
+	 * and the terminal is put back however the container ends. */
+	struct termios saved;
+	bool raw = a.foreground && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+	if (raw) {
+		struct termios tio = saved;
+		cfmakeraw(&tio);
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &tio);
+	}
+	if (c && load_config(&t, c, &a, &err) == 0 && lxcmgr_container_start(c, &opts, &err) == 0)
+		ret = 0;
+	if (raw)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+	free(a.defines);
+	return tool_exit(&t, ret, err, c);
+}
