@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "container.h"
 #include "ctx.h"
 #include "hooks.h"
+#include "run/start.h"
 #include "store.h"
 #include "util/cleanup.h"
 #include "util/error.h"
@@ -130,11 +132,54 @@ static int destroy_locked(struct lxcmgr_container *c, unsigned flags, lxcmgr_err
 	return ret;
 }
 
+/* A running container (or one whose monitor was killed while its init
+ * lives on) is never removed from under its processes: -f kills it first. */
+static int stop_if_running(struct lxcmgr_container *c, unsigned flags, lxcmgr_error **err)
+{
+	cleanup_free char *record = start_init_record_path(c->ctx, c->name);
+	bool running = lxcmgr_container_state(c) != LXCMGR_STATE_STOPPED ||
+		       (record && path_exists(record));
+
+	if (!running)
+		return 0;
+	if (!(flags & LXCMGR_DESTROY_FORCE)) {
+		int ret = error_msg(err, EBUSY, "container \"%s\" is running", c->name);
+		error_hint(err, "stop it first with lxc-stop -n %s, or lxc-destroy -f kills it", c->name);
+		return ret;
+	}
+	lxcmgr_error *stop_err = NULL;
+	int ret = lxcmgr_container_stop(c, 0, LXCMGR_STOP_KILL, &stop_err);
+	/* "not running" here means it ended meanwhile, or its record was stale. */
+	if (ret < 0 && ret != -ESRCH) {
+		error_msg(err, -ret, "%s", stop_err->msg);
+		lxcmgr_error_free(stop_err);
+		return ret;
+	}
+	lxcmgr_error_free(stop_err);
+	return 0;
+}
+
 LXCMGR_PUBLIC int lxcmgr_container_destroy(struct lxcmgr_container *c, unsigned flags,
 					   lxcmgr_error **err)
 {
 	cleanup_close int lock_fd = -1;
-	int ret = store_lock(c->ctx, c->name, &lock_fd, err);
+	int ret = stop_if_running(c, flags, err);
+
+	/* A monitor that has just reported STOPPED lets go of the lock as it
+	 * exits: give it a moment. */
+	for (int tries = 0; ret == 0; tries++) {
+		lxcmgr_error *lock_err = NULL;
+		ret = store_lock(c->ctx, c->name, &lock_fd, &lock_err);
+		if (ret != -EBUSY || tries == 50) {
+			if (ret < 0)
+				error_msg(err, -ret, "%s", lock_err->msg);
+			lxcmgr_error_free(lock_err);
+			break;
+		}
+		lxcmgr_error_free(lock_err);
+		ret = 0;
+		usleep(100000);
+	}
 
 	if (ret < 0)
 		return ret;

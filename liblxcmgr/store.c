@@ -59,9 +59,8 @@ int store_lock(const struct lxcmgr_ctx *ctx, const char *name, int *fd, lxcmgr_e
 		return error_set(err, errno, "open lock \"%s\"", path);
 	if (flock(lfd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno == EWOULDBLOCK)
-			return error_msg(err, EBUSY, "container \"%s\" is busy: another lxcmgr "
-					 "command is creating, destroying or starting it; try "
-					 "again when it is done", name);
+			return error_msg(err, EBUSY, "container \"%s\" is busy: it is running, or "
+					 "another lxcmgr command is creating or destroying it", name);
 		return error_set(err, errno, "lock \"%s\"", path);
 	}
 	*fd = steal_fd(lfd);

@@ -158,4 +158,51 @@ test_container_made_by_real_lxc_starts() {
 	assert_contains "$(lxc_info -P "$T/lxc" -n lxcmgr-test-real -s)" "STOPPED"
 }
 
+test_destroy_of_a_running_container_needs_force() {
+	need_root || return 0
+	create
+	lxc_start -P "$(P)" -n $N
+	local pid; pid=$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')
+	assert_fails lxc_destroy -P "$(P)" -n $N
+	assert_contains "$err" "is running"
+	assert_contains "$err" "lxc-destroy -f"
+	[ -d "$(P)/$N/rootfs/bin" ] || fail "rootfs touched by a refused destroy"
+	lxc_destroy -P "$(P)" -n $N -f
+	kill -0 "$pid" 2> /dev/null && fail "init alive after lxc-destroy -f"
+	[ ! -e "$(P)/$N" ] || fail "container left after lxc-destroy -f"
+}
+
+test_killed_monitor_leaves_a_container_stop_k_can_clean() {
+	need_root || return 0
+	create
+	lxc_start -P "$(P)" -n $N
+	local pid monitor
+	pid=$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')
+	monitor=$(ps -o ppid= -p "$pid" | tr -d ' ')
+	kill -9 "$monitor"
+	local i; for i in $(seq 100); do kill -0 "$monitor" 2> /dev/null || break; sleep 0.05; done
+	kill -0 "$pid" || { fail "init died with its monitor"; return 1; }
+	assert_fails lxc_stop -P "$(P)" -n $N
+	assert_contains "$err" "lxc-stop -k"
+	lxc_stop -P "$(P)" -n $N -k
+	for i in $(seq 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.05; done
+	kill -0 "$pid" 2> /dev/null && fail "init alive after lxc-stop -k"
+	lxc_start -P "$(P)" -n $N || fail "could not start again after the cleanup"
+	lxc_stop -P "$(P)" -n $N -k
+}
+
+test_killed_monitor_then_destroy_f() {
+	need_root || return 0
+	create
+	lxc_start -P "$(P)" -n $N
+	local pid; pid=$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')
+	kill -9 "$(ps -o ppid= -p "$pid" | tr -d ' ')"
+	sleep 0.2
+	lxc_destroy -P "$(P)" -n $N -f
+	# The orphaned init's new parent reaps it; until then it is a zombie.
+	local i; for i in $(seq 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.05; done
+	kill -0 "$pid" 2> /dev/null && fail "init alive after lxc-destroy -f"
+	[ ! -e "$(P)/$N" ] || fail "container left"
+}
+
 run_tests
