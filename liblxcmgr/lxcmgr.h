@@ -210,6 +210,14 @@ struct lxcmgr_start_options {
 	bool foreground;               /* -F: this process is the monitor, the terminal the console */
 	const char *const *init_argv;  /* -- CMD: replaces lxc.init.cmd; NULL-terminated */
 	const char *pidfile;           /* -p: init's pid is written here */
+	/* lxc-execute: */
+	const char *exec_helper;       /* host path of lxcmgr-init: bound onto /dev/.lxcmgr-init in
+					* the container (needs lxc.autodev = 1) and run as PID 1,
+					* with init_argv as its child; NULL: init_argv is init */
+	bool inherit_stdio;            /* foreground only: init gets the caller's stdin, stdout and
+					* stderr instead of the console, and nothing is proxied */
+	int *exit_status;              /* foreground only, may be NULL: init's wait status, once it
+					* has run and exited; untouched otherwise */
 };
 
 /* Starts the container. In the background (the default) it returns once
@@ -266,6 +274,27 @@ struct lxcmgr_check {
 LXCMGR_PUBLIC int lxcmgr_check_host(struct lxcmgr_check **checks, size_t *count,
 				    lxcmgr_error **err);
 LXCMGR_PUBLIC void lxcmgr_checks_free(struct lxcmgr_check *checks, size_t count);
+
+/* ------------------------------------------------------------ watching */
+
+/* Gets a state change of a watched container; a non-zero return ends the
+ * watch. */
+typedef int (*lxcmgr_state_fn)(const char *name, int state, void *data);
+
+/* Follows the states of the containers under the context's lxcpath whose
+ * names pass FILTER (NULL: all), as lxc-monitor does. FN gets the state of
+ * each container that runs now, then every change: STARTING when a monitor
+ * appears, what the monitor announces (RUNNING, STOPPING, ...), and STOPPED
+ * when it is gone (also when it was killed, or the start failed). A
+ * container never gets the same state twice in a row. Containers started
+ * later are seen as they start: the runtime directory is watched with
+ * inotify (polled every second only when inotify is out of watches).
+ * Returns FN's non-zero value; 0 after TIMEOUT_MS (-1: none) or once
+ * CANCEL_FD (-1: none; a signalfd, eventfd or pipe) is readable, which is
+ * not read; or -errno. */
+LXCMGR_PUBLIC int lxcmgr_watch_states(struct lxcmgr_ctx *ctx, lxcmgr_name_filter filter,
+				      void *filter_data, lxcmgr_state_fn fn, void *data,
+				      int timeout_ms, int cancel_fd, lxcmgr_error **err);
 
 #ifdef __cplusplus
 }

@@ -587,12 +587,13 @@ static void signal_set(const struct monitor *m, sigset_t *set, bool for_fd)
 	sigaddset(set, SIGCHLD);
 	if (!for_fd)
 		sigaddset(set, SIGPIPE);
-	if (foreground(m)) {
+	if (foreground(m) || m->forward_signals) {
 		sigaddset(set, SIGTERM);
 		sigaddset(set, SIGINT);
 		sigaddset(set, SIGHUP);
-		sigaddset(set, SIGWINCH);
 	}
+	if (foreground(m))
+		sigaddset(set, SIGWINCH);
 }
 
 static void on_signal(struct loop *l)

@@ -37,6 +37,8 @@ struct monitor {
 	int *tty_masters;    /* plan->tty_max entries */
 	bool *tty_busy;      /* a client holds it (monitor_loop allocates it) */
 	int fg_in, fg_out;   /* lxc-start -F: the terminal; else -1 */
+	bool forward_signals; /* the caller waits in the foreground (-F, lxc-execute):
+				 SIGTERM, SIGINT, SIGHUP to it go to init */
 	int *subscribers;    /* CMD_SUBSCRIBE clients */
 	size_t n_subscribers;
 	bool reboot_requested;

@@ -81,6 +81,9 @@ struct start_plan {
 	uint64_t autodev_tmpfs_size; /* bytes, for size= of the /dev tmpfs (LXC: 500000) */
 	char **notices;             /* lines to log at start ("... the container runs
 				     * unconfined"); NULL when none */
+	const char *exec_helper;    /* lxc-execute: host path of lxcmgr-init, or NULL. Not owned:
+				     * start.c points it at the start options' string, which
+				     * outlives the plan; init_argv then starts with the helper */
 };
 
 /* Builds the plan from the container's loaded config. Keys that a start

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -25,6 +26,8 @@
 
 static int child_stdio(const struct spawn_io *io, struct child_error *e)
 {
+	if (io->inherit_stdio)
+		return 0; /* lxc-execute: the caller's fds 0, 1, 2, and its session */
 	int fd = io->console_fd >= 0 ? io->console_fd : open("/dev/null", O_RDWR | O_CLOEXEC);
 
 	if (fd < 0)
@@ -68,6 +71,47 @@ static int child_identity(const struct start_plan *p, struct child_error *e)
 	return 0;
 }
 
+/* lxc-execute: the host's lxcmgr-init bound read-only onto an empty
+ * SPAWN_EXEC_HELPER_PATH, so it runs in any rootfs without a copy in it.
+ * On the container's /dev tmpfs (never the rootfs itself), and before
+ * pivot_root, while the host path can still be opened. */
+static int child_exec_helper(const struct start_plan *p, struct child_error *e)
+{
+	static const char step[] = "bind lxc-execute's init";
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+	const char *name = SPAWN_EXEC_HELPER_PATH + sizeof("/dev/") - 1;
+
+	if (!p->exec_helper)
+		return 0;
+	if (!p->autodev)
+		return child_error_set(e, 0, "lxc-execute", NULL,
+				       "its init goes on the container's /dev tmpfs",
+				       "needs lxc.autodev = 1");
+	cleanup_close int helper = open(p->exec_helper, O_PATH | O_CLOEXEC);
+	if (helper < 0)
+		return child_error_set(e, errno, step, NULL, "set LXCMGR_INIT_PATH to lxcmgr-init",
+				       "\"%s\"", p->exec_helper);
+	cleanup_close int root = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int dev = root < 0 ? -errno : rootfs_open_inside(root, "dev", 0);
+	cleanup_close int target = -1, tree = -1;
+	int r = dev < 0 ? dev : 0;
+	if (r == 0 && (target = openat(dev, name, O_CREAT | O_EXCL | O_RDONLY | O_NOFOLLOW |
+				       O_CLOEXEC, 0500)) < 0)
+		r = -errno;
+	if (r == 0 && (tree = open_tree(helper, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+					AT_EMPTY_PATH)) < 0)
+		r = -errno;
+	if (r == 0 && mount_setattr(tree, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+		r = -errno;
+	if (r == 0 && move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH |
+				 MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		r = -errno;
+	if (r < 0)
+		return child_error_set(e, r, step, NULL, NULL, "\"%s\" -> \"%s\"", p->exec_helper,
+				       SPAWN_EXEC_HELPER_PATH);
+	return 0;
+}
+
 /* A new network namespace has "lo" down; LXC brings it up. */
 static int loopback_up(const struct start_plan *p, struct child_error *e)
 {
@@ -106,6 +150,7 @@ static __attribute__((noreturn)) void child_main(const struct start_plan *p,
 	ret = ret ?: dev_mount_tmpfs(p, &e);
 	ret = ret ?: rootfs_mount_entries(p, &e);
 	ret = ret ?: dev_populate(p, &io->ptys, &e);
+	ret = ret ?: child_exec_helper(p, &e);
 	ret = ret ?: rootfs_pivot(p, &e);
 	ret = ret ?: child_identity(p, &e);
 	ret = ret ?: child_stdio(io, &e);

@@ -12,6 +12,7 @@
 #ifndef LXCMGR_RUN_SPAWN_H
 #define LXCMGR_RUN_SPAWN_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "lxcmgr.h"
@@ -20,9 +21,14 @@
 
 #define SPAWN_EXEC_NEXT 'X'
 
+/* Where plan->exec_helper is bound in the container (on the /dev tmpfs). */
+#define SPAWN_EXEC_HELPER_PATH "/dev/.lxcmgr-init"
+
 struct spawn_io {
 	struct dev_ptys ptys; /* host-side pty slave paths for /dev/console, ttyN */
 	int console_fd;       /* init's stdin/out/err (a console slave), or -1: /dev/null */
+	bool inherit_stdio;   /* lxc-execute: init keeps the caller's fds 0, 1, 2 (console_fd
+			       * unused), without a session or controlling terminal of its own */
 };
 
 /* Spawns init. On success *pid and *pidfd are set; on failure the error is

@@ -220,7 +220,12 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 	s.m = (struct monitor){ .c = c, .plan = plan, .ops = &start_ops, .init_pidfd = -1,
 				.listen_fd = -1, .console_master = -1, .fg_in = -1, .fg_out = -1 };
 	s.io.console_fd = -1;
-	if (opts->foreground) {
+	/* lxc-execute (inherit_stdio): init gets this process's fds 0, 1, 2
+	 * (spawn.c), so the monitor must not touch them: fg_in and fg_out stay
+	 * -1 and the console is drained as in the background. */
+	s.io.inherit_stdio = opts->inherit_stdio;
+	s.m.forward_signals = opts->foreground;
+	if (opts->foreground && !opts->inherit_stdio) {
 		s.m.fg_in = STDIN_FILENO;
 		s.m.fg_out = STDOUT_FILENO;
 	}
@@ -240,6 +245,8 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 	if (ret == 0) {
 		monitor_set_state(&s.m, LXCMGR_STATE_RUNNING);
 		ret = monitor_loop(&s.m);
+		if (opts->foreground && opts->exit_status) /* lxc-execute's exit status */
+			*opts->exit_status = s.m.init_status;
 	}
 	close_ptys(&s); /* kept until here: a reboot spawns init on them again */
 	monitor_release(&s.m);
@@ -247,6 +254,33 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 }
 
 /* -------------------------------------------------------------- start */
+
+/* lxc-execute: lxcmgr-init becomes init, the command its child:
+ * init_argv = { SPAWN_EXEC_HELPER_PATH, "--", COMMAND... }. */
+static int use_exec_helper(struct start_plan *plan, const struct lxcmgr_start_options *opts,
+			    lxcmgr_error **err)
+{
+	size_t n = 0;
+
+	if (!opts->exec_helper)
+		return 0;
+	if (opts->exec_helper[0] != '/')
+		return error_msg(err, EINVAL, "lxc-execute's init \"%s\": not an absolute path",
+				 opts->exec_helper);
+	while (plan->init_argv && plan->init_argv[n])
+		n++;
+	char **argv = calloc(n + 3, sizeof(*argv));
+	if (!argv || !(argv[0] = strdup(SPAWN_EXEC_HELPER_PATH)) || !(argv[1] = strdup("--"))) {
+		strv_free(argv);
+		return error_set(err, ENOMEM, "lxc-execute's command line");
+	}
+	for (size_t i = 0; i < n; i++)
+		argv[i + 2] = plan->init_argv[i]; /* the strings move to ARGV */
+	free(plan->init_argv);
+	plan->init_argv = argv;
+	plan->exec_helper = opts->exec_helper;
+	return 0;
+}
 
 static bool is_running(struct lxcmgr_container *c)
 {
@@ -313,10 +347,15 @@ LXCMGR_PUBLIC int lxcmgr_container_start(struct lxcmgr_container *c,
 				 c->ctx->lxcpath);
 	if (is_running(c))
 		return error_msg(err, EEXIST, "container \"%s\" is already running", c->name);
+	if (opts->inherit_stdio && !opts->foreground)
+		return error_msg(err, EINVAL, "inherit_stdio needs a start in the foreground");
 	ret = store_lock(c->ctx, c->name, &lock_fd, err);
 	ret = ret ?: plan_build(c, (char *const *)opts->init_argv, &plan, err);
-	if (ret < 0)
+	ret = ret ?: use_exec_helper(plan, opts, err);
+	if (ret < 0) {
+		plan_free(plan);
 		return ret;
+	}
 	if (opts->foreground) {
 		ret = monitor_main(c, plan, opts, -1, err);
 		plan_free(plan);
