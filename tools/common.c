@@ -116,6 +116,8 @@ void tool_finish(struct tool *t)
 {
 	lxcmgr_ctx_free(t->ctx);
 	t->ctx = NULL;
+	free(t->defines);
+	t->defines = NULL;
 	if (t->log && t->log != stderr)
 		fclose(t->log);
 	t->log = NULL;
@@ -157,4 +159,22 @@ int tool_exit(struct tool *t, int ret, lxcmgr_error *err, struct lxcmgr_containe
 	lxcmgr_container_put(c);
 	tool_finish(t);
 	return ret == 0 ? 0 : 1;
+}
+
+void tool_add_define(struct tool *t, char *line)
+{
+	char **grown = realloc(t->defines, (t->n_defines + 1) * sizeof(*grown));
+
+	if (!grown)
+		abort();
+	t->defines = grown;
+	t->defines[t->n_defines++] = line;
+}
+
+int tool_apply_defines(struct tool *t, struct lxcmgr_container *c, lxcmgr_error **err)
+{
+	for (size_t i = 0; i < t->n_defines; i++)
+		if (lxcmgr_container_define(c, "-s", t->defines[i], err) < 0)
+			return -1;
+	return 0;
 }

@@ -53,6 +53,8 @@ struct tool {
 	const char *loglevel; /* -l */
 	const char *rcfile;   /* --rcfile */
 	bool quiet;           /* -q */
+	char **defines;       /* -s KEY=VAL, in order */
+	size_t n_defines;
 	FILE *log;
 	int log_level;
 	struct lxcmgr_ctx *ctx;
@@ -78,6 +80,11 @@ __attribute__((noreturn)) void tool_usage_error(struct tool *t, const char *fmt,
 /* Ends a tool that made one container call: prints ERR when RET is not 0,
  * frees ERR and C, finishes T. Returns the exit status. */
 int tool_exit(struct tool *t, int ret, lxcmgr_error *err, struct lxcmgr_container *c);
+
+/* -s KEY=VAL: kept for tool_apply_defines (LINE is not copied). */
+void tool_add_define(struct tool *t, char *line);
+/* Applies the -s defines on top of C's loaded config, in order. */
+int tool_apply_defines(struct tool *t, struct lxcmgr_container *c, lxcmgr_error **err);
 
 /* Requires -n. */
 void tool_require_name(struct tool *t);

@@ -34,18 +34,11 @@ static const char help[] =
 
 enum { OPT_SHARE = OPT_TOOL_FIRST };
 
-struct execute_args {
-	char **defines; /* "KEY=VAL", from -s, then -u and -g */
-	size_t n_defines;
-};
 
-static void add_define(struct execute_args *a, char *line)
-{
-	a->defines = realloc(a->defines, (a->n_defines + 1) * sizeof(char *));
-	if (!a->defines)
-		abort();
-	a->defines[a->n_defines++] = line;
-}
+/* -u and -g become defines; their lines are freed at the end. */
+struct execute_args {
+	char *uid_line, *gid_line;
+};
 
 static char *define_line(const char *key, const char *value)
 {
@@ -78,7 +71,7 @@ static void parse_args(struct tool *t, struct execute_args *a, int argc, char **
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'f': t->rcfile = optarg; break;
-		case 's': add_define(a, strdup(optarg)); break;
+		case 's': tool_add_define(t, optarg); break;
 		case 'u': uid = optarg; break;
 		case 'g': gid = optarg; break;
 		case 'd':
@@ -94,9 +87,9 @@ static void parse_args(struct tool *t, struct execute_args *a, int argc, char **
 	}
 	/* After the -s lines, as if they came last. */
 	if (uid)
-		add_define(a, define_line("lxc.init.uid", uid));
+		tool_add_define(t, a->uid_line = define_line("lxc.init.uid", uid));
 	if (gid)
-		add_define(a, define_line("lxc.init.gid", gid));
+		tool_add_define(t, a->gid_line = define_line("lxc.init.gid", gid));
 }
 
 /* --rcfile replaces the container's config, as with lxc-start. A plain
@@ -115,8 +108,8 @@ static int load_config(struct tool *t, struct lxcmgr_container *c, const struct 
 		if (ret == 0 && !rootfs[0] && own_rootfs[0])
 			ret = lxcmgr_container_set_item(c, "lxc.rootfs.path", own_rootfs, err);
 	}
-	for (size_t i = 0; ret == 0 && i < a->n_defines; i++)
-		ret = lxcmgr_container_define(c, "lxc-execute", a->defines[i], err);
+	if (ret == 0 && tool_apply_defines(t, c, err) < 0)
+		ret = -1;
 	free(own_rootfs);
 	free(rootfs);
 	return ret < 0 ? -1 : 0;
@@ -209,9 +202,8 @@ int main(int argc, char **argv)
 	struct lxcmgr_container *c = lxcmgr_container_new(t.ctx, t.name, &err);
 	if (c)
 		ret = execute(&t, c, &a, &argv[optind], &status, &err);
-	for (size_t i = 0; i < a.n_defines; i++)
-		free(a.defines[i]);
-	free(a.defines);
+	free(a.uid_line);
+	free(a.gid_line);
 	if (ret == -2) {
 		lxcmgr_container_put(c);
 		tool_finish(&t);

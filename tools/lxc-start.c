@@ -30,8 +30,6 @@ enum { OPT_SHARE = OPT_TOOL_FIRST };
 struct start_args {
 	bool foreground;
 	const char *pidfile;
-	char **defines;
-	size_t n_defines;
 };
 
 static void parse_args(struct tool *t, struct start_args *a, int argc, char **argv)
@@ -62,12 +60,7 @@ static void parse_args(struct tool *t, struct start_args *a, int argc, char **ar
 		case 'f': t->rcfile = optarg; break;
 		case 'p': a->pidfile = optarg; break;
 		case 'C': break;
-		case 's':
-			a->defines = realloc(a->defines, (a->n_defines + 1) * sizeof(char *));
-			if (!a->defines)
-				abort();
-			a->defines[a->n_defines++] = optarg;
-			break;
+		case 's': tool_add_define(t, optarg); break;
 		case 'c':
 		case 'L':
 			tool_usage_error(t, "-%c is not supported yet (the console log comes with "
@@ -88,10 +81,7 @@ static int load_config(struct tool *t, struct lxcmgr_container *c, const struct 
 {
 	if (t->rcfile && lxcmgr_container_load_config(c, t->rcfile, err) < 0)
 		return -1;
-	for (size_t i = 0; i < a->n_defines; i++)
-		if (lxcmgr_container_define(c, "-s", a->defines[i], err) < 0)
-			return -1;
-	return 0;
+	return tool_apply_defines(t, c, err);
 }
 
 int main(int argc, char **argv)
@@ -124,6 +114,5 @@ int main(int argc, char **argv)
 		ret = 0;
 	if (raw)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-	free(a.defines);
 	return tool_exit(&t, ret, err, c);
 }

@@ -158,12 +158,19 @@ static __attribute__((noreturn)) void child_main(const struct start_plan *p,
 		char next = SPAWN_EXEC_NEXT;
 		if (write(sync_fd, &next, 1) == 1)
 			execve(p->init_argv[0], p->init_argv, p->init_env);
-		child_error_set(&e, errno, "exec init",
-				&(struct plan_where){ "lxc.init.cmd", NULL },
-				errno == ENOENT ? "the rootfs has no such program; check lxc.init.cmd "
-						  "or pass the command after --"
-						: NULL,
-				"\"%s\"", p->init_argv[0]);
+		int exec_errno = errno;
+		if (p->exec_helper)
+			/* lxc-execute's own PID 1, bound in from the host. */
+			child_error_set(&e, exec_errno, "exec the lxc-execute helper", NULL,
+					"check that it is a static executable (LXCMGR_INIT_PATH)",
+					"\"%s\"", p->exec_helper);
+		else
+			child_error_set(&e, exec_errno, "exec init",
+					&(struct plan_where){ "lxc.init.cmd", NULL },
+					exec_errno == ENOENT ? "the rootfs has no such program; check "
+							       "lxc.init.cmd or pass the command after --"
+							     : NULL,
+					"\"%s\"", p->init_argv[0]);
 	}
 	if (write(sync_fd, &e, sizeof(e)) < 0)
 		_exit(126);
