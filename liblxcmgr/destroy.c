@@ -118,7 +118,7 @@ static int destroy_locked(struct lxcmgr_container *c, unsigned flags, lxcmgr_err
 		}
 		lxcmgr_error_free(load_err);
 		if (ret == 0) {
-			ret = hooks_run(c, "destroy", 0, err);
+			ret = hooks_run(c, HOOK_DESTROY, 0, err);
 			if (ret < 0)
 				return error_wrap(err, ret, "destroy stopped");
 			ret = remove_outside_rootfs(c, err);

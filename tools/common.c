@@ -25,6 +25,18 @@ static void log_to_file(void *data, int level, const char *msg)
 	fflush(t->log);
 }
 
+/* Without a log file, warnings and errors the library logs along the way
+ * (a skipped hook, a failed stop hook in -F) still reach the user. */
+static void log_to_stderr(void *data, int level, const char *msg)
+{
+	struct tool *t = data;
+
+	if (level < LXCMGR_LOG_WARN)
+		return;
+	fprintf(stderr, "%s: %s%s%s\n", t->progname, t->name ? t->name : "", t->name ? ": " : "",
+		msg);
+}
+
 int tool_common_option(struct tool *t, int opt, const char *arg)
 {
 	switch (opt) {
@@ -82,7 +94,7 @@ int tool_setup(struct tool *t)
 {
 	lxcmgr_error *err = NULL;
 
-	t->log_level = t->logfile ? LXCMGR_LOG_DEBUG : LXCMGR_LOG_ERROR;
+	t->log_level = t->logfile ? LXCMGR_LOG_DEBUG : LXCMGR_LOG_WARN;
 	if (t->loglevel) {
 		int level = lxcmgr_log_level_from_name(t->loglevel);
 		if (level < 0)
@@ -99,7 +111,7 @@ int tool_setup(struct tool *t)
 	}
 	struct lxcmgr_ctx_options opts = {
 		.lxcpath = t->lxcpath,
-		.log_fn = t->log ? log_to_file : NULL,
+		.log_fn = t->log ? log_to_file : t->quiet ? NULL : log_to_stderr,
 		.log_data = t,
 		.log_level = t->log_level,
 	};

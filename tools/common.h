@@ -2,7 +2,8 @@
  * --version --rcfile), the log file, and printing of errors.
  *
  * Errors go to stderr as one line, "lxc-create: web: <message>", and to the
- * log file when -o is given. Nothing else goes to stderr unless asked. */
+ * log file when -o is given. Without -o, warnings the library logs go to
+ * stderr in the same form (not with -q); nothing else does unless asked. */
 #ifndef LXCMGR_TOOLS_COMMON_H
 #define LXCMGR_TOOLS_COMMON_H
 

@@ -559,6 +559,21 @@ char *check_log_level(const char *v)
 		       v);
 }
 
+/* A hook command: split as sh would quote it, but never run by a shell. */
+char *check_hook_command(const char *v)
+{
+	cleanup_strv char **argv = NULL;
+	int ret = str_split_command(v, &argv);
+
+	if (ret == -EINVAL)
+		return ALLOWED("a quote is never closed in \"%s\"", v);
+	if (ret < 0)
+		return strdup("out of memory");
+	if (!argv[0])
+		return strdup("needs a command");
+	return NULL;
+}
+
 char *check_hook_version(const char *v)
 {
 	if (str_eq(v, "0") || str_eq(v, "1"))

@@ -44,6 +44,7 @@ char *check_byte_size(const char *v);
 char *check_tty_dir(const char *v);
 char *check_log_level(const char *v);
 char *check_hook_version(const char *v);
+char *check_hook_command(const char *v);
 char *check_environment(const char *v);
 char *check_rootfs_path(const char *v);
 char *check_path(const char *v);

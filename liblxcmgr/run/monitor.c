@@ -517,10 +517,15 @@ static void run_stopped(struct monitor *m)
 }
 
 /* A reboot(2) inside the container's pid namespace kills init with SIGHUP. */
+bool monitor_reboot_pending(const struct monitor *m)
+{
+	return m->reboot_requested ||
+	       (WIFSIGNALED(m->init_status) && WTERMSIG(m->init_status) == SIGHUP);
+}
+
 static bool want_reboot(struct monitor *m)
 {
-	bool reboot = m->reboot_requested ||
-		      (WIFSIGNALED(m->init_status) && WTERMSIG(m->init_status) == SIGHUP);
+	bool reboot = monitor_reboot_pending(m);
 
 	m->reboot_requested = false;
 	return reboot;

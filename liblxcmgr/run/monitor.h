@@ -51,6 +51,10 @@ int monitor_listen(struct monitor *m, lxcmgr_error **err);
  * follows). Returns 0, or -errno for a loop failure (logged). */
 int monitor_loop(struct monitor *m);
 
+/* Once init has exited: will init start again (a reboot)? For the stop
+ * hooks' LXC_TARGET. */
+bool monitor_reboot_pending(const struct monitor *m);
+
 /* Sets the state and tells every subscriber. */
 void monitor_set_state(struct monitor *m, int state);
 

@@ -119,16 +119,6 @@ static int dup_or_null(const char *s, char **out)
 	return s && !*out ? -ENOMEM : 0;
 }
 
-static int copy_values(const struct conf *conf, const char *key, char ***out)
-{
-	char *const *v = conf_values(conf, key);
-
-	for (size_t i = 0; v && v[i]; i++)
-		if (strv_push_dup(out, v[i]) < 0)
-			return -ENOMEM;
-	return 0;
-}
-
 /* Is VALUE one of the '|'-separated words of LIST? */
 static bool value_in(const char *value, const char *list)
 {
@@ -243,16 +233,18 @@ static const struct key_rule rules[] = {
 	PLAN("lxc.namespace.keep"),
 	LATER("lxc.namespace.share.", NULL, "sharing namespaces comes later"),
 	LATER("lxc.time.offset.", NULL, "time namespaces come later"),
-	/* hooks: the monitor runs pre-start, stop and post-stop */
-	OTHER("lxc.hook.version"), /* hooks.c */
+	/* hooks (hooks.h says where each type runs) */
+	PLAN("lxc.hook.version"),
 	PLAN("lxc.hook.pre-start"),
+	PLAN("lxc.hook.pre-mount"),
+	PLAN("lxc.hook.mount"),
+	PLAN("lxc.hook.autodev"),
+	PLAN("lxc.hook.start-host"),
+	PLAN("lxc.hook.start"),
 	PLAN("lxc.hook.stop"),
 	PLAN("lxc.hook.post-stop"),
 	OTHER("lxc.hook.clone"),   /* lxc-copy */
 	OTHER("lxc.hook.destroy"), /* lxc-destroy */
-	LATER("lxc.hook.", NULL,
-	      "hooks inside the container's setup come later; pre-start, stop and post-stop "
-	      "hooks work"),
 	/* autostart, monitor, logging, includes */
 	OTHER("lxc.start."),
 	OTHER("lxc.group"),
@@ -1092,11 +1084,17 @@ static int build_misc(struct build *b)
 	    (ret = get_uint(b, "lxc.no_new_privs", 1, &nnp)) < 0)
 		return ret;
 	p->no_new_privs = nnp == 1;
-	if (dup_or_null(conf_value(b->conf, "lxc.uts.name"), &p->uts_name) < 0 ||
-	    copy_values(b->conf, "lxc.hook.pre-start", &p->hooks_pre_start) < 0 ||
-	    copy_values(b->conf, "lxc.hook.stop", &p->hooks_stop) < 0 ||
-	    copy_values(b->conf, "lxc.hook.post-stop", &p->hooks_post_stop) < 0)
+	if (dup_or_null(conf_value(b->conf, "lxc.uts.name"), &p->uts_name) < 0)
 		return -ENOMEM;
+	if ((ret = hook_set_load(b->c, &p->hooks, b->err)) < 0)
+		return ret;
+	if (hook_set_has(&p->hooks, HOOK_AUTODEV) && !p->autodev) {
+		/* LXC skips them too; say so rather than drop them without a word. */
+		cleanup_free char *origin = origin_at(b->conf, "lxc.hook.autodev", 0);
+		strv_push(&p->notices, str_printf("lxc.hook.autodev (%s) is not run: lxc.autodev "
+						  "is 0, and autodev hooks populate its /dev",
+						  origin ? origin : "?"));
+	}
 	return 0;
 }
 
@@ -1158,9 +1156,7 @@ void plan_free(struct start_plan *p)
 	strv_free(p->init_env);
 	free(p->init_cwd);
 	free(p->cap_drop);
-	strv_free(p->hooks_pre_start);
-	strv_free(p->hooks_stop);
-	strv_free(p->hooks_post_stop);
+	hook_set_release(&p->hooks);
 	strv_free(p->notices);
 	free(p);
 }

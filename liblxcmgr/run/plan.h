@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "hooks.h"
 #include "lxcmgr.h"
 
 struct lxcmgr_container;
@@ -75,9 +76,7 @@ struct start_plan {
 	int *cap_drop;              /* lxc.cap.drop, or all but lxc.cap.keep: sorted, each
 				     * <= /proc/sys/kernel/cap_last_cap, for PR_CAPBSET_DROP */
 	size_t n_cap_drop;
-	char **hooks_pre_start;     /* lxc.hook.pre-start values, in order; NULL when none */
-	char **hooks_stop;          /* lxc.hook.stop */
-	char **hooks_post_stop;     /* lxc.hook.post-stop */
+	struct hook_set hooks;      /* lxc.hook.*, each with its config line */
 	uint64_t autodev_tmpfs_size; /* bytes, for size= of the /dev tmpfs (LXC: 500000) */
 	char **notices;             /* lines to log at start ("... the container runs
 				     * unconfined"); NULL when none */

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hooks.h"
 #include "run/childerr.h"
 #include "run/rootfs.h"
 #include "run/spawn.h"
@@ -41,13 +42,19 @@ static int child_stdio(const struct spawn_io *io, struct child_error *e)
 	return 0;
 }
 
-static int child_identity(const struct start_plan *p, struct child_error *e)
+/* First, so that every hook sees the container's name. */
+static int child_hostname(const struct start_plan *p, struct child_error *e)
 {
 	const char *host = p->uts_name ? p->uts_name : p->name;
 
 	if ((p->clone_flags & CLONE_NEWUTS) && sethostname(host, strlen(host)) < 0)
 		return child_error_set(e, errno, "set host name", &(struct plan_where){ "lxc.uts.name", NULL },
 				       NULL, "\"%s\"", host);
+	return 0;
+}
+
+static int child_identity(const struct start_plan *p, struct child_error *e)
+{
 	for (size_t i = 0; i < p->n_cap_drop; i++)
 		if (prctl(PR_CAPBSET_DROP, p->cap_drop[i], 0, 0, 0) < 0 && errno != EINVAL)
 			return child_error_set(e, errno, "drop capability", &(struct plan_where){ "lxc.cap.drop", NULL },
@@ -128,6 +135,34 @@ static int loopback_up(const struct start_plan *p, struct child_error *e)
 	return 0;
 }
 
+/* Runs the hooks of TYPE in the container's first process. BASE_ENV:
+ * their whole environment starts from it (start hooks get init's). */
+static int child_hooks(const struct start_plan *p, enum hook_type type, char *const *base_env,
+		       struct child_error *e)
+{
+	struct hook_call call = { .base_env = base_env };
+	struct hook_failure f;
+
+	if (!hook_set_has(&p->hooks, type) || hooks_run_type(&p->hooks, type, &call, &f) == 0)
+		return 0;
+	return child_error_set(e, f.errnum, f.step, &(struct plan_where){ f.key, f.origin }, NULL,
+			       "%s", f.what);
+}
+
+/* The host runs the start-host hooks while the container waits, set up
+ * but before its start hooks and init. A failure there ends this process
+ * (the parent kills it), so only a lost parent shows here. */
+static int child_wait_start_host(const struct start_plan *p, int sync_fd, struct child_error *e)
+{
+	char tag = SPAWN_READY;
+
+	if (!hook_set_has(&p->hooks, HOOK_START_HOST))
+		return 0;
+	if (write(sync_fd, &tag, 1) != 1 || read(sync_fd, &tag, 1) != 1 || tag != SPAWN_GO)
+		return child_error_set(e, EPIPE, "wait for the start-host hooks", NULL, NULL, NULL);
+	return 0;
+}
+
 /* The container's first process: set everything up, then execve. Never
  * returns. */
 static __attribute__((noreturn)) void child_main(const struct start_plan *p,
@@ -144,14 +179,21 @@ static __attribute__((noreturn)) void child_main(const struct start_plan *p,
 	/* Nothing of the monitor's reaches init but stdio and the sync socket
 	 * (closed by execve). */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	ret = loopback_up(p, &e);
+	ret = child_hostname(p, &e);
+	ret = ret ?: loopback_up(p, &e);
 	ret = ret ?: rootfs_prepare(p, &e);
+	ret = ret ?: child_hooks(p, HOOK_PRE_MOUNT, NULL, &e);
 	ret = ret ?: rootfs_mount_auto(p, &e);
 	ret = ret ?: dev_mount_tmpfs(p, &e);
 	ret = ret ?: rootfs_mount_entries(p, &e);
+	ret = ret ?: child_hooks(p, HOOK_MOUNT, NULL, &e);
 	ret = ret ?: dev_populate(p, &io->ptys, &e);
+	if (p->autodev) /* LXC runs autodev hooks only then; plan.c says so */
+		ret = ret ?: child_hooks(p, HOOK_AUTODEV, NULL, &e);
 	ret = ret ?: child_exec_helper(p, &e);
 	ret = ret ?: rootfs_pivot(p, &e);
+	ret = ret ?: child_wait_start_host(p, sync_fd, &e);
+	ret = ret ?: child_hooks(p, HOOK_START, p->init_env, &e);
 	ret = ret ?: child_identity(p, &e);
 	ret = ret ?: child_stdio(io, &e);
 	if (ret == 0) {
@@ -172,7 +214,8 @@ static __attribute__((noreturn)) void child_main(const struct start_plan *p,
 							     : NULL,
 					"\"%s\"", p->init_argv[0]);
 	}
-	if (write(sync_fd, &e, sizeof(e)) < 0)
+	char tag = SPAWN_ERROR;
+	if (write(sync_fd, &tag, 1) != 1 || write(sync_fd, &e, sizeof(e)) < 0)
 		_exit(126);
 	_exit(127);
 }
@@ -223,28 +266,58 @@ static int died_silently(pid_t pid, lxcmgr_error **err)
 			 WEXITSTATUS(status));
 }
 
-static int read_outcome(int sync_fd, pid_t pid, lxcmgr_error **err)
+static int read_error(int sync_fd, pid_t pid, lxcmgr_error **err)
 {
 	struct child_error e;
-	char next = 0;
-	ssize_t n = read_full(sync_fd, &next, 1);
 
-	if (n == 1 && next == SPAWN_EXEC_NEXT) {
-		n = read_full(sync_fd, &e, sizeof(e));
-		if (n == 0)
-			return 0; /* the CLOEXEC socket closed: execve worked */
-	} else if (n == 1) {
-		/* The first byte was the start of an error record. */
-		memcpy(&e, &next, 1);
-		n = read_full(sync_fd, (char *)&e + 1, sizeof(e) - 1);
-		n = n == (ssize_t)sizeof(e) - 1 ? (ssize_t)sizeof(e) : -1;
-	}
-	if (n != (ssize_t)sizeof(e))
+	if (read_full(sync_fd, &e, sizeof(e)) != (ssize_t)sizeof(e))
 		return died_silently(pid, err);
 	waitpid(pid, NULL, 0);
 	e.step[sizeof(e.step) - 1] = e.what[sizeof(e.what) - 1] = '\0';
 	e.where[sizeof(e.where) - 1] = e.hint[sizeof(e.hint) - 1] = '\0';
 	return child_error_report(&e, err);
+}
+
+/* The container is set up and waits: the start-host hooks run now, with
+ * LXC_PID. When one fails the container goes, and its error is the start's. */
+static int start_host_hooks(const struct start_plan *p, int sync_fd, pid_t pid, int pidfd,
+			    lxcmgr_error **err)
+{
+	char pid_var[32], tag = SPAWN_GO;
+	char *env[] = { pid_var, NULL };
+	struct hook_call call = { .env = env };
+
+	snprintf(pid_var, sizeof(pid_var), "LXC_PID=%d", (int)pid);
+	int ret = hooks_run_set(&p->hooks, HOOK_START_HOST, &call, err);
+	if (ret == 0 && write(sync_fd, &tag, 1) != 1)
+		ret = error_set(err, errno, "let the container go on after its start-host hooks");
+	if (ret < 0) {
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		waitpid(pid, NULL, 0);
+	}
+	return ret;
+}
+
+static int read_outcome(const struct start_plan *p, int sync_fd, pid_t pid, int pidfd,
+			lxcmgr_error **err)
+{
+	char tag = 0;
+
+	for (;;) {
+		ssize_t n = read_full(sync_fd, &tag, 1);
+		if (n != 1)
+			/* End of file right after SPAWN_EXEC_NEXT: execve worked. */
+			return n == 0 && tag == SPAWN_EXEC_NEXT ? 0 : died_silently(pid, err);
+		if (tag == SPAWN_ERROR)
+			return read_error(sync_fd, pid, err);
+		if (tag == SPAWN_READY) {
+			int ret = start_host_hooks(p, sync_fd, pid, pidfd, err);
+			if (ret < 0)
+				return ret;
+		} else if (tag != SPAWN_EXEC_NEXT) {
+			return error_msg(err, EPROTO, "container setup sent an unknown message");
+		}
+	}
 }
 
 int spawn_init(const struct start_plan *p, const struct spawn_io *io, pid_t *pid, int *pidfd,
@@ -267,7 +340,7 @@ int spawn_init(const struct start_plan *p, const struct spawn_io *io, pid_t *pid
 		error_hint(err, "lxc-checkconfig shows which namespaces this kernel has");
 		return ret;
 	}
-	ret = read_outcome(sv[0], *pid, err);
+	ret = read_outcome(p, sv[0], *pid, *pidfd, err);
 	close(sv[0]);
 	if (ret < 0) {
 		close(*pidfd);

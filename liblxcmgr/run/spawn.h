@@ -1,14 +1,17 @@
 /* Spawning the container's init. clone3 makes the first process in the
- * plan's namespaces with a pidfd; the child builds the rootfs and /dev,
- * sets the host name, drops capabilities, and executes init. It talks to
- * the parent over a socketpair:
+ * plan's namespaces with a pidfd; the child builds the rootfs and /dev
+ * (running the pre-mount, mount and autodev hooks on the way), sets the
+ * host name, drops capabilities, and executes init. It talks to the parent
+ * over a socketpair, each message a tag byte:
  *
- *   child -> parent   struct child_error         a setup step failed
- *   child -> parent   SPAWN_EXEC_NEXT (1 byte)   all set, execve comes next
- *   (end of file)                                execve worked (CLOEXEC)
+ *   child -> parent   SPAWN_READY       set up; run the start-host hooks
+ *   parent -> child   SPAWN_GO          they ran (only after SPAWN_READY)
+ *   child -> parent   SPAWN_ERROR + struct child_error   a setup step failed
+ *   child -> parent   SPAWN_EXEC_NEXT   all set, execve comes next
+ *   (end of file)                       execve worked (CLOEXEC)
  *
  * so the parent knows "exec'd", "failed at step X", and "died without a
- * word" apart. */
+ * word" apart. SPAWN_READY is sent only when there are start-host hooks. */
 #ifndef LXCMGR_RUN_SPAWN_H
 #define LXCMGR_RUN_SPAWN_H
 
@@ -20,6 +23,9 @@
 #include "run/plan.h"
 
 #define SPAWN_EXEC_NEXT 'X'
+#define SPAWN_ERROR 'E'
+#define SPAWN_READY 'R'
+#define SPAWN_GO 'G'
 
 /* Where plan->exec_helper is bound in the container (on the /dev tmpfs). */
 #define SPAWN_EXEC_HELPER_PATH "/dev/.lxcmgr-init"

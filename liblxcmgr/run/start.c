@@ -29,12 +29,24 @@
 #include "util/log.h"
 #include "util/str.h"
 
+/* The namespaces a stop hook is told about, as LXC names them. */
+static const struct {
+	const char *name; /* in /proc/PID/ns, and version 0's "net:PATH" */
+	const char *var;  /* version 1 */
+} namespaces[] = {
+	{ "mnt", "LXC_MNT_NS" },   { "pid", "LXC_PID_NS" },       { "uts", "LXC_UTS_NS" },
+	{ "ipc", "LXC_IPC_NS" },   { "net", "LXC_NET_NS" },       { "user", "LXC_USER_NS" },
+	{ "cgroup", "LXC_CGROUP_NS" }, { "time", "LXC_TIME_NS" },
+};
+#define N_NAMESPACES ARRAY_SIZE(namespaces)
+
 /* What the monitor holds besides struct monitor. */
 struct start_ctx {
 	struct monitor m;
 	struct spawn_io io;
 	char (*tty_paths)[DEV_PTY_PATH_MAX];
 	const struct lxcmgr_start_options *opts;
+	int ns_fds[N_NAMESPACES]; /* init's namespaces, for the stop hooks; -1: none */
 };
 
 /* --------------------------------------------------------------- ptys */
@@ -140,6 +152,86 @@ static void write_init_record(struct monitor *m)
 		log_warn(m->c->ctx, "could not record init's pid in \"%s\"", path);
 }
 
+/* ------------------------------------------------------------- hooks */
+
+static bool same_namespace(const char *name, int fd)
+{
+	char self[64];
+	struct stat a, b;
+
+	snprintf(self, sizeof(self), "/proc/self/ns/%s", name);
+	return stat(self, &a) == 0 && fstat(fd, &b) == 0 && a.st_ino == b.st_ino &&
+	       a.st_dev == b.st_dev;
+}
+
+/* The stop hooks run after init is gone, "with its namespaces still
+ * open": the monitor holds each namespace of init's that is not its own. */
+static void hold_namespaces(struct start_ctx *s)
+{
+	char path[64];
+
+	for (size_t i = 0; i < N_NAMESPACES; i++) {
+		if (s->ns_fds[i] >= 0)
+			close(s->ns_fds[i]);
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)s->m.init_pid,
+			 namespaces[i].name);
+		s->ns_fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (s->ns_fds[i] >= 0 && same_namespace(namespaces[i].name, s->ns_fds[i])) {
+			close(s->ns_fds[i]);
+			s->ns_fds[i] = -1;
+		}
+	}
+}
+
+static void release_namespaces(struct start_ctx *s)
+{
+	for (size_t i = 0; i < N_NAMESPACES; i++) {
+		if (s->ns_fds[i] >= 0)
+			close(s->ns_fds[i]);
+		s->ns_fds[i] = -1;
+	}
+}
+
+/* The namespaces as /proc/MONITOR/fd/N paths: version 1 gets LXC_NET_NS=...,
+ * version 0 "net:..." arguments. */
+static int namespace_inputs(struct start_ctx *s, char ***env, char ***args)
+{
+	for (size_t i = 0; i < N_NAMESPACES; i++) {
+		if (s->ns_fds[i] < 0)
+			continue;
+		if (strv_push(env, str_printf("%s=/proc/%d/fd/%d", namespaces[i].var, (int)getpid(),
+					      s->ns_fds[i])) < 0 ||
+		    strv_push(args, str_printf("%s:/proc/%d/fd/%d", namespaces[i].name,
+					       (int)getpid(), s->ns_fds[i])) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* stop and post-stop: LXC_TARGET says whether init starts again. */
+static void run_stop_hooks(struct start_ctx *s, enum hook_type type)
+{
+	cleanup_strv char **env = NULL, **args = NULL;
+	lxcmgr_error *err = NULL;
+	bool reboot = monitor_reboot_pending(&s->m);
+	int ret = strv_push_dup(&env, reboot ? "LXC_TARGET=reboot" : "LXC_TARGET=stop");
+
+	if (!hook_set_has(&s->m.plan->hooks, type))
+		return;
+	if (ret == 0 && type == HOOK_STOP)
+		ret = namespace_inputs(s, &env, &args);
+	struct hook_call call = { .env = env, .args = s->m.plan->hooks.v1 ? NULL : args };
+	if (ret < 0)
+		error_set(&err, -ret, "%s hooks", hook_type_name(type));
+	else
+		hooks_run_set(&s->m.plan->hooks, type, &call, &err);
+	if (err)
+		log_error(s->m.c->ctx, "%s", err->msg);
+	lxcmgr_error_free(err);
+}
+
+/* ------------------------------------------------------------ spawn */
+
 static int spawn(struct start_ctx *s, lxcmgr_error **err)
 {
 	struct monitor *m = &s->m;
@@ -147,6 +239,8 @@ static int spawn(struct start_ctx *s, lxcmgr_error **err)
 
 	if (ret == 0)
 		write_init_record(m);
+	if (ret == 0 && hook_set_has(&m->plan->hooks, HOOK_STOP))
+		hold_namespaces(s);
 	if (ret == 0 && s->opts->pidfile)
 		ret = write_pidfile(s->opts->pidfile, m->init_pid, err);
 	if (ret == 0)
@@ -158,26 +252,19 @@ static int spawn(struct start_ctx *s, lxcmgr_error **err)
  * pre-start hooks, as a fresh start would run them. */
 static int respawn(struct monitor *m, lxcmgr_error **err)
 {
-	if (hooks_run(m->c, "pre-start", 0, err) < 0)
+	if (hooks_run_set(&m->plan->hooks, HOOK_PRE_START, NULL, err) < 0)
 		return error_wrap(err, -ECANCELED, "restart stopped");
 	return spawn((struct start_ctx *)m, err);
 }
 
-static void run_hooks(struct monitor *m, const char *type)
-{
-	lxcmgr_error *err = NULL;
-
-	if (hooks_run(m->c, type, 0, &err) < 0)
-		log_error(m->c->ctx, "%s", err->msg);
-	lxcmgr_error_free(err);
-}
-
 static void stopped(struct monitor *m)
 {
-	const struct lxcmgr_start_options *opts = ((struct start_ctx *)m)->opts;
+	struct start_ctx *s = (struct start_ctx *)m;
+	const struct lxcmgr_start_options *opts = s->opts;
 
-	run_hooks(m, "stop");
-	run_hooks(m, "post-stop");
+	run_stop_hooks(s, HOOK_STOP);
+	release_namespaces(s);
+	run_stop_hooks(s, HOOK_POST_STOP);
 	if (opts->pidfile)
 		unlink(opts->pidfile);
 	cleanup_free char *record = start_init_record_path(m->c->ctx, m->c->name);
@@ -217,6 +304,8 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 	sigset_t mask;
 	int ret;
 
+	for (size_t i = 0; i < N_NAMESPACES; i++)
+		s.ns_fds[i] = -1;
 	s.m = (struct monitor){ .c = c, .plan = plan, .ops = &start_ops, .init_pidfd = -1,
 				.listen_fd = -1, .console_master = -1, .fg_in = -1, .fg_out = -1 };
 	s.io.console_fd = -1;
@@ -238,7 +327,7 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 
 	ret = monitor_listen(&s.m, err);
 	ret = ret ?: open_ptys(&s, err);
-	if (ret == 0 && hooks_run(c, "pre-start", 0, err) < 0)
+	if (ret == 0 && hooks_run_set(&plan->hooks, HOOK_PRE_START, NULL, err) < 0)
 		ret = error_wrap(err, -ECANCELED, "start stopped");
 	ret = ret ?: spawn(&s, err);
 	send_result(result_fd, ret, err ? *err : NULL);
@@ -249,6 +338,7 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 			*opts->exit_status = s.m.init_status;
 	}
 	close_ptys(&s); /* kept until here: a reboot spawns init on them again */
+	release_namespaces(&s);
 	monitor_release(&s.m);
 	return ret;
 }
@@ -352,6 +442,8 @@ LXCMGR_PUBLIC int lxcmgr_container_start(struct lxcmgr_container *c,
 	ret = store_lock(c->ctx, c->name, &lock_fd, err);
 	ret = ret ?: plan_build(c, (char *const *)opts->init_argv, &plan, err);
 	ret = ret ?: use_exec_helper(plan, opts, err);
+	for (size_t i = 0; ret == 0 && plan->notices && plan->notices[i]; i++)
+		log_warn(c->ctx, "%s", plan->notices[i]);
 	if (ret < 0) {
 		plan_free(plan);
 		return ret;

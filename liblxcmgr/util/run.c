@@ -39,6 +39,8 @@ static void child_exec(char *const argv[], char *const env_add[], unsigned flags
 		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 			goto fail;
 	}
+	if (flags & RUN_CLEAR_ENV)
+		clearenv();
 	for (size_t i = 0; env_add && env_add[i]; i++)
 		putenv(env_add[i]);
 	execvp(argv[0], argv);

@@ -10,6 +10,7 @@
 
 #define RUN_QUIET (1u << 0)        /* helper output goes to /dev/null */
 #define RUN_PRIVATE_MOUNTS (1u << 1) /* helper gets its own mount namespace (root) */
+#define RUN_CLEAR_ENV (1u << 2)    /* helper gets only ENV_ADD, none of our environment */
 
 struct run_result {
 	int exit_status;  /* when exited */

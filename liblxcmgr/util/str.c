@@ -204,3 +204,58 @@ char **str_words(const char *s, const char *seps)
 	out[i] = NULL;
 	return out;
 }
+
+/* One word of a command line, from P: quotes and backslashes as in sh,
+ * nothing else. Sets *WORD and *END (where the word ends); -EINVAL when a
+ * quote is never closed. */
+static int command_word(const char *p, char **word, const char **end)
+{
+	char *w = malloc(strlen(p) + 1);
+	size_t n = 0;
+	char quote = 0;
+
+	if (!w)
+		return -ENOMEM;
+	for (; *p && (quote || !strchr(" \t\n", *p)); p++) {
+		if (quote == '\'' && *p == '\'')
+			quote = 0;
+		else if (quote == '\'')
+			w[n++] = *p;
+		else if (*p == '\\' && p[1] && (!quote || strchr("\"\\$`", p[1])))
+			w[n++] = *++p; /* in double quotes only these are escapes */
+		else if (quote && *p == quote)
+			quote = 0;
+		else if (!quote && (*p == '\'' || *p == '"'))
+			quote = *p;
+		else
+			w[n++] = *p;
+	}
+	if (quote) {
+		free(w);
+		return -EINVAL;
+	}
+	w[n] = '\0';
+	*word = w;
+	*end = p;
+	return 0;
+}
+
+int str_split_command(const char *s, char ***out)
+{
+	char **argv = calloc(1, sizeof(*argv));
+	int ret = argv ? 0 : -ENOMEM;
+
+	*out = NULL;
+	for (const char *p = s + strspn(s, " \t\n"); ret == 0 && *p; p += strspn(p, " \t\n")) {
+		char *word = NULL;
+		ret = command_word(p, &word, &p);
+		if (ret == 0 && strv_push(&argv, word) < 0)
+			ret = -ENOMEM;
+	}
+	if (ret < 0) {
+		strv_free(argv);
+		return ret;
+	}
+	*out = argv;
+	return 0;
+}

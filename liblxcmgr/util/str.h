@@ -45,5 +45,12 @@ char **str_split(const char *s, const char *seps);
 /* The same in one allocation (the vector and the words), for reading only:
  * free it with free(), not strv_free(). */
 char **str_words(const char *s, const char *seps);
+/* Splits a command line into words as sh would, minus everything but
+ * quoting: blanks separate words; '...' and "..." quote; a backslash
+ * escapes the next character (inside "..." only one of \ " $ `). No
+ * variables, globs or redirections: it is not a shell. Returns 0 with a
+ * NULL-terminated vector (strv_free), -EINVAL for a quote never closed, or
+ * -ENOMEM. */
+int str_split_command(const char *s, char ***out);
 
 #endif

@@ -110,7 +110,8 @@ TEST(defaults)
 	EXPECT_INT(p->clone_flags, DEFAULT_NS);
 	EXPECT_INT(p->halt_signal, 0);
 	EXPECT_INT(p->n_cap_drop, 0);
-	EXPECT(!p->hooks_pre_start && !p->hooks_stop && !p->hooks_post_stop, "no hooks");
+	for (int t = 0; t < HOOK_TYPES; t++)
+		EXPECT(!hook_set_has(&p->hooks, (enum hook_type)t), "no %s hooks", hook_type_name(t));
 	EXPECT(!p->cgroup_mounts_skipped, "no cgroup words");
 	EXPECT(!p->notices, "no notices");
 	plan_free(p);
@@ -347,11 +348,6 @@ TEST(refused_keys)
 		"lxc.monitor.unshare = 1",
 		"lxc.monitor.signal.pdeath = SIGTERM",
 		"lxc.sched.core = 1",
-		"lxc.hook.mount = /bin/true",
-		"lxc.hook.start = /bin/true",
-		"lxc.hook.pre-mount = /bin/true",
-		"lxc.hook.autodev = /bin/true",
-		"lxc.hook.start-host = /bin/true",
 		"lxc.init.groups = 4,27",
 		arch,
 		"lxc.namespace.clone = mnt user",
@@ -410,6 +406,11 @@ TEST(accepted_keys)
 		"lxc.group = web",
 		"lxc.hook.destroy = /bin/true",
 		"lxc.hook.clone = /bin/true",
+		"lxc.hook.mount = /bin/true",
+		"lxc.hook.start = /bin/true",
+		"lxc.hook.pre-mount = /bin/true",
+		"lxc.hook.autodev = /bin/true",
+		"lxc.hook.start-host = /bin/true",
 		"lxc.hook.version = 1",
 		"lxc.log.level = DEBUG",
 		"lxc.log.file = /x.log",
@@ -653,13 +654,35 @@ TEST(misc)
 	EXPECT_INT(p->pty_max, 1024);
 	EXPECT(!p->autodev, "autodev off");
 	EXPECT_INT(p->autodev_tmpfs_size, 1000000);
-	EXPECT_INT(strv_len(p->hooks_pre_start), 2);
-	EXPECT_STR(p->hooks_pre_start[0], "/bin/a 1");
-	EXPECT_STR(p->hooks_stop[0], "/bin/c");
-	EXPECT_STR(p->hooks_post_stop[0], "/bin/d");
+	EXPECT_INT(strv_len(p->hooks.commands[HOOK_PRE_START]), 2);
+	EXPECT_STR(p->hooks.commands[HOOK_PRE_START][0], "/bin/a 1");
+	EXPECT_STR(p->hooks.origins[HOOK_PRE_START][1], "config:13");
+	EXPECT_STR(p->hooks.commands[HOOK_STOP][0], "/bin/c");
+	EXPECT_STR(p->hooks.commands[HOOK_POST_STOP][0], "/bin/d");
+	EXPECT(!p->hooks.v1, "hook version 0");
+	EXPECT(strv_contains(p->hooks.env, "LXC_HOOK_VERSION=0"), "hooks get LXC_HOOK_VERSION");
+	EXPECT(strv_contains(p->hooks.env, "LXC_CGNS_AWARE=1"), "hooks get LXC_CGNS_AWARE");
 	plan_free(p);
 	plan_fails("lxc.tty.max = 5000\n", -ERANGE,
 		   "lxc.tty.max = 5000 (config:2): use a number from 0 to 1024");
+}
+
+TEST(hooks)
+{
+	struct start_plan *p = plan_ok("lxc.hook.version = 1\n"
+				       "lxc.hook.autodev = /bin/mknod-all\n"
+				       "lxc.hook.start = /bin/sh -c 'echo \"a b\"'\n"
+				       "lxc.autodev = 0\n");
+	if (!p)
+		return;
+	EXPECT(p->hooks.v1, "hook version 1");
+	EXPECT(strv_contains(p->hooks.env, "LXC_HOOK_SECTION=lxc"), "version 1 gets LXC_HOOK_SECTION");
+	EXPECT_STR(p->hooks.commands[HOOK_START][0], "/bin/sh -c 'echo \"a b\"'");
+	EXPECT_INT(strv_len(p->notices), 1);
+	EXPECT(p->notices && strstr(p->notices[0], "lxc.hook.autodev (config:3) is not run"),
+	       "an autodev hook that cannot run is a notice, saw \"%s\"",
+	       p->notices ? p->notices[0] : "");
+	plan_free(p);
 }
 
 /* A config written by LXC's own lxc-create and busybox template. */
@@ -763,5 +786,5 @@ TEST(teardown)
 
 UNIT_MAIN(setup, defaults, busybox_template, mount_entries, mount_fstab, mount_auto,
 	  refused_keys, refusals_are_listed, accepted_keys, apparmor_generated,
-	  every_key_has_a_rule, rootfs_path, init, environment, namespaces, capabilities, misc,
+	  every_key_has_a_rule, rootfs_path, init, environment, namespaces, capabilities, misc, hooks,
 	  lxc_busybox_config, teardown)

@@ -170,4 +170,39 @@ TEST(distance)
 	EXPECT_INT(str_distance("sys_adm", "sys_admin"), 2);
 }
 
-UNIT_MAIN(trim, split, join_and_vectors, prefix_suffix, to_u64, to_i64, distance)
+static void expect_command(const char *s, const char *const *want)
+{
+	cleanup_strv char **v = NULL;
+	size_t n = 0;
+
+	while (want[n])
+		n++;
+	EXPECT_INT(str_split_command(s, &v), 0);
+	if (!v)
+		return;
+	EXPECT(strv_len(v) == n, "str_split_command(%s): expected %zu words, saw %zu", s, n,
+	       strv_len(v));
+	for (size_t i = 0; i < n && i < strv_len(v); i++)
+		EXPECT_STR(v[i], want[i]);
+}
+
+TEST(split_command)
+{
+	char **v = NULL;
+
+	expect_command("/bin/hook", (const char *const[]){ "/bin/hook", NULL });
+	expect_command("  a\tb  c ", (const char *const[]){ "a", "b", "c", NULL });
+	expect_command("sh -c 'echo \"$x\" > f'", (const char *const[]){ "sh", "-c", "echo \"$x\" > f", NULL });
+	expect_command("a\" b\\\"c $d\" e", (const char *const[]){ "a b\"c $d", "e", NULL });
+	expect_command("\"\\$x\" \"\\n\"", (const char *const[]){ "$x", "\\n", NULL });
+	expect_command("x\\ y 'a'\"b\"c", (const char *const[]){ "x y", "abc", NULL });
+	expect_command("'' \"\"", (const char *const[]){ "", "", NULL });
+	expect_command("", (const char *const[]){ NULL });
+	/* $, globs, ; and > are only characters: there is no shell. */
+	expect_command("echo $HOME *; >x", (const char *const[]){ "echo", "$HOME", "*;", ">x", NULL });
+	EXPECT_INT(str_split_command("sh -c 'echo", &v), -EINVAL);
+	EXPECT(v == NULL, "nothing returned for an unclosed quote");
+	EXPECT_INT(str_split_command("a \"b", &v), -EINVAL);
+}
+
+UNIT_MAIN(trim, split, join_and_vectors, prefix_suffix, to_u64, to_i64, distance, split_command)
