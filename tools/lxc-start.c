@@ -1,4 +1,5 @@
 /* lxc-start: start a container; in the background unless -F. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -21,6 +22,8 @@ static const char help[] =
 	"  -f, --rcfile=FILE        load FILE instead of the container's config\n"
 	"  -s, --define=KEY=VAL     set a config item for this start only (repeatable)\n"
 	"  -p, --pidfile=FILE       write init's pid to FILE\n"
+	"  -L, --console-log=FILE   append the console's output to FILE\n"
+	"                           (lxc.console.logfile; see also lxc.console.size)\n"
 	"  -C, --close-all-fds      accepted: init never inherits other descriptors\n"
 	"  -- COMMAND               run COMMAND as init instead of lxc.init.cmd\n"
 	"\n" TOOL_COMMON_HELP;
@@ -30,6 +33,7 @@ enum { OPT_SHARE = OPT_TOOL_FIRST };
 struct start_args {
 	bool foreground;
 	const char *pidfile;
+	const char *console_log; /* -L */
 };
 
 static void parse_args(struct tool *t, struct start_args *a, int argc, char **argv)
@@ -61,10 +65,10 @@ static void parse_args(struct tool *t, struct start_args *a, int argc, char **ar
 		case 'p': a->pidfile = optarg; break;
 		case 'C': break;
 		case 's': tool_add_define(t, optarg); break;
+		case 'L': a->console_log = optarg; break;
 		case 'c':
-		case 'L':
-			tool_usage_error(t, "-%c is not supported yet (the console log comes with "
-					 "lxc-console)", opt);
+			tool_usage_error(t, "-c is not supported yet (a host device as the console "
+					 "comes later; lxc-console attaches to the console)");
 		case OPT_SHARE:
 			tool_usage_error(t, "--share-* is not supported yet (sharing namespaces comes "
 					 "later; lxc.namespace.share.* likewise)");
@@ -81,7 +85,18 @@ static int load_config(struct tool *t, struct lxcmgr_container *c, const struct 
 {
 	if (t->rcfile && lxcmgr_container_load_config(c, t->rcfile, err) < 0)
 		return -1;
-	return tool_apply_defines(t, c, err);
+	if (tool_apply_defines(t, c, err) < 0)
+		return -1;
+	if (!a->console_log)
+		return 0;
+	/* The monitor runs in "/": a relative FILE is the caller's. */
+	char cwd[4096], line[4200];
+	bool relative = a->console_log[0] != '/';
+	if (relative && !getcwd(cwd, sizeof(cwd)))
+		cwd[0] = '\0'; /* then the path stays relative, and is refused as such */
+	snprintf(line, sizeof(line), "lxc.console.logfile=%s%s%s", relative ? cwd : "",
+		 relative && cwd[0] ? "/" : "", a->console_log);
+	return lxcmgr_container_define(c, "-L", line, err);
 }
 
 int main(int argc, char **argv)

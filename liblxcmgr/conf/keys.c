@@ -29,9 +29,9 @@ static const struct key_def keys[] = {
 	{ "lxc.tty.dir", S, 0, check_tty_dir, NULL, "NAME", "lxc", "Console and ttys", "Put the ttys under /dev/NAME with symlinks from /dev/ttyN." },
 	{ "lxc.pty.max", S, 0, check_uint, NULL, "N", "1024", "Console and ttys", "Maximum number of ptys in the container's private devpts." },
 	{ "lxc.console.path", S, 0, check_path, NULL, "PATH|none", "none", "Console and ttys", "Host device for the console; none disables it." },
-	{ "lxc.console.logfile", S, 0, check_path, NULL, "PATH", "/var/log/lxcmgr/web.console", "Console and ttys", "Log console output to PATH." },
-	{ "lxc.console.size", S, 0, check_byte_size, NULL, "SIZE|auto", "1MB", "Console and ttys", "Size of the console log file before it is rotated or truncated." },
-	{ "lxc.console.rotate", S, 0, check_bool, NULL, "0|1", "1", "Console and ttys", "1: rotate the console log file when it reaches lxc.console.size." },
+	{ "lxc.console.logfile", S, 0, check_path, NULL, "PATH", "/var/log/lxcmgr/web.console", "Console and ttys", "Append the console's output to PATH (an absolute path; lxc-start -L sets it)." },
+	{ "lxc.console.size", S, 0, check_byte_size, NULL, "SIZE|auto", "1MB", "Console and ttys", "Largest size of the console log file (auto: 128 KiB; at least 4 KiB; unset: no limit); then it is rotated or emptied." },
+	{ "lxc.console.rotate", S, 0, check_bool, NULL, "0|1", "1", "Console and ttys", "1: a full console log file becomes PATH.1 (one kept) and a new one starts; 0: it is emptied." },
 	{ "lxc.console.buffer.size", S, 0, check_byte_size, NULL, "SIZE|auto", "128KB", "Console and ttys", "Size of the in-memory console ring buffer (auto: 128 KiB)." },
 
 	/* network */

@@ -33,6 +33,7 @@
 #include "conf/conf.h"
 #include "container.h"
 #include "ctx.h"
+#include "run/conslog.h"
 #include "run/monitor.h"
 #include "run/proto.h"
 #include "util/cleanup.h"
@@ -171,6 +172,18 @@ static void on_fg_in(struct loop *l)
 		log_debug(mctx(m), "console: input dropped: %s", strerror(errno));
 }
 
+static void log_console(struct monitor *m, const char *buf, size_t len)
+{
+	if (!m->console_log || m->console_log->fd < 0)
+		return;
+	int ret = console_log_write(m->console_log, buf, len);
+	if (ret < 0) {
+		log_warn(mctx(m), "console log \"%s\": %s; not written from now on",
+			 m->console_log->path, strerror(-ret));
+		console_log_close(m->console_log);
+	}
+}
+
 static void on_console(struct loop *l)
 {
 	struct monitor *m = l->m;
@@ -184,6 +197,7 @@ static void on_console(struct loop *l)
 		console_unwatch(l);
 		return;
 	}
+	log_console(m, buf, (size_t)n);
 	if (!foreground(m) || m->fg_out < 0 || !l->fg_out_ok)
 		return;
 	int ret = write_all(m->fg_out, buf, (size_t)n);
@@ -456,14 +470,19 @@ static void drain_console(struct loop *l)
 	struct monitor *m = l->m;
 	char buf[IO_CHUNK];
 
-	if (l->console_watched < 0 || !foreground(m) || m->fg_out < 0)
+	bool to_terminal = foreground(m) && m->fg_out >= 0 && l->fg_out_ok;
+
+	if (l->console_watched < 0 || (!to_terminal && !m->console_log))
 		return;
 	int flags = fcntl(l->console_watched, F_GETFL);
 	fcntl(l->console_watched, F_SETFL, flags | O_NONBLOCK);
 	for (;;) {
 		ssize_t n = read(l->console_watched, buf, sizeof(buf));
-		if (n <= 0 || !l->fg_out_ok || write_all(m->fg_out, buf, (size_t)n) < 0)
+		if (n <= 0)
 			break;
+		log_console(m, buf, (size_t)n);
+		if (to_terminal && write_all(m->fg_out, buf, (size_t)n) < 0)
+			to_terminal = false;
 	}
 	fcntl(l->console_watched, F_SETFL, flags);
 }

@@ -14,6 +14,7 @@
 #include "run/plan.h"
 
 struct monitor;
+struct console_log;
 
 /* What the monitor asks of start.c. */
 struct monitor_ops {
@@ -42,6 +43,7 @@ struct monitor {
 	int *subscribers;    /* CMD_SUBSCRIBE clients */
 	size_t n_subscribers;
 	bool reboot_requested;
+	struct console_log *console_log; /* lxc.console.logfile, or NULL */
 };
 
 /* Creates the command socket (state STARTING is served from then on). */

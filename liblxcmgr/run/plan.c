@@ -165,7 +165,6 @@ static bool rule_arch(struct build *b, const char *key, size_t i, char *why, siz
 #define LATER(k, ok, why) { k, RULE_LATER, ok, why, NULL }
 #define CHECK(k, fn) { k, RULE_CHECK, NULL, NULL, fn }
 
-static const char console_log_later[] = "console log files come later";
 static const char cgroups_later[] = "cgroups come later";
 static const char seccomp_later[] = "seccomp comes later";
 
@@ -189,9 +188,9 @@ static const struct key_rule rules[] = {
 	LATER("lxc.console.path", "none",
 	      "a host device as the console comes later; leave it unset (the console is "
 	      "served by lxc-console) or use none"),
-	LATER("lxc.console.logfile", NULL, console_log_later),
-	LATER("lxc.console.size", "0|auto", console_log_later),
-	LATER("lxc.console.rotate", "0", console_log_later),
+	PLAN("lxc.console.logfile"),
+	PLAN("lxc.console.size"),
+	PLAN("lxc.console.rotate"),
 	LATER("lxc.console.buffer.size", "0|auto",
 	      "a console ring buffer of a chosen size comes later; use auto"),
 	/* network */
@@ -823,6 +822,36 @@ static int build_dev(struct build *b)
 	return dup_or_null(conf_value(b->conf, "lxc.tty.dir"), &p->tty_dir);
 }
 
+/* lxc.console.logfile, .size and .rotate: the monitor's copy of the
+ * console. LXC's sizes: auto is 128 KiB, and at least a page. */
+static int build_console_log(struct build *b)
+{
+	static const char key[] = "lxc.console.logfile";
+	struct start_plan *p = b->p;
+	const char *path = conf_value(b->conf, key);
+	const char *size = conf_value(b->conf, "lxc.console.size");
+	uint64_t rotate = 0, bytes = 0;
+	int ret;
+
+	if (!path || !*path)
+		return 0;
+	if (path[0] != '/')
+		return value_error(b, EINVAL, key, LAST, "the path must be absolute");
+	if ((ret = get_uint(b, "lxc.console.rotate", 1, &rotate)) < 0)
+		return ret;
+	if (str_eq(size, "auto"))
+		bytes = 128 * 1024;
+	else if (size && parse_byte_size(size, &bytes) < 0)
+		return value_error(b, EINVAL, "lxc.console.size", LAST, "not a size");
+	if (bytes && bytes < 4096)
+		bytes = 4096;
+	p->console_log_size = bytes;
+	p->console_log_rotate = rotate == 1;
+	p->console_log = strdup(path);
+	p->console_log_origin = origin_at(b->conf, key, LAST);
+	return p->console_log && p->console_log_origin ? 0 : -ENOMEM;
+}
+
 /* ----------------------------------------------------------------- init */
 
 static int build_init(struct build *b)
@@ -1102,7 +1131,7 @@ static int build_all(struct build *b)
 {
 	static int (*const steps[])(struct build *) = {
 		scan_keys, build_rootfs, build_rootfs_options, build_mount_entries, build_auto,
-		build_dev, build_init,   build_env,            build_namespaces,    build_caps,
+		build_dev, build_console_log, build_init,   build_env,            build_namespaces,    build_caps,
 		build_misc,
 	};
 
@@ -1152,6 +1181,8 @@ void plan_free(struct start_plan *p)
 		mount_release(&p->mounts[i]);
 	free(p->mounts);
 	free(p->tty_dir);
+	free(p->console_log);
+	free(p->console_log_origin);
 	strv_free(p->init_argv);
 	strv_free(p->init_env);
 	free(p->init_cwd);

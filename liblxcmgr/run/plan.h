@@ -60,6 +60,10 @@ struct start_plan {
 	unsigned tty_max;
 	char *tty_dir;              /* NULL or "lxc" */
 	unsigned pty_max;
+	char *console_log;          /* lxc.console.logfile (absolute), or NULL */
+	char *console_log_origin;
+	uint64_t console_log_size;  /* lxc.console.size in bytes; 0: no limit */
+	bool console_log_rotate;    /* lxc.console.rotate */
 	char **init_argv;           /* lxc.init.cmd, -- CMD, or /sbin/init */
 	char **init_env;            /* container=lxc, lxc.environment, TERM */
 	char *init_cwd;             /* NULL: / */

@@ -18,6 +18,7 @@
 #include "ctx.h"
 #include "hooks.h"
 #include "run/childerr.h"
+#include "run/conslog.h"
 #include "run/monitor.h"
 #include "run/proto.h"
 #include "run/spawn.h"
@@ -47,6 +48,7 @@ struct start_ctx {
 	char (*tty_paths)[DEV_PTY_PATH_MAX];
 	const struct lxcmgr_start_options *opts;
 	int ns_fds[N_NAMESPACES]; /* init's namespaces, for the stop hooks; -1: none */
+	struct console_log console_log;
 };
 
 /* --------------------------------------------------------------- ptys */
@@ -230,6 +232,24 @@ static void run_stop_hooks(struct start_ctx *s, enum hook_type type)
 	lxcmgr_error_free(err);
 }
 
+/* Opened before init runs, so its first words are in the file. */
+static int open_console_log(struct start_ctx *s, lxcmgr_error **err)
+{
+	const struct start_plan *p = s->m.plan;
+
+	if (!p->console_log)
+		return 0;
+	int ret = console_log_open(&s->console_log, p->console_log, p->console_log_size,
+				   p->console_log_rotate);
+	if (ret < 0) {
+		error_set(err, -ret, "open console log \"%s\"", p->console_log);
+		error_hint(err, "lxc.console.logfile, %s", p->console_log_origin);
+		return ret;
+	}
+	s->m.console_log = &s->console_log;
+	return 0;
+}
+
 /* ------------------------------------------------------------ spawn */
 
 static int spawn(struct start_ctx *s, lxcmgr_error **err)
@@ -300,7 +320,7 @@ static void send_result(int fd, int ret, const lxcmgr_error *err)
 static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 			const struct lxcmgr_start_options *opts, int result_fd, lxcmgr_error **err)
 {
-	struct start_ctx s = { .opts = opts };
+	struct start_ctx s = { .opts = opts, .console_log = { .fd = -1 } };
 	sigset_t mask;
 	int ret;
 
@@ -327,6 +347,7 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 
 	ret = monitor_listen(&s.m, err);
 	ret = ret ?: open_ptys(&s, err);
+	ret = ret ?: open_console_log(&s, err);
 	if (ret == 0 && hooks_run_set(&plan->hooks, HOOK_PRE_START, NULL, err) < 0)
 		ret = error_wrap(err, -ECANCELED, "start stopped");
 	ret = ret ?: spawn(&s, err);
@@ -339,6 +360,7 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 	}
 	close_ptys(&s); /* kept until here: a reboot spawns init on them again */
 	release_namespaces(&s);
+	console_log_close(&s.console_log);
 	monitor_release(&s.m);
 	return ret;
 }

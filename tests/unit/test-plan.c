@@ -337,10 +337,7 @@ TEST(refused_keys)
 		"lxc.seccomp.profile = /x.seccomp",
 		"lxc.seccomp.allow_nesting = 1",
 		"lxc.keyring.session = 1",
-		"lxc.console.logfile = /x.log",
 		"lxc.console.path = /dev/tty1",
-		"lxc.console.size = 1MB",
-		"lxc.console.rotate = 1",
 		"lxc.console.buffer.size = 64KB",
 		"lxc.ephemeral = 1",
 		"lxc.time.offset.boot = 1h",
@@ -392,6 +389,9 @@ TEST(accepted_keys)
 		"lxc.console.path = none",
 		"lxc.console.buffer.size = auto",
 		"lxc.console.size = 0",
+		"lxc.console.logfile = /x.log",
+		"lxc.console.size = 1MB",
+		"lxc.console.rotate = 1",
 		"lxc.ephemeral = 0",
 		"lxc.apparmor.profile = unconfined",
 		"lxc.apparmor.allow_nesting = 1",
@@ -685,6 +685,30 @@ TEST(hooks)
 	plan_free(p);
 }
 
+TEST(console_log)
+{
+	struct start_plan *p = plan_ok("lxc.console.logfile = /var/log/c.log\n"
+				       "lxc.console.size = 1KB\nlxc.console.rotate = 1\n");
+	if (p) {
+		EXPECT_STR(p->console_log, "/var/log/c.log");
+		EXPECT_STR(p->console_log_origin, "config:2");
+		EXPECT_INT(p->console_log_size, 4096); /* at least a page, as in LXC */
+		EXPECT(p->console_log_rotate, "rotate");
+	}
+	plan_free(p);
+	p = plan_ok("lxc.console.logfile = /c.log\nlxc.console.size = auto\n");
+	if (p) {
+		EXPECT_INT(p->console_log_size, 128 * 1024);
+		EXPECT(!p->console_log_rotate, "no rotate by default");
+	}
+	plan_free(p);
+	p = plan_ok("lxc.console.size = 1MB\n");
+	EXPECT(p && !p->console_log, "a size alone opens no log");
+	plan_free(p);
+	plan_fails("lxc.console.logfile = c.log\n", -EINVAL,
+		   "lxc.console.logfile = c.log (config:2): the path must be absolute");
+}
+
 /* A config written by LXC's own lxc-create and busybox template. */
 TEST(lxc_busybox_config)
 {
@@ -786,5 +810,5 @@ TEST(teardown)
 
 UNIT_MAIN(setup, defaults, busybox_template, mount_entries, mount_fstab, mount_auto,
 	  refused_keys, refusals_are_listed, accepted_keys, apparmor_generated,
-	  every_key_has_a_rule, rootfs_path, init, environment, namespaces, capabilities, misc, hooks,
+	  every_key_has_a_rule, rootfs_path, init, environment, namespaces, capabilities, misc, hooks, console_log,
 	  lxc_busybox_config, teardown)
