@@ -28,6 +28,7 @@
 #include "util/error.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/proctitle.h"
 #include "util/str.h"
 
 /* The namespaces a stop hook is told about, as LXC names them. */
@@ -400,6 +401,20 @@ static bool is_running(struct lxcmgr_container *c)
 	return proto_connect(c->ctx, c->name, &fd) == 0;
 }
 
+/* "[lxcmgr monitor] LXCPATH NAME" in ps, as LXC's monitor shows itself;
+ * "lxcmgr-NAME" as the short name (top, ps -o comm). */
+static void set_title(const struct lxcmgr_container *c)
+{
+	char comm[16];
+	cleanup_free char *title = str_printf("[lxcmgr monitor] %s %s", c->ctx->lxcpath, c->name);
+
+	snprintf(comm, sizeof(comm), "lxcmgr-%s", c->name);
+	prctl(PR_SET_NAME, comm, 0, 0, 0);
+	int ret = title ? proctitle_set(title) : -ENOMEM;
+	if (ret < 0)
+		log_debug(c->ctx, "monitor title not set: %s", strerror(-ret));
+}
+
 /* The monitor in the background: a grandchild in a session of its own,
  * stdio on /dev/null, holding the container lock for as long as it runs. */
 static __attribute__((noreturn)) void become_monitor(struct lxcmgr_container *c,
@@ -418,9 +433,7 @@ static __attribute__((noreturn)) void become_monitor(struct lxcmgr_container *c,
 		dup2(null, i);
 	if (chdir("/") < 0)
 		_exit(1);
-	char title[16];
-	snprintf(title, sizeof(title), "lxcmgr-%s", c->name);
-	prctl(PR_SET_NAME, title, 0, 0, 0);
+	set_title(c);
 	int ret = monitor_main(c, plan, opts, result_fd, &err);
 	lxcmgr_error_free(err);
 	_exit(ret < 0 ? 1 : 0);

@@ -35,6 +35,18 @@ test_busybox_boots_runs_and_stops_cleanly() {
 	assert_eq "$(ls -A "$T/run/c" 2> /dev/null)" "" "sockets left"
 }
 
+test_monitor_shows_lxcpath_and_name_in_ps() {
+	need_root || return 0
+	create
+	lxc_start -P "$(P)" -n $N
+	local pid monitor
+	pid=$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')
+	monitor=$(awk '{print $4}' "/proc/$pid/stat")
+	assert_eq "$(tr '\0' ' ' < "/proc/$monitor/cmdline")" "[lxcmgr monitor] $(P) $N " "monitor's command line"
+	assert_eq "$(cat "/proc/$monitor/comm")" "lxcmgr-${N:0:8}" "monitor's short name"
+	lxc_stop -P "$(P)" -n $N -k
+}
+
 test_start_twice_says_already_running() {
 	need_root || return 0
 	create
