@@ -64,14 +64,14 @@ static const struct key_def keys[] = {
 	{ "lxc.selinux.context.keyring", S, 0, check_nonempty, NULL, "CONTEXT", "system_u:system_r:lxc_t:s0:c22", "Security", "SELinux context of the session keyring." },
 	{ "lxc.no_new_privs", S, 0, check_bool, NULL, "0|1", "1", "Security", "1: set no_new_privs so setuid binaries cannot gain privileges." },
 	{ "lxc.idmap", L, 0, check_idmap, NULL, "u|g NSID HOSTID RANGE", "u 0 100000 65536", "Security", "A user namespace mapping; any lxc.idmap makes the container unprivileged." },
-	{ "lxc.keyring.session", S, 0, check_bool, NULL, "0|1", "0", "Security", "1: give the container a new session keyring (default 1)." },
+	{ "lxc.keyring.session", S, 0, check_bool, NULL, "0|1", "0", "Security", "1 (the default): init joins a new session keyring, so the host's keys stay out; 0: it keeps the caller's." },
 
 	/* process */
 	{ "lxc.init.cmd", S, 0, check_nonempty, NULL, "COMMAND", "/sbin/init", "Init and process", "Command run as the container's init (default /sbin/init)." },
 	{ "lxc.init.cwd", S, 0, check_path, NULL, "PATH", "/root", "Init and process", "Working directory of init." },
 	{ "lxc.init.uid", S, 0, check_uint, NULL, "UID", "0", "Init and process", "User id init runs as." },
 	{ "lxc.init.gid", S, 0, check_uint, NULL, "GID", "0", "Init and process", "Group id init runs as." },
-	{ "lxc.init.groups", L, 0, check_gid_list, NULL, "GID[,GID...]", "4,27", "Init and process", "Supplementary group ids of init." },
+	{ "lxc.init.groups", L, 0, check_gid_list, NULL, "GID[,GID...]", "4,27", "Init and process", "Supplementary group ids of init (lines add); without it init has none." },
 	{ "lxc.execute.cmd", S, 0, check_nonempty, NULL, "COMMAND", "/usr/bin/app --serve", "Init and process", "Command run by lxc-execute when none is given." },
 	{ "lxc.environment", L, 0, check_environment, NULL, "NAME=VALUE|NAME", "LANG=C.UTF-8", "Init and process", "Environment of init and attached processes; a bare NAME passes the host's value." },
 	{ "lxc.uts.name", S, 0, check_uts_name, NULL, "HOSTNAME", "web", "Init and process", "Host name inside the container." },

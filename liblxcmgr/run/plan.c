@@ -210,14 +210,13 @@ static const struct key_rule rules[] = {
 	LATER("lxc.selinux.", NULL, "SELinux contexts come later"),
 	PLAN("lxc.no_new_privs"),
 	LATER("lxc.idmap", NULL, "user namespaces come later"),
-	LATER("lxc.keyring.session", "0",
-	      "a new session keyring comes later; use lxc.keyring.session = 0"),
+	PLAN("lxc.keyring.session"),
 	/* init and process */
 	PLAN("lxc.init.cmd"),
 	PLAN("lxc.init.cwd"),
 	PLAN("lxc.init.uid"),
 	PLAN("lxc.init.gid"),
-	LATER("lxc.init.groups", NULL, "supplementary groups for init come later"),
+	PLAN("lxc.init.groups"),
 	OTHER("lxc.execute.cmd"), /* lxc-execute */
 	PLAN("lxc.environment"),
 	PLAN("lxc.uts.name"),
@@ -854,6 +853,30 @@ static int build_console_log(struct build *b)
 
 /* ----------------------------------------------------------------- init */
 
+/* lxc.init.groups: every line adds ids ("4,27"); the key table checked them. */
+static int build_init_groups(struct build *b)
+{
+	char *const *v = conf_values(b->conf, "lxc.init.groups");
+	struct start_plan *p = b->p;
+
+	for (size_t i = 0; v && v[i]; i++) {
+		cleanup_free char **w = str_words(v[i], ", \t");
+		for (size_t j = 0; w && w[j]; j++) {
+			uint64_t gid;
+			if (str_to_u64(w[j], &gid) < 0 || gid > UINT32_MAX)
+				return value_error(b, EINVAL, "lxc.init.groups", i, "not a group id");
+			gid_t *grown = realloc(p->init_groups, (p->n_init_groups + 1) * sizeof(*grown));
+			if (!grown)
+				return -ENOMEM;
+			p->init_groups = grown;
+			p->init_groups[p->n_init_groups++] = (gid_t)gid;
+		}
+		if (!w)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int build_init(struct build *b)
 {
 	struct start_plan *p = b->p;
@@ -879,6 +902,8 @@ static int build_init(struct build *b)
 		return ret;
 	p->init_uid = (uid_t)uid;
 	p->init_gid = (gid_t)gid;
+	if ((ret = build_init_groups(b)) < 0)
+		return ret;
 	return dup_or_null(conf_value(b->conf, "lxc.init.cwd"), &p->init_cwd);
 }
 
@@ -1104,7 +1129,7 @@ static int build_caps(struct build *b)
 static int build_misc(struct build *b)
 {
 	struct start_plan *p = b->p;
-	uint64_t nnp = 0;
+	uint64_t nnp = 0, keyring = 1; /* LXC's default: a keyring of its own */
 	int ret;
 
 	if ((ret = get_signal(b, "lxc.signal.halt", &p->halt_signal)) < 0 ||
@@ -1113,6 +1138,9 @@ static int build_misc(struct build *b)
 	    (ret = get_uint(b, "lxc.no_new_privs", 1, &nnp)) < 0)
 		return ret;
 	p->no_new_privs = nnp == 1;
+	if ((ret = get_uint(b, "lxc.keyring.session", 1, &keyring)) < 0)
+		return ret;
+	p->session_keyring = keyring == 1;
 	if (dup_or_null(conf_value(b->conf, "lxc.uts.name"), &p->uts_name) < 0)
 		return -ENOMEM;
 	if ((ret = hook_set_load(b->c, &p->hooks, b->err)) < 0)
@@ -1186,6 +1214,7 @@ void plan_free(struct start_plan *p)
 	strv_free(p->init_argv);
 	strv_free(p->init_env);
 	free(p->init_cwd);
+	free(p->init_groups);
 	free(p->cap_drop);
 	hook_set_release(&p->hooks);
 	strv_free(p->notices);

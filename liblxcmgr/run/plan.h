@@ -69,6 +69,10 @@ struct start_plan {
 	char *init_cwd;             /* NULL: / */
 	uid_t init_uid;
 	gid_t init_gid;
+	gid_t *init_groups;         /* lxc.init.groups; none: init has no supplementary groups */
+	size_t n_init_groups;
+	bool session_keyring;       /* lxc.keyring.session (default 1): init joins a new
+				     * session keyring, not the host's */
 	int clone_flags;            /* CLONE_NEW* */
 	int halt_signal;            /* lxc.signal.halt; 0: chosen at stop time */
 	int reboot_signal;

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/close_range.h>
+#include <linux/keyctl.h>
 #include <linux/sched.h>
 #include <net/if.h>
 #include <signal.h>
@@ -66,9 +67,15 @@ static int child_identity(const struct start_plan *p, struct child_error *e)
 	if (chdir(cwd) < 0)
 		return child_error_set(e, errno, "change directory", &(struct plan_where){ "lxc.init.cwd", NULL },
 				       "the directory must exist in the container", "\"%s\"", cwd);
-	/* Init starts with no supplementary groups of the host's, as in LXC. */
-	if (setgroups(0, NULL) < 0)
-		return child_error_set(e, errno, "drop supplementary groups", NULL, NULL, "setgroups");
+	/* Init never keeps the host's supplementary groups: only lxc.init.groups. */
+	if (setgroups(p->n_init_groups, p->init_groups) < 0)
+		return child_error_set(e, errno, "set supplementary groups",
+				       &(struct plan_where){ "lxc.init.groups", NULL }, NULL, "setgroups");
+	/* The host's session keyring (and its keys) stay out of the container. */
+	if (p->session_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
+		return child_error_set(e, errno, "join a new session keyring",
+				       &(struct plan_where){ "lxc.keyring.session", NULL },
+				       "set lxc.keyring.session = 0 to keep the caller's", "keyctl");
 	if (p->init_gid && setresgid(p->init_gid, p->init_gid, p->init_gid) < 0)
 		return child_error_set(e, errno, "set group", &(struct plan_where){ "lxc.init.gid", NULL }, NULL,
 				       "%u", (unsigned)p->init_gid);

@@ -47,6 +47,16 @@ test_monitor_shows_lxcpath_and_name_in_ps() {
 	lxc_stop -P "$(P)" -n $N -k
 }
 
+test_init_gets_only_its_configured_groups() {
+	need_root || return 0
+	create
+	echo "lxc.init.groups = 4,27" >> "$(P)/$N/config"
+	lxc_start -P "$(P)" -n $N
+	local pid; pid=$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')
+	assert_eq "$(awk '/^Groups:/ {$1 = ""; print}' "/proc/$pid/status" | xargs)" "4 27" "init's groups"
+	lxc_stop -P "$(P)" -n $N -k
+}
+
 test_start_twice_says_already_running() {
 	need_root || return 0
 	create

@@ -336,7 +336,6 @@ TEST(refused_keys)
 		"lxc.selinux.context = system_u:system_r:lxc_t:s0",
 		"lxc.seccomp.profile = /x.seccomp",
 		"lxc.seccomp.allow_nesting = 1",
-		"lxc.keyring.session = 1",
 		"lxc.console.path = /dev/tty1",
 		"lxc.console.buffer.size = 64KB",
 		"lxc.ephemeral = 1",
@@ -345,7 +344,6 @@ TEST(refused_keys)
 		"lxc.monitor.unshare = 1",
 		"lxc.monitor.signal.pdeath = SIGTERM",
 		"lxc.sched.core = 1",
-		"lxc.init.groups = 4,27",
 		arch,
 		"lxc.namespace.clone = mnt user",
 		"lxc.namespace.clone = mnt time",
@@ -398,6 +396,8 @@ TEST(accepted_keys)
 		"lxc.apparmor.allow_incomplete = 1",
 		"lxc.seccomp.allow_nesting = 0",
 		"lxc.keyring.session = 0",
+		"lxc.keyring.session = 1",
+		"lxc.init.groups = 4,27",
 		"lxc.sched.core = 0",
 		"lxc.monitor.unshare = 0",
 		arch,
@@ -660,6 +660,7 @@ TEST(misc)
 	EXPECT_STR(p->hooks.commands[HOOK_STOP][0], "/bin/c");
 	EXPECT_STR(p->hooks.commands[HOOK_POST_STOP][0], "/bin/d");
 	EXPECT(!p->hooks.v1, "hook version 0");
+	EXPECT(p->session_keyring, "a new session keyring by default, as in LXC");
 	EXPECT(strv_contains(p->hooks.env, "LXC_HOOK_VERSION=0"), "hooks get LXC_HOOK_VERSION");
 	EXPECT(strv_contains(p->hooks.env, "LXC_CGNS_AWARE=1"), "hooks get LXC_CGNS_AWARE");
 	plan_free(p);
@@ -682,6 +683,19 @@ TEST(hooks)
 	EXPECT(p->notices && strstr(p->notices[0], "lxc.hook.autodev (config:3) is not run"),
 	       "an autodev hook that cannot run is a notice, saw \"%s\"",
 	       p->notices ? p->notices[0] : "");
+	plan_free(p);
+}
+
+TEST(init_groups)
+{
+	struct start_plan *p = plan_ok("lxc.init.groups = 4,27\nlxc.init.groups = 100\n"
+				       "lxc.keyring.session = 0\n");
+	if (p) {
+		EXPECT_INT(p->n_init_groups, 3);
+		EXPECT(p->n_init_groups == 3 && p->init_groups[0] == 4 && p->init_groups[1] == 27 &&
+		       p->init_groups[2] == 100, "the groups, in order");
+		EXPECT(!p->session_keyring, "lxc.keyring.session = 0");
+	}
 	plan_free(p);
 }
 
@@ -810,5 +824,5 @@ TEST(teardown)
 
 UNIT_MAIN(setup, defaults, busybox_template, mount_entries, mount_fstab, mount_auto,
 	  refused_keys, refusals_are_listed, accepted_keys, apparmor_generated,
-	  every_key_has_a_rule, rootfs_path, init, environment, namespaces, capabilities, misc, hooks, console_log,
+	  every_key_has_a_rule, rootfs_path, init, environment, namespaces, capabilities, misc, hooks, console_log, init_groups,
 	  lxc_busybox_config, teardown)
