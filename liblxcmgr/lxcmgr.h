@@ -248,6 +248,12 @@ LXCMGR_PUBLIC int lxcmgr_container_init_pid(struct lxcmgr_container *c);
 LXCMGR_PUBLIC int lxcmgr_container_wait(struct lxcmgr_container *c, unsigned states,
 					int timeout, lxcmgr_error **err);
 
+/* The running container's IP addresses (lxc-info -i): every interface but
+ * lo, IPv6 of global scope only, as text. *IPS is NULL-terminated; free
+ * each string and the vector. */
+LXCMGR_PUBLIC int lxcmgr_container_get_ips(struct lxcmgr_container *c, char ***ips,
+					   lxcmgr_error **err);
+
 /* A config item as the running container uses it (lxc-info -c). */
 LXCMGR_PUBLIC int lxcmgr_container_get_running_item(struct lxcmgr_container *c, const char *key,
 						    char **value, lxcmgr_error **err);

@@ -13,8 +13,8 @@ static const char help[] =
 	"Options:\n"
 	"  -s, --state              the state\n"
 	"  -p, --pid                init's pid (running containers only)\n"
-	"  -i, --ips                the IP addresses (none until networking lands:\n"
-	"                           containers have loopback only)\n"
+	"  -i, --ips                the IP addresses (all interfaces but lo; IPv6 of\n"
+	"                           global scope)\n"
 	"  -c, --config=KEY         KEY as the running container uses it (repeatable)\n"
 	"  -H, --no-humanize        raw numbers (for the statistics, when they come)\n"
 	"  -S, --stats              not supported yet (comes with the cgroup work)\n"
@@ -93,6 +93,38 @@ static int print_keys(struct tool *t, struct lxcmgr_container *c, const struct i
 	return 0;
 }
 
+/* The addresses of a running container; none for a stopped one. */
+static char **get_ips(struct tool *t, struct lxcmgr_container *c, int pid, int *ret)
+{
+	lxcmgr_error *err = NULL;
+	char **ips = NULL;
+
+	if (pid <= 0 || lxcmgr_container_get_ips(c, &ips, &err) == 0)
+		return ips;
+	tool_error(t, err);
+	lxcmgr_error_free(err);
+	*ret = -1;
+	return NULL;
+}
+
+static void free_ips(char **ips)
+{
+	for (size_t i = 0; ips && ips[i]; i++)
+		free(ips[i]);
+	free(ips);
+}
+
+static void print_json(const char *name, int state, int pid, char **ips)
+{
+	printf("{\"name\": \"%s\", \"state\": \"%s\", \"pid\": ", name,
+	       lxcmgr_state_name(state));
+	printf(pid > 0 ? "%d" : "null", pid);
+	printf(", \"ips\": [");
+	for (size_t i = 0; ips && ips[i]; i++)
+		printf("%s\"%s\"", i ? ", " : "", ips[i]);
+	printf("]}\n");
+}
+
 int main(int argc, char **argv)
 {
 	struct tool t = { .progname = "lxc-info", .help = help };
@@ -115,19 +147,23 @@ int main(int argc, char **argv)
 	int state = lxcmgr_container_state(c);
 	int pid = state == LXCMGR_STATE_STOPPED ? -1 : lxcmgr_container_init_pid(c);
 	int ret = 0;
+	/* LXC's plain lxc-info shows the addresses too. */
+	char **ips = a.json || a.ips || a.all ? get_ips(&t, c, pid, &ret) : NULL;
 	if (a.json) {
-		printf("{\"name\": \"%s\", \"state\": \"%s\", \"pid\": ", t.name, lxcmgr_state_name(state));
-		printf(pid > 0 ? "%d, \"ips\": []}\n" : "null, \"ips\": []}\n", pid);
-	} else {
+		print_json(t.name, state, pid, ips);
+	} else if (ret == 0) {
 		if (a.all)
 			printf("Name:           %s\n", t.name);
 		if (a.state)
 			printf("State:          %s\n", lxcmgr_state_name(state));
 		if (a.pid && pid > 0)
 			printf("PID:            %d\n", pid);
+		for (size_t i = 0; (a.ips || a.all) && ips && ips[i]; i++)
+			printf("IP:             %s\n", ips[i]);
 		if (a.n_keys)
 			ret = print_keys(&t, c, &a);
 	}
+	free_ips(ips);
 	free(a.keys);
 	return tool_exit(&t, ret, NULL, c);
 }

@@ -57,6 +57,22 @@ test_init_gets_only_its_configured_groups() {
 	lxc_stop -P "$(P)" -n $N -k
 }
 
+test_info_lists_addresses_inside_the_container() {
+	need_root || return 0
+	create
+	lxc_start -P "$(P)" -n $N
+	local pid; pid=$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')
+	assert_eq "$(lxc_info -P "$(P)" -n $N -i)" "" "addresses with loopback only"
+	# A veth pair made inside the container's own network namespace.
+	nsenter --target "$pid" --net sh -c 'ip link add v0 type veth peer name v1 &&
+		ip addr add 10.254.0.1/24 dev v0 && ip -6 addr add fd00::1/64 dev v0 nodad &&
+		ip link set v0 up && ip link set v1 up' || { fail "could not add a veth inside"; return 1; }
+	assert_eq "$(lxc_info -P "$(P)" -n $N -i)" "$(printf 'IP:             10.254.0.1\nIP:             fd00::1')" "lxc-info -i"
+	assert_contains "$(lxc_info -P "$(P)" -n $N)" "IP:             10.254.0.1" "plain lxc-info"
+	assert_contains "$(lxc_info -P "$(P)" -n $N --format json)" '"ips": ["10.254.0.1", "fd00::1"]' "json"
+	lxc_stop -P "$(P)" -n $N -k
+}
+
 test_start_twice_says_already_running() {
 	need_root || return 0
 	create
