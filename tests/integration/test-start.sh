@@ -73,6 +73,27 @@ test_info_lists_addresses_inside_the_container() {
 	lxc_stop -P "$(P)" -n $N -k
 }
 
+test_init_runs_as_the_configured_user() {
+	need_root || return 0
+	create
+	printf 'lxc.init.uid = 1000\nlxc.init.gid = 100\n' >> "$(P)/$N/config"
+	lxc_start -P "$(P)" -n $N -- /bin/sleep 1000
+	local pid; pid=$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')
+	assert_eq "$(awk '/^Uid:/ {print $2, $3, $4}' "/proc/$pid/status")" "1000 1000 1000" "init's uids"
+	assert_eq "$(awk '/^Gid:/ {print $2, $3, $4}' "/proc/$pid/status")" "100 100 100" "init's gids"
+	lxc_stop -P "$(P)" -n $N -k
+}
+
+test_unknown_init_user_is_a_config_error() {
+	need_root || return 0
+	create
+	echo "lxc.init.uid = www-data" >> "$(P)/$N/config"
+	local line; line=$(grep -n "lxc.init.uid" "$(P)/$N/config" | cut -d: -f1)
+	assert_fails lxc_start -P "$(P)" -n $N
+	assert_contains "$err" "$(P)/$N/config:$line: lxc.init.uid"
+	assert_contains "$err" "www-data"
+}
+
 test_start_twice_says_already_running() {
 	need_root || return 0
 	create
