@@ -21,7 +21,7 @@ static const struct key_def keys[] = {
 	{ "lxc.mount.fstab", S, 0, check_path, NULL, "PATH", "/var/lib/lxcmgr/web/fstab", "Root file system and mounts", "A file of fstab lines, each handled like lxc.mount.entry." },
 	{ "lxc.mount.auto", L, 0, check_mount_auto, NULL, "WORDS", "proc:mixed sys:mixed cgroup:mixed", "Root file system and mounts", "Standard mounts: proc, sys, cgroup, cgroup-full, cgroup2 with their modes." },
 	{ "lxc.autodev", S, 0, check_bool, NULL, "0|1", "1", "Root file system and mounts", "1: mount a tmpfs on /dev and create the standard device nodes." },
-	{ "lxc.autodev.tmpfs.size", S, 0, check_uint, NULL, "MEGABYTES", "1", "Root file system and mounts", "Size of the /dev tmpfs in MB (default 500000 bytes, as LXC)." },
+	{ "lxc.autodev.tmpfs.size", S, 0, check_uint, NULL, "BYTES", "1000000", "Root file system and mounts", "Size of the /dev tmpfs in bytes (0 or unset: 500000, as in LXC)." },
 	{ "lxc.ephemeral", S, 0, check_bool, NULL, "0|1", "0", "Root file system and mounts", "1: destroy the container when it stops." },
 
 	/* console and ttys */
