@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 
 #include "conf/values.h"
 #include "util/cleanup.h"
@@ -432,47 +433,141 @@ char *check_namespaces(const char *v)
 
 /* ------------------------------------------------------------- limits */
 
-static bool is_limit(const char *s)
+static int parse_limit(const char *s, uint64_t *out)
 {
-	uint64_t n;
-	return str_eq(s, "unlimited") || str_to_u64(s, &n) == 0;
+	if (str_eq(s, "unlimited")) {
+		*out = UINT64_MAX; /* RLIM_INFINITY */
+		return 0;
+	}
+	/* A number that would read as RLIM_INFINITY must be written "unlimited". */
+	return str_to_u64(s, out) == 0 && *out != UINT64_MAX ? 0 : -EINVAL;
 }
 
-char *check_prlimit(const char *v)
+int parse_prlimit(const char *v, uint64_t *soft, uint64_t *hard)
 {
 	cleanup_free char *copy = strdup(v);
 	char *colon = copy ? strchr(copy, ':') : NULL;
 
+	if (!copy)
+		return -ENOMEM;
 	if (colon)
 		*colon = '\0';
-	if (copy && is_limit(copy) && (!colon || is_limit(colon + 1)))
-		return NULL;
+	if (parse_limit(copy, soft) < 0 || (colon && parse_limit(colon + 1, hard) < 0))
+		return -EINVAL;
+	if (!colon)
+		*hard = *soft; /* one value sets both, as in LXC */
+	return *soft <= *hard ? 0 : -ERANGE;
+}
+
+char *check_prlimit(const char *v)
+{
+	uint64_t soft, hard;
+	int ret = parse_prlimit(v, &soft, &hard);
+
+	if (ret == -ERANGE)
+		return ALLOWED("\"%s\": the soft limit is above the hard limit", v);
+	if (ret == 0 || ret == -ENOMEM)
+		return ret == 0 ? NULL : strdup("out of memory");
 	return ALLOWED("\"%s\" is not a limit; use SOFT[:HARD], each a number or unlimited", v);
+}
+
+/* setrlimit(2)'s RLIMIT_* names in lower case, without the prefix, as LXC. */
+static const struct {
+	const char *name;
+	int resource;
+} rlimit_names[] = {
+	{ "as", RLIMIT_AS },
+	{ "core", RLIMIT_CORE },
+	{ "cpu", RLIMIT_CPU },
+	{ "data", RLIMIT_DATA },
+	{ "fsize", RLIMIT_FSIZE },
+	{ "locks", RLIMIT_LOCKS },
+	{ "memlock", RLIMIT_MEMLOCK },
+	{ "msgqueue", RLIMIT_MSGQUEUE },
+	{ "nice", RLIMIT_NICE },
+	{ "nofile", RLIMIT_NOFILE },
+	{ "nproc", RLIMIT_NPROC },
+	{ "rss", RLIMIT_RSS },
+	{ "rtprio", RLIMIT_RTPRIO },
+	{ "rttime", RLIMIT_RTTIME },
+	{ "sigpending", RLIMIT_SIGPENDING },
+	{ "stack", RLIMIT_STACK },
+};
+
+int rlimit_from_name(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(rlimit_names); i++)
+		if (strcmp(name, rlimit_names[i].name) == 0)
+			return rlimit_names[i].resource;
+	return -EINVAL;
 }
 
 char *check_prlimit_resource(const char *sub)
 {
-	static const char *const res[] = { "as", "core", "cpu", "data", "fsize", "locks",
-					   "memlock", "msgqueue", "nice", "nofile", "nproc",
-					   "rss", "rtprio", "rttime", "sigpending", "stack",
-					   NULL };
-	return check_enum(sub, res, "resource limit");
+	const char *names[ARRAY_SIZE(rlimit_names) + 1];
+
+	if (rlimit_from_name(sub) >= 0)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(rlimit_names); i++)
+		names[i] = rlimit_names[i].name;
+	names[ARRAY_SIZE(rlimit_names)] = NULL;
+	return check_enum(sub, names, "resource limit");
+}
+
+#define NSEC_PER_SEC 1000000000
+
+/* lxc.time.offset.*: LXC's units, as seconds or as nanoseconds. */
+static const struct {
+	const char *unit;
+	uint64_t sec, nsec; /* one of them is 0 */
+} time_units[] = {
+	{ "h", 3600, 0 }, { "m", 60, 0 },        { "s", 1, 0 },  { "", 1, 0 }, /* lxcmgr: bare seconds */
+	{ "ms", 0, 1000000 }, { "us", 0, 1000 }, { "ns", 0, 1 },
+};
+
+int parse_time_offset(const char *v, int64_t *sec, long *nsec)
+{
+	const char *p = v + (*v == '-' || *v == '+');
+	uint64_t n = 0, s, ns;
+	size_t i = 0;
+
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (n > (UINT64_MAX - 9) / 10)
+			return -ERANGE;
+		n = n * 10 + (uint64_t)(*p - '0');
+	}
+	while (i < ARRAY_SIZE(time_units) && strcmp(p, time_units[i].unit) != 0)
+		i++;
+	if (i == ARRAY_SIZE(time_units))
+		return -EINVAL;
+	if (time_units[i].sec) {
+		if (n > (uint64_t)(INT64_MAX - 1) / time_units[i].sec)
+			return -ERANGE;
+		s = n * time_units[i].sec;
+		ns = 0;
+	} else {
+		uint64_t per_sec = NSEC_PER_SEC / time_units[i].nsec;
+		s = n / per_sec;
+		ns = (n % per_sec) * time_units[i].nsec;
+	}
+	/* The kernel wants 0 <= nsec < 1e9: -1.5 s is -2 s + 0.5e9 ns. */
+	*sec = *v == '-' ? -(int64_t)s - (ns ? 1 : 0) : (int64_t)s;
+	*nsec = (long)(*v == '-' && ns ? NSEC_PER_SEC - ns : ns);
+	return 0;
 }
 
 char *check_time_offset(const char *v)
 {
-	static const char *const units[] = { "h", "m", "s", "ms", "us", "ns", "", NULL };
-	const char *p = v;
+	int64_t sec;
+	long nsec;
+	int ret = parse_time_offset(v, &sec, &nsec);
 
-	if (*p == '-' || *p == '+')
-		p++;
-	if (!isdigit((unsigned char)*p))
-		goto bad;
-	while (isdigit((unsigned char)*p))
-		p++;
-	if (one_of(p, units))
+	if (ret == 0)
 		return NULL;
-bad:
+	if (ret == -ERANGE)
+		return ALLOWED("\"%s\" is too large a time offset", v);
 	return ALLOWED("\"%s\" is not a time offset; use an integer with an optional unit "
 		       "h, m, s, ms, us or ns (default s)",
 		       v);

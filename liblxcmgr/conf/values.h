@@ -67,5 +67,13 @@ int signal_from_name(const char *s);     /* "SIGKILL", "kill", "9", "SIGRTMIN+3"
 int capability_from_name(const char *s); /* "sys_admin", "CAP_SYS_ADMIN", "21" */
 const char *capability_name(int cap);
 int parse_byte_size(const char *s, uint64_t *bytes); /* "64", "1KB", "4MiB", "1G" */
+int rlimit_from_name(const char *name);              /* "nofile" -> RLIMIT_NOFILE */
+/* "SOFT[:HARD]": numbers or "unlimited" (UINT64_MAX, RLIM_INFINITY); one value
+ * sets both. -ERANGE when SOFT > HARD. */
+int parse_prlimit(const char *v, uint64_t *soft, uint64_t *hard);
+/* "-1h", "30m", "10s", "5", "100ms", "5us", "3ns" (lxc.time.offset.*), as the
+ * kernel's timens_offsets want it: *nsec in [0, 1e9), so -1ms is -1 s +
+ * 999000000 ns. -ERANGE when it does not fit. */
+int parse_time_offset(const char *v, int64_t *sec, long *nsec);
 
 #endif

@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include <sys/resource.h>
+
 #include "conf/values.h"
 #include "unit.h"
 #include "util/cleanup.h"
@@ -234,6 +236,20 @@ TEST(limits)
 	OK_LIST(check_prlimit_resource, "nofile", "nproc", "as", "memlock", "rttime");
 	CHECK_BAD(check_prlimit_resource, "files", "nofile");
 	BAD_LIST(check_prlimit_resource, "NOFILE", "", "nofile.x");
+	BAD_LIST(check_prlimit, "10:5", "18446744073709551615");
+	CHECK_BAD(check_prlimit, "10:5", "soft limit is above the hard limit");
+
+	uint64_t soft = 0, hard = 0;
+	EXPECT(parse_prlimit("1024", &soft, &hard) == 0 && soft == 1024 && hard == 1024,
+	       "one value sets both");
+	EXPECT(parse_prlimit("1024:unlimited", &soft, &hard) == 0 && soft == 1024 &&
+		       hard == UINT64_MAX,
+	       "unlimited is RLIM_INFINITY");
+	EXPECT_INT(parse_prlimit("5:4", &soft, &hard), -ERANGE);
+	EXPECT_INT(parse_prlimit("5:", &soft, &hard), -EINVAL);
+	EXPECT_INT(rlimit_from_name("nofile"), RLIMIT_NOFILE);
+	EXPECT_INT(rlimit_from_name("rttime"), RLIMIT_RTTIME);
+	EXPECT_INT(rlimit_from_name("RLIMIT_NOFILE"), -EINVAL);
 }
 
 TEST(time_offsets)
@@ -242,6 +258,32 @@ TEST(time_offsets)
 	BAD_LIST(check_time_offset, "", "h", "-", "5d", "5 s", "- 5", "5S", "1.5s", "s5",
 		 "5hh");
 	CHECK_BAD(check_time_offset, "5d", "h, m, s, ms, us or ns");
+	CHECK_BAD(check_time_offset, "99999999999999999999h", "too large");
+
+	/* As /proc/PID/timens_offsets wants them: 0 <= nsec < 1e9. */
+	static const struct {
+		const char *v;
+		int64_t sec;
+		long nsec;
+	} offsets[] = {
+		{ "-1h", -3600, 0 },         { "30m", 1800, 0 },      { "10s", 10, 0 },
+		{ "7", 7, 0 },               { "+2s", 2, 0 },         { "100ms", 0, 100000000 },
+		{ "1500ms", 1, 500000000 },  { "-1500ms", -2, 500000000 },
+		{ "5us", 0, 5000 },          { "3ns", 0, 3 },         { "-3ns", -1, 999999997 },
+		{ "-2000000us", -2, 0 },     { "-0", 0, 0 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(offsets); i++) {
+		int64_t sec = 99;
+		long nsec = 99;
+		EXPECT(parse_time_offset(offsets[i].v, &sec, &nsec) == 0 && sec == offsets[i].sec &&
+			       nsec == offsets[i].nsec,
+		       "\"%s\": %lld s %ld ns, saw %lld s %ld ns", offsets[i].v,
+		       (long long)offsets[i].sec, offsets[i].nsec, (long long)sec, nsec);
+	}
+	int64_t sec;
+	long nsec;
+	EXPECT_INT(parse_time_offset("9223372036854775807h", &sec, &nsec), -ERANGE);
+	EXPECT_INT(parse_time_offset("1d", &sec, &nsec), -EINVAL);
 }
 
 TEST(byte_sizes)
