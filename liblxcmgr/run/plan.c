@@ -22,6 +22,7 @@
 #include "conf/conf.h"
 #include "conf/values.h"
 #include "container.h"
+#include "run/plan-internal.h"
 #include "run/plan.h"
 #include "util/cleanup.h"
 #include "util/error.h"
@@ -37,20 +38,10 @@
 #define DEFAULT_CLONE                                                                  \
 	(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |    \
 	 CLONE_NEWCGROUP)
-#define LAST SIZE_MAX /* a value index: the last value of a key */
-
-struct build {
-	const struct lxcmgr_container *c;
-	const struct conf *conf;
-	struct start_plan *p;
-	char *const *init_argv;
-	lxcmgr_error **err;
-	char **refused; /* keys refused so far; the first one made the error */
-};
 
 /* ------------------------------------------------------------- helpers */
 
-static const char *value_at(const struct conf *conf, const char *key, size_t i)
+const char *value_at(const struct conf *conf, const char *key, size_t i)
 {
 	char *const *v = conf_values(conf, key);
 	size_t n = strv_len(v);
@@ -58,8 +49,7 @@ static const char *value_at(const struct conf *conf, const char *key, size_t i)
 	return n ? v[i < n ? i : n - 1] : NULL;
 }
 
-/* "file:line" of value I of KEY (malloc'd). */
-static char *origin_at(const struct conf *conf, const char *key, size_t i)
+char *origin_at(const struct conf *conf, const char *key, size_t i)
 {
 	const struct conf_origin *o = NULL;
 	int n = conf_origins(conf, key, &o);
@@ -71,10 +61,7 @@ static char *origin_at(const struct conf *conf, const char *key, size_t i)
 	return str_printf("%s:%u", o[i].file, o[i].line);
 }
 
-/* The error for value I of KEY: "KEY = VALUE (ORIGIN): MESSAGE". */
-__attribute__((format(printf, 5, 6))) static int value_error(struct build *b, int errnum,
-							     const char *key, size_t i,
-							     const char *fmt, ...)
+int value_error(struct build *b, int errnum, const char *key, size_t i, const char *fmt, ...)
 {
 	cleanup_free char *origin = origin_at(b->conf, key, i);
 	cleanup_free char *msg = NULL;
@@ -221,16 +208,16 @@ static const struct key_rule rules[] = {
 	PLAN("lxc.environment"),
 	PLAN("lxc.uts.name"),
 	CHECK("lxc.arch", rule_arch),
-	LATER("lxc.prlimit.", NULL, "resource limits come later"),
-	LATER("lxc.sysctl.", NULL, "sysctls come later"),
-	LATER("lxc.proc.", NULL, "lxc.proc.* settings come later"),
+	PLAN("lxc.prlimit."),
+	PLAN("lxc.sysctl."),
+	PLAN("lxc.proc."),
 	PLAN("lxc.signal."),
 	LATER("lxc.sched.core", "0", "core scheduling comes later"),
 	/* namespaces */
 	PLAN("lxc.namespace.clone"),
 	PLAN("lxc.namespace.keep"),
-	LATER("lxc.namespace.share.", NULL, "sharing namespaces comes later"),
-	LATER("lxc.time.offset.", NULL, "time namespaces come later"),
+	PLAN("lxc.namespace.share."),
+	PLAN("lxc.time.offset."),
 	/* hooks (hooks.h says where each type runs) */
 	PLAN("lxc.hook.version"),
 	PLAN("lxc.hook.pre-start"),
@@ -970,7 +957,7 @@ static const struct {
 	{ "mnt", CLONE_NEWNS, NULL },
 	{ "net", CLONE_NEWNET, NULL },
 	{ "pid", CLONE_NEWPID, NULL },
-	{ "time", CLONE_NEWTIME, "time namespaces come later" },
+	{ "time", CLONE_NEWTIME, NULL },
 	{ "user", CLONE_NEWUSER, "user namespaces come later" },
 	{ "uts", CLONE_NEWUTS, NULL },
 };
@@ -1159,8 +1146,8 @@ static int build_all(struct build *b)
 {
 	static int (*const steps[])(struct build *) = {
 		scan_keys, build_rootfs, build_rootfs_options, build_mount_entries, build_auto,
-		build_dev, build_console_log, build_init,   build_env,            build_namespaces,    build_caps,
-		build_misc,
+		build_dev, build_console_log, build_init, build_env, build_namespaces, plan_build_ns,
+		plan_build_proc, build_caps, build_misc,
 	};
 
 	b->p->name = strdup(b->c->name);
@@ -1218,5 +1205,6 @@ void plan_free(struct start_plan *p)
 	free(p->cap_drop);
 	hook_set_release(&p->hooks);
 	strv_free(p->notices);
+	plan_free_ns_proc(p);
 	free(p);
 }

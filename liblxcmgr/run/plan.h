@@ -45,6 +45,43 @@ struct plan_where {
 	const char *origin;
 };
 
+/* lxc.namespace.share.NS: a namespace joined instead of created. */
+struct plan_share {
+	int flag;         /* CLONE_NEW* */
+	const char *ns;   /* "net", static */
+	char *key;        /* "lxc.namespace.share.net" */
+	char *value;      /* a container NAME (same lxcpath), a PID, or a namespace file */
+	char *origin;     /* "config:12" */
+	pid_t pid;        /* the value is a PID; 0 otherwise */
+	bool path;        /* the value is an absolute path to a namespace file */
+};
+
+/* lxc.time.offset.boot, .monotonic: for /proc/self/timens_offsets. */
+struct plan_time_offset {
+	bool set;
+	int64_t sec;
+	long nsec; /* 0 <= nsec < 1e9 */
+	char *origin;
+};
+
+/* lxc.prlimit.RESOURCE. */
+struct plan_rlimit {
+	int resource;       /* RLIMIT_* */
+	uint64_t soft, hard; /* UINT64_MAX: unlimited */
+	char *key;
+	char *origin;
+};
+
+/* lxc.sysctl.NAME (path under /proc/sys) and lxc.proc.FILE (under /proc/self). */
+struct plan_write {
+	char *key;
+	char *path; /* "net/ipv4/ip_forward", "oom_score_adj" */
+	char *value;
+	char *origin;
+};
+
+#define PLAN_NS_MAX 8 /* namespace types: cgroup ipc mnt net pid time user uts */
+
 struct start_plan {
 	char *name;
 	char *config_path;
@@ -91,6 +128,16 @@ struct start_plan {
 	const char *exec_helper;    /* lxc-execute: host path of lxcmgr-init, or NULL. Not owned:
 				     * start.c points it at the start options' string, which
 				     * outlives the plan; init_argv then starts with the helper */
+	/* Appended by plan-ns.c and plan-proc.c: */
+	struct plan_share shares[PLAN_NS_MAX]; /* joined namespaces; not in clone_flags */
+	size_t n_shares;
+	struct plan_time_offset time_boot, time_monotonic; /* with CLONE_NEWTIME */
+	struct plan_rlimit *rlimits;
+	size_t n_rlimits;
+	struct plan_write *sysctls; /* namespaced only: checked against clone_flags and shares */
+	size_t n_sysctls;
+	struct plan_write *procs;
+	size_t n_procs;
 };
 
 /* Builds the plan from the container's loaded config. Keys that a start

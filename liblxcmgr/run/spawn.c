@@ -19,7 +19,9 @@
 
 #include "hooks.h"
 #include "run/childerr.h"
+#include "run/procset.h"
 #include "run/rootfs.h"
+#include "run/share.h"
 #include "run/spawn.h"
 #include "util/cleanup.h"
 #include "util/error.h"
@@ -186,7 +188,8 @@ static __attribute__((noreturn)) void child_main(const struct start_plan *p,
 	/* Nothing of the monitor's reaches init but stdio and the sync socket
 	 * (closed by execve). */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	ret = child_hostname(p, &e);
+	ret = procset_early(p, &e);
+	ret = ret ?: child_hostname(p, &e);
 	ret = ret ?: loopback_up(p, &e);
 	ret = ret ?: rootfs_prepare(p, &e);
 	ret = ret ?: child_hooks(p, HOOK_PRE_MOUNT, NULL, &e);
@@ -199,6 +202,7 @@ static __attribute__((noreturn)) void child_main(const struct start_plan *p,
 		ret = ret ?: child_hooks(p, HOOK_AUTODEV, NULL, &e);
 	ret = ret ?: child_exec_helper(p, &e);
 	ret = ret ?: rootfs_pivot(p, &e);
+	ret = ret ?: procset_rlimits(p, &e);
 	ret = ret ?: child_wait_start_host(p, sync_fd, &e);
 	ret = ret ?: child_hooks(p, HOOK_START, p->init_env, &e);
 	ret = ret ?: child_identity(p, &e);
@@ -229,17 +233,26 @@ static __attribute__((noreturn)) void child_main(const struct start_plan *p,
 
 /* --------------------------------------------------------------- parent */
 
-static int clone_child(const struct start_plan *p, pid_t *pid, int *pidfd)
+static int clone_child(const struct start_plan *p, const struct spawn_io *io, pid_t *pid,
+		       int *pidfd, lxcmgr_error **err)
 {
+	/* The child makes its time namespace itself (procset.c): offsets can
+	 * only be written before a process is inside. */
+	uint64_t flags = (uint64_t)(p->clone_flags & ~CLONE_NEWTIME);
 	struct clone_args args = {
-		.flags = (uint64_t)p->clone_flags | CLONE_PIDFD,
+		.flags = flags | CLONE_PIDFD,
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
 		.exit_signal = SIGCHLD,
 	};
-	long ret = syscall(SYS_clone3, &args, sizeof(args));
 
-	if (ret < 0)
-		return -errno;
+	if (p->n_shares)
+		return share_clone(p, io->share_fds, flags, pid, pidfd, err);
+	long ret = syscall(SYS_clone3, &args, sizeof(args));
+	if (ret < 0) {
+		ret = error_set(err, errno, "create the container's namespaces (clone3)");
+		error_hint(err, "lxc-checkconfig shows which namespaces this kernel has");
+		return (int)ret;
+	}
 	*pid = (pid_t)ret;
 	return 0;
 }
@@ -335,7 +348,7 @@ int spawn_init(const struct start_plan *p, const struct spawn_io *io, pid_t *pid
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return error_set(err, errno, "create the start sync socket");
-	ret = clone_child(p, pid, pidfd);
+	ret = clone_child(p, io, pid, pidfd, err);
 	if (ret == 0 && *pid == 0) {
 		close(sv[0]);
 		child_main(p, io, sv[1]);
@@ -343,8 +356,6 @@ int spawn_init(const struct start_plan *p, const struct spawn_io *io, pid_t *pid
 	close(sv[1]);
 	if (ret < 0) {
 		close(sv[0]);
-		ret = error_set(err, -ret, "create the container's namespaces (clone3)");
-		error_hint(err, "lxc-checkconfig shows which namespaces this kernel has");
 		return ret;
 	}
 	ret = read_outcome(p, sv[0], *pid, *pidfd, err);

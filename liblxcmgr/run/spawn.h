@@ -35,6 +35,7 @@ struct spawn_io {
 	int console_fd;       /* init's stdin/out/err (a console slave), or -1: /dev/null */
 	bool inherit_stdio;   /* lxc-execute: init keeps the caller's fds 0, 1, 2 (console_fd
 			       * unused), without a session or controlling terminal of its own */
+	int share_fds[PLAN_NS_MAX]; /* one per plan->shares[i], from share_open() */
 };
 
 /* Spawns init. On success *pid and *pidfd are set; on failure the error is

@@ -21,6 +21,7 @@
 #include "run/conslog.h"
 #include "run/monitor.h"
 #include "run/proto.h"
+#include "run/share.h"
 #include "run/spawn.h"
 #include "run/start.h"
 #include "store.h"
@@ -256,7 +257,11 @@ static int open_console_log(struct start_ctx *s, lxcmgr_error **err)
 static int spawn(struct start_ctx *s, lxcmgr_error **err)
 {
 	struct monitor *m = &s->m;
-	int ret = spawn_init(m->plan, &s->io, &m->init_pid, &m->init_pidfd, err);
+	/* Shared namespaces are looked up anew at each (re)start. */
+	int ret = share_open(m->c->ctx, m->plan, s->io.share_fds, err);
+
+	ret = ret ?: spawn_init(m->plan, &s->io, &m->init_pid, &m->init_pidfd, err);
+	share_close(s->io.share_fds);
 
 	if (ret == 0)
 		write_init_record(m);

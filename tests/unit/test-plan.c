@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "conf/conf.h"
 #include "conf/keys.h"
 #include "container.h"
+#include "run/plan-internal.h"
 #include "run/plan.h"
 #include "unit.h"
 #include "util/cleanup.h"
@@ -327,9 +329,6 @@ TEST(refused_keys)
 		"lxc.cgroup.devices.allow = c 1:3 rwm",
 		"lxc.cgroup.dir = web",
 		"lxc.cgroup.relative = 1",
-		"lxc.prlimit.nofile = 1024",
-		"lxc.sysctl.net.ipv4.ip_forward = 1",
-		"lxc.proc.oom_score_adj = 10",
 		"lxc.idmap = u 0 100000 65536",
 		"lxc.apparmor.raw = mount,",
 		"lxc.apparmor.profile = lxc-container-default",
@@ -339,14 +338,11 @@ TEST(refused_keys)
 		"lxc.console.path = /dev/tty1",
 		"lxc.console.buffer.size = 64KB",
 		"lxc.ephemeral = 1",
-		"lxc.time.offset.boot = 1h",
-		"lxc.namespace.share.net = other",
 		"lxc.monitor.unshare = 1",
 		"lxc.monitor.signal.pdeath = SIGTERM",
 		"lxc.sched.core = 1",
 		arch,
 		"lxc.namespace.clone = mnt user",
-		"lxc.namespace.clone = mnt time",
 		"lxc.rootfs.options = idmap=container",
 		"lxc.rootfs.path = overlay:/a:/b",
 	};
@@ -371,11 +367,11 @@ TEST(refusals_are_listed)
 		   "lxc.net.0.type = veth\n"
 		   "lxc.net.0.link = br0\n"
 		   "lxc.cgroup2.memory.max = 1G\n"
-		   "lxc.prlimit.nofile = 10\n",
+		   "lxc.ephemeral = 1\n",
 		   -EOPNOTSUPP,
 		   "lxc.seccomp.profile = /x (config:2): not supported yet: seccomp comes later "
 		   "(also not supported yet: lxc.net.0.type, lxc.cgroup2.memory.max, "
-		   "lxc.prlimit.nofile)");
+		   "lxc.ephemeral)");
 }
 
 TEST(accepted_keys)
@@ -604,6 +600,125 @@ TEST(namespaces)
 		   "lxc.net.0.type = none (config:2): none shares the host's network");
 }
 
+TEST(shared_namespaces)
+{
+	struct start_plan *p = plan_ok("lxc.namespace.share.net = other\n"
+				       "lxc.namespace.share.uts = 42\n"
+				       "lxc.namespace.share.ipc = /proc/42/ns/ipc\n");
+
+	if (p) {
+		EXPECT_INT(p->clone_flags, DEFAULT_NS & ~(CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC));
+		EXPECT_INT(p->n_shares, 3);
+		/* In the order of the namespace table: ipc, net, uts. */
+		EXPECT_STR(p->shares[0].key, "lxc.namespace.share.ipc");
+		EXPECT(p->shares[0].path && p->shares[0].pid == 0, "ipc: a path");
+		EXPECT_INT(p->shares[0].flag, CLONE_NEWIPC);
+		EXPECT_STR(p->shares[1].value, "other");
+		EXPECT(!p->shares[1].path && p->shares[1].pid == 0, "net: a name");
+		EXPECT_STR(p->shares[1].origin, "config:2");
+		EXPECT_INT(p->shares[2].pid, 42);
+		EXPECT_STR(p->shares[2].ns, "uts");
+	}
+	plan_free(p);
+	/* A shared namespace is not created, even when lxc.namespace.clone names it. */
+	p = plan_ok("lxc.namespace.clone = mnt pid net\nlxc.namespace.share.net = other\n");
+	EXPECT(p && p->clone_flags == (CLONE_NEWNS | CLONE_NEWPID), "flags %#x",
+	       p ? p->clone_flags : 0);
+	plan_free(p);
+	p = plan_ok("lxc.uts.name = web\nlxc.namespace.share.uts = other\n");
+	EXPECT(p && p->notices && strstr(p->notices[0], "lxc.uts.name (config:2) is not applied"),
+	       "a notice that the host name stays the shared one's");
+	plan_free(p);
+	plan_fails("lxc.namespace.share.mnt = other\n", -EINVAL,
+		   "lxc.namespace.share.mnt = other (config:2): a container needs its own mount "
+		   "namespace");
+	plan_fails("lxc.namespace.share.user = other\n", -EOPNOTSUPP, "user namespaces come later");
+	plan_fails("lxc.namespace.keep = net\nlxc.namespace.share.net = other\n", -EINVAL,
+		   "(config:3): lxc.namespace.keep keeps the host's namespace");
+	plan_fails("lxc.net.0.type = none\nlxc.namespace.share.net = 7\n", -EINVAL,
+		   "lxc.namespace.share.net = 7 (config:3): lxc.net.N.type = none");
+	plan_fails("lxc.namespace.share.pid = x\n", -EINVAL, "cannot share a namespace with itself");
+	plan_fails("lxc.namespace.share.pid = 0\n", -EINVAL, "not a process id");
+	plan_fails("lxc.namespace.share.pid = lxc/web\n", -EOPNOTSUPP, "another lxcpath");
+}
+
+TEST(time_namespace)
+{
+	struct start_plan *p = plan_ok("lxc.time.offset.boot = 1h\n"
+				       "lxc.time.offset.monotonic = -1500ms\n");
+
+	if (p) {
+		EXPECT_INT(p->clone_flags, DEFAULT_NS | CLONE_NEWTIME);
+		EXPECT(p->time_boot.set && p->time_boot.sec == 3600 && p->time_boot.nsec == 0,
+		       "boot: 3600 s, saw %lld s %ld ns", (long long)p->time_boot.sec,
+		       p->time_boot.nsec);
+		EXPECT_STR(p->time_boot.origin, "config:2");
+		EXPECT(p->time_monotonic.sec == -2 && p->time_monotonic.nsec == 500000000,
+		       "monotonic: -2 s + 0.5e9 ns, saw %lld s %ld ns",
+		       (long long)p->time_monotonic.sec, p->time_monotonic.nsec);
+	}
+	plan_free(p);
+	p = plan_ok("lxc.namespace.clone = mnt time\n");
+	EXPECT(p && p->clone_flags == (CLONE_NEWNS | CLONE_NEWTIME) && !p->time_boot.set,
+	       "time cloned without offsets");
+	plan_free(p);
+	p = plan_ok("lxc.time.offset.boot = 0s\n"); /* as LXC: no offset, no namespace */
+	EXPECT(p && p->clone_flags == DEFAULT_NS, "0s asks for nothing");
+	plan_free(p);
+	plan_fails("lxc.namespace.clone = mnt pid\nlxc.time.offset.boot = 1h\n", -EINVAL,
+		   "lxc.time.offset.boot = 1h (config:3): offsets need a time namespace: add time "
+		   "to lxc.namespace.clone");
+	plan_fails("lxc.namespace.keep = time\nlxc.time.offset.monotonic = 1s\n", -EINVAL,
+		   "lxc.namespace.keep keeps the host's");
+	plan_fails("lxc.namespace.share.time = 42\nlxc.time.offset.boot = 1s\n", -EINVAL,
+		   "lxc.namespace.share.time joins another");
+}
+
+TEST(process_settings)
+{
+	struct start_plan *p = plan_ok("lxc.prlimit.nofile = 1024:2048\n"
+				       "lxc.prlimit.core = unlimited\n"
+				       "lxc.sysctl.kernel.shmmax = 4096\n"
+				       "lxc.sysctl.net.ipv4.ip_forward = 1\n"
+				       "lxc.proc.oom_score_adj = 10\n");
+
+	if (p && p->n_rlimits == 2 && p->n_sysctls == 2 && p->n_procs == 1) {
+		EXPECT_INT(p->rlimits[0].resource, RLIMIT_NOFILE);
+		EXPECT(p->rlimits[0].soft == 1024 && p->rlimits[0].hard == 2048, "nofile 1024:2048");
+		EXPECT_STR(p->rlimits[0].origin, "config:2");
+		EXPECT(p->rlimits[1].soft == UINT64_MAX && p->rlimits[1].hard == UINT64_MAX,
+		       "core unlimited");
+		EXPECT_STR(p->sysctls[0].path, "kernel/shmmax");
+		EXPECT_STR(p->sysctls[1].path, "net/ipv4/ip_forward");
+		EXPECT_STR(p->sysctls[1].value, "1");
+		EXPECT_STR(p->procs[0].path, "oom_score_adj");
+		EXPECT_STR(p->procs[0].origin, "config:6");
+	} else {
+		EXPECT(false, "2 limits, 2 sysctls, 1 proc file");
+	}
+	plan_free(p);
+	/* The IPC namespace of another container is not the host's. */
+	p = plan_ok("lxc.namespace.share.ipc = other\nlxc.sysctl.kernel.msgmax = 100\n");
+	EXPECT(p && p->n_sysctls == 1, "an IPC sysctl in a shared IPC namespace");
+	plan_free(p);
+	plan_fails("lxc.sysctl.kernel.panic = 1\n", -EINVAL,
+		   "lxc.sysctl.kernel.panic = 1 (config:2): kernel.panic is not a namespaced "
+		   "sysctl: setting it would change the host");
+	plan_fails("lxc.sysctl.kernel.hostname = x\n", -EINVAL, "lxc.uts.name");
+	plan_fails("lxc.namespace.keep = net\nlxc.sysctl.net.ipv4.ip_forward = 1\n", -EINVAL,
+		   "(config:3): the container has the host's network namespace");
+	plan_fails("lxc.net.0.type = none\nlxc.sysctl.net.ipv4.ip_forward = 1\n", -EINVAL,
+		   "host's network namespace");
+	plan_fails("lxc.namespace.keep = ipc\nlxc.sysctl.fs.mqueue.msg_max = 10\n", -EINVAL,
+		   "host's IPC namespace");
+	EXPECT_INT(plan_sysctl_namespace("fs.mqueue.msg_max"), CLONE_NEWIPC);
+	EXPECT_INT(plan_sysctl_namespace("net.ipv4.conf.all.forwarding"), CLONE_NEWNET);
+	EXPECT_INT(plan_sysctl_namespace("kernel.domainname"), CLONE_NEWUTS);
+	EXPECT_INT(plan_sysctl_namespace("kernel.shmmaxx"), 0);
+	EXPECT_INT(plan_sysctl_namespace("fs.mqueue"), 0);
+	EXPECT_INT(plan_sysctl_namespace("vm.swappiness"), 0);
+}
+
 TEST(capabilities)
 {
 	int last = last_cap();
@@ -824,5 +939,7 @@ TEST(teardown)
 
 UNIT_MAIN(setup, defaults, busybox_template, mount_entries, mount_fstab, mount_auto,
 	  refused_keys, refusals_are_listed, accepted_keys, apparmor_generated,
-	  every_key_has_a_rule, rootfs_path, init, environment, namespaces, capabilities, misc, hooks, console_log, init_groups,
+	  every_key_has_a_rule, rootfs_path, init, environment, namespaces,
+	  shared_namespaces, time_namespace, process_settings, capabilities, misc, hooks,
+	  console_log, init_groups,
 	  lxc_busybox_config, teardown)
