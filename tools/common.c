@@ -8,6 +8,8 @@
 
 #include "common.h"
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
 static void log_to_file(void *data, int level, const char *msg)
 {
 	struct tool *t = data;
@@ -130,6 +132,10 @@ void tool_finish(struct tool *t)
 	t->ctx = NULL;
 	free(t->defines);
 	t->defines = NULL;
+	for (size_t i = 0; i < ARRAY_LEN(t->shares); i++) {
+		free(t->shares[i]);
+		t->shares[i] = NULL;
+	}
 	if (t->log && t->log != stderr)
 		fclose(t->log);
 	t->log = NULL;
@@ -183,10 +189,26 @@ void tool_add_define(struct tool *t, char *line)
 	t->defines[t->n_defines++] = line;
 }
 
+bool tool_share_option(struct tool *t, int opt, const char *arg)
+{
+	static const char *const ns[] = { "net", "ipc", "uts", "pid" };
+	size_t i = (size_t)(opt - OPT_SHARE_NET);
+
+	if (opt < OPT_SHARE_NET || i >= ARRAY_LEN(ns))
+		return false;
+	free(t->shares[i]); /* the last one given wins */
+	if (asprintf(&t->shares[i], "lxc.namespace.share.%s=%s", ns[i], arg) < 0)
+		abort();
+	return true;
+}
+
 int tool_apply_defines(struct tool *t, struct lxcmgr_container *c, lxcmgr_error **err)
 {
 	for (size_t i = 0; i < t->n_defines; i++)
 		if (lxcmgr_container_define(c, "-s", t->defines[i], err) < 0)
+			return -1;
+	for (size_t i = 0; i < ARRAY_LEN(t->shares); i++)
+		if (t->shares[i] && lxcmgr_container_define(c, "--share", t->shares[i], err) < 0)
 			return -1;
 	return 0;
 }

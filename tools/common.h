@@ -56,6 +56,7 @@ struct tool {
 	bool quiet;           /* -q */
 	char **defines;       /* -s KEY=VAL, in order */
 	size_t n_defines;
+	char *shares[4];      /* --share-net, -ipc, -uts, -pid: "lxc.namespace.share.NS=VALUE" */
 	FILE *log;
 	int log_level;
 	struct lxcmgr_ctx *ctx;
@@ -84,6 +85,21 @@ int tool_exit(struct tool *t, int ret, lxcmgr_error *err, struct lxcmgr_containe
 
 /* -s KEY=VAL: kept for tool_apply_defines (LINE is not copied). */
 void tool_add_define(struct tool *t, char *line);
+/* --share-net, --share-ipc, --share-uts, --share-pid (long options, numbered
+ * from OPT_SHARE_NET): handled when OPT is one of them, returning true. They
+ * set lxc.namespace.share.NS, as in LXC, after every -s define. */
+enum { OPT_SHARE_NET = OPT_TOOL_FIRST + 0x80, OPT_SHARE_IPC, OPT_SHARE_UTS, OPT_SHARE_PID };
+#define TOOL_SHARE_LONGOPTS                                                \
+	{ "share-net", required_argument, NULL, OPT_SHARE_NET },           \
+	{ "share-ipc", required_argument, NULL, OPT_SHARE_IPC },           \
+	{ "share-uts", required_argument, NULL, OPT_SHARE_UTS },           \
+	{ "share-pid", required_argument, NULL, OPT_SHARE_PID }
+#define TOOL_SHARE_HELP                                                                   \
+	"      --share-net=NAME|PID share the network namespace of container NAME or\n"  \
+	"                           process PID (lxc.namespace.share.net); likewise\n"    \
+	"      --share-ipc, --share-uts, --share-pid\n"
+bool tool_share_option(struct tool *t, int opt, const char *arg);
+
 /* Applies the -s defines on top of C's loaded config, in order. */
 int tool_apply_defines(struct tool *t, struct lxcmgr_container *c, lxcmgr_error **err);
 

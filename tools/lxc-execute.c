@@ -29,10 +29,9 @@ static const char help[] =
 	"  -u, --uid=UID            run as UID (lxc.init.uid)\n"
 	"  -g, --gid=GID            run as GID (lxc.init.gid)\n"
 	"  -d, --daemon             not supported yet: lxc-execute stays in the foreground\n"
+	TOOL_SHARE_HELP
 	"  -- COMMAND               the command and its arguments\n"
 	"\n" TOOL_COMMON_HELP;
-
-enum { OPT_SHARE = OPT_TOOL_FIRST };
 
 
 /* -u and -g become defines; their lines are freed at the end. */
@@ -57,10 +56,7 @@ static void parse_args(struct tool *t, struct execute_args *a, int argc, char **
 		{ "uid", required_argument, NULL, 'u' },
 		{ "gid", required_argument, NULL, 'g' },
 		{ "daemon", no_argument, NULL, 'd' },
-		{ "share-net", required_argument, NULL, OPT_SHARE },
-		{ "share-ipc", required_argument, NULL, OPT_SHARE },
-		{ "share-uts", required_argument, NULL, OPT_SHARE },
-		{ "share-pid", required_argument, NULL, OPT_SHARE },
+		TOOL_SHARE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *uid = NULL, *gid = NULL;
@@ -77,11 +73,8 @@ static void parse_args(struct tool *t, struct execute_args *a, int argc, char **
 		case 'd':
 			tool_usage_error(t, "-d is not supported yet: lxc-execute runs in the foreground "
 					 "(lxc-start runs a container in the background)");
-		case OPT_SHARE:
-			tool_usage_error(t, "--share-* is not supported yet (sharing namespaces comes "
-					 "later; lxc.namespace.share.* likewise)");
 		default:
-			if (!tool_common_option(t, opt, optarg))
+			if (!tool_share_option(t, opt, optarg) && !tool_common_option(t, opt, optarg))
 				tool_usage_error(t, "unknown option");
 		}
 	}

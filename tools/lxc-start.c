@@ -25,10 +25,9 @@ static const char help[] =
 	"  -L, --console-log=FILE   append the console's output to FILE\n"
 	"                           (lxc.console.logfile; see also lxc.console.size)\n"
 	"  -C, --close-all-fds      accepted: init never inherits other descriptors\n"
+	TOOL_SHARE_HELP
 	"  -- COMMAND               run COMMAND as init instead of lxc.init.cmd\n"
 	"\n" TOOL_COMMON_HELP;
-
-enum { OPT_SHARE = OPT_TOOL_FIRST };
 
 struct start_args {
 	bool foreground;
@@ -47,10 +46,7 @@ static void parse_args(struct tool *t, struct start_args *a, int argc, char **ar
 		{ "close-all-fds", no_argument, NULL, 'C' },
 		{ "console", required_argument, NULL, 'c' },
 		{ "console-log", required_argument, NULL, 'L' },
-		{ "share-net", required_argument, NULL, OPT_SHARE },
-		{ "share-ipc", required_argument, NULL, OPT_SHARE },
-		{ "share-uts", required_argument, NULL, OPT_SHARE },
-		{ "share-pid", required_argument, NULL, OPT_SHARE },
+		TOOL_SHARE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
@@ -69,11 +65,8 @@ static void parse_args(struct tool *t, struct start_args *a, int argc, char **ar
 		case 'c':
 			tool_usage_error(t, "-c is not supported yet (a host device as the console "
 					 "comes later; lxc-console attaches to the console)");
-		case OPT_SHARE:
-			tool_usage_error(t, "--share-* is not supported yet (sharing namespaces comes "
-					 "later; lxc.namespace.share.* likewise)");
 		default:
-			if (!tool_common_option(t, opt, optarg))
+			if (!tool_share_option(t, opt, optarg) && !tool_common_option(t, opt, optarg))
 				tool_usage_error(t, "unknown option");
 		}
 	}
