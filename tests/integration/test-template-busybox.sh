@@ -65,6 +65,9 @@ test_rootfs_layout() {
 	grep -Eq '^[^#]*:respawn:/sbin/getty .*console' "$r/etc/inittab" || fail "no getty on console: $inittab"
 	grep -Eq '^[^#]*:respawn:/sbin/getty .*tty1' "$r/etc/inittab" || fail "no getty on tty1: $inittab"
 	assert_contains "$inittab" "::shutdown:"
+	# lxc.signal.halt (SIGINT) runs the quick halt, not busybox's 2 s path.
+	assert_contains "$inittab" "::ctrlaltdel:/etc/init.d/rcK halt"
+	[ -x "$r/etc/init.d/rcK" ] || fail "/etc/init.d/rcK is not executable"
 	assert_contains "$(cat "$r/etc/passwd")" "root:x:0:0:root:/root:/bin/sh"
 	assert_contains "$(cat "$r/etc/shadow")" "root::"
 	assert_eq "$(stat -c %a "$r/etc/shadow")" 600 "/etc/shadow mode"
@@ -79,7 +82,7 @@ test_config_appended_once() {
 	assert_eq "$(sed -n 1,2p "$T/c/config")" "# prior content
 lxc.net.0.type = empty" "prior config lines"
 	assert_contains "$cfg" "# Written by the busybox template"
-	for line in "lxc.rootfs.path = dir:$r" 'lxc.signal.halt = SIGUSR1' \
+	for line in "lxc.rootfs.path = dir:$r" 'lxc.signal.halt = SIGINT' \
 		'lxc.signal.reboot = SIGTERM' "lxc.uts.name = $NAME" 'lxc.autodev = 1' \
 		'lxc.tty.max = 4' 'lxc.pty.max = 16' \
 		'lxc.cap.drop = sys_module mac_admin mac_override sys_time sys_rawio' \
@@ -97,7 +100,7 @@ test_config_keeps_rootfs_path() {
 	make_ct
 	assert_eq "$(grep -c 'lxc\.rootfs\.path' "$T/c/config")" 1 "lxc.rootfs.path lines"
 	assert_eq "$(head -n 1 "$T/c/config")" 'lxc.rootfs.path = dir:/elsewhere' "first line"
-	assert_eq "$(grep -cx 'lxc.signal.halt = SIGUSR1' "$T/c/config")" 1 "lxc.signal.halt lines"
+	assert_eq "$(grep -cx 'lxc.signal.halt = SIGINT' "$T/c/config")" 1 "lxc.signal.halt lines"
 }
 
 test_rcs_returns_without_eth0() {
@@ -246,7 +249,7 @@ test_real_lxc_create() {
 	[ -x "$T/lxc/lxcmgr-test-real/rootfs/bin/busybox" ] || fail "no busybox in the rootfs"
 	cfg=$T/lxc/lxcmgr-test-real/config
 	assert_eq "$(grep -c '^lxc\.rootfs\.path' "$cfg")" 1 "lxc.rootfs.path lines"
-	assert_eq "$(grep -cx 'lxc.signal.halt = SIGUSR1' "$cfg")" 1 "lxc.signal.halt lines"
+	assert_eq "$(grep -cx 'lxc.signal.halt = SIGINT' "$cfg")" 1 "lxc.signal.halt lines"
 	assert_eq "$(grep -cx 'lxc.uts.name = lxcmgr-test-real' "$cfg")" 1 "lxc.uts.name lines"
 }
 

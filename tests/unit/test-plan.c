@@ -163,7 +163,7 @@ TEST(busybox_template)
 		}
 		EXPECT(p->autodev, "autodev");
 		EXPECT_INT(p->tty_max, 4);
-		EXPECT_INT(p->halt_signal, SIGUSR1);
+		EXPECT_INT(p->halt_signal, SIGINT);
 		EXPECT_INT(p->reboot_signal, SIGTERM);
 		EXPECT_STR(p->uts_name, "bb");
 		EXPECT_INT(p->n_cap_drop, 5);
