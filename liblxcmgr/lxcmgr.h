@@ -236,7 +236,12 @@ LXCMGR_PUBLIC int lxcmgr_container_start(struct lxcmgr_container *c,
 
 /* Sends the halt signal (lxc.signal.halt, else one suited to the init:
  * SIGRTMIN+3 for systemd, SIGPWR otherwise), waits up to TIMEOUT seconds
- * (-1: for ever) for the container to stop, then kills it unless NOKILL. */
+ * (-1: for ever) for the container to stop, then kills it unless NOKILL.
+ * With REBOOT: sends lxc.signal.reboot (else SIGINT) and waits up to
+ * TIMEOUT (0: not at all) for init to run again; -ETIMEDOUT, or
+ * -ECANCELED when it stopped instead. Whatever way init then ends, the
+ * monitor does what was asked: a halted container stays stopped, a
+ * rebooted one starts again. */
 LXCMGR_PUBLIC int lxcmgr_container_stop(struct lxcmgr_container *c, int timeout,
 					unsigned flags, lxcmgr_error **err);
 

@@ -293,16 +293,35 @@ static void reply_i32(struct reply *r, int32_t v)
 	r->len = sizeof(r->num);
 }
 
-static int cmd_stop(struct monitor *m, int32_t arg)
+static const char *intent_name(enum monitor_intent intent)
+{
+	switch (intent) {
+	case MONITOR_INTENT_HALT:
+		return "halt";
+	case MONITOR_INTENT_REBOOT:
+		return "reboot";
+	case MONITOR_INTENT_NONE:
+		break;
+	}
+	return "stop";
+}
+
+/* CMD_STOP (INTENT NONE: init's end decides), CMD_HALT, CMD_REBOOT. The
+ * request counts only once the signal is on its way. */
+static int cmd_stop(struct monitor *m, int32_t arg, enum monitor_intent intent)
 {
 	int sig = arg ? arg : SIGKILL;
 
 	if (sig < 1 || sig > SIGRTMAX)
 		return -EINVAL;
 	int ret = send_signal(m->init_pidfd, sig);
-	if (ret == 0)
-		log_info(mctx(m), "stop: sent signal %d to init (pid %d)", sig, m->init_pid);
-	return ret;
+	if (ret < 0)
+		return ret;
+	if (intent != MONITOR_INTENT_NONE)
+		m->intent = intent;
+	log_info(mctx(m), "%s: sent signal %d to init (pid %d)", intent_name(intent), sig,
+		 m->init_pid);
+	return 0;
 }
 
 /* ARG 0: the console; N: tty N; -1: the first free tty. One per client
@@ -402,7 +421,13 @@ static int serve(struct loop *l, struct client *c, const struct proto_request *r
 		r.ret = r.fd >= 0 ? 0 : -ESRCH;
 		break;
 	case CMD_STOP:
-		r.ret = cmd_stop(m, req->arg);
+		r.ret = cmd_stop(m, req->arg, MONITOR_INTENT_NONE);
+		break;
+	case CMD_HALT:
+		r.ret = cmd_stop(m, req->arg, MONITOR_INTENT_HALT);
+		break;
+	case CMD_REBOOT:
+		r.ret = cmd_stop(m, req->arg, MONITOR_INTENT_REBOOT);
 		break;
 	case CMD_CONSOLE:
 		r.ret = cmd_console(l, c, req->arg, &r.fd);
@@ -535,18 +560,21 @@ static void run_stopped(struct monitor *m)
 		m->ops->stopped(m);
 }
 
-/* A reboot(2) inside the container's pid namespace kills init with SIGHUP. */
+/* The host's request decides (see enum monitor_intent); without one, a
+ * reboot(2) inside the container's pid namespace is a restart when it
+ * killed init with SIGHUP (a halt or power-off kills it with SIGINT). */
 bool monitor_reboot_pending(const struct monitor *m)
 {
-	return m->reboot_requested ||
-	       (WIFSIGNALED(m->init_status) && WTERMSIG(m->init_status) == SIGHUP);
+	if (m->intent != MONITOR_INTENT_NONE)
+		return m->intent == MONITOR_INTENT_REBOOT;
+	return WIFSIGNALED(m->init_status) && WTERMSIG(m->init_status) == SIGHUP;
 }
 
 static bool want_reboot(struct monitor *m)
 {
 	bool reboot = monitor_reboot_pending(m);
 
-	m->reboot_requested = false;
+	m->intent = MONITOR_INTENT_NONE; /* used up by this end of init */
 	return reboot;
 }
 
@@ -633,7 +661,10 @@ static void on_signal(struct loop *l)
 			copy_winsize(m);
 			continue;
 		}
+		/* The terminal's ^C or a kill of lxc-start -F: a halt. */
 		int ret = send_signal(m->init_pidfd, halt);
+		if (ret == 0)
+			m->intent = MONITOR_INTENT_HALT;
 		log_info(mctx(m), "got signal %u: sending signal %d to init: %s", si.ssi_signo,
 			 halt, ret < 0 ? strerror(-ret) : "done");
 	}

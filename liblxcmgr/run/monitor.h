@@ -16,6 +16,16 @@
 struct monitor;
 struct console_log;
 
+/* What the host asked for last. A reboot(2) inside tells only init's way
+ * of ending, but a halt signal may end an init in any way (a script that
+ * reboots, a crash, a kill after the timeout): what the host asked for
+ * decides when there is a request. */
+enum monitor_intent {
+	MONITOR_INTENT_NONE,   /* init's end decides: SIGHUP means reboot */
+	MONITOR_INTENT_HALT,   /* stay stopped */
+	MONITOR_INTENT_REBOOT, /* start again */
+};
+
 /* What the monitor asks of start.c. */
 struct monitor_ops {
 	/* Spawn init again (reboot). 0, or -errno with *err. */
@@ -42,7 +52,7 @@ struct monitor {
 				 SIGTERM, SIGINT, SIGHUP to it go to init */
 	int *subscribers;    /* CMD_SUBSCRIBE clients */
 	size_t n_subscribers;
-	bool reboot_requested;
+	enum monitor_intent intent; /* used up when init exits */
 	struct console_log *console_log; /* lxc.console.logfile, or NULL */
 };
 

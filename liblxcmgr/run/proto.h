@@ -30,6 +30,10 @@ enum proto_cmd {
 	CMD_CONSOLE,      /* arg: 0 console, N ttyN, -1 first free; reply fd: pty master */
 	CMD_CONFIG_ITEM,  /* data: key; reply data: the running value (failure: the message) */
 	CMD_SUBSCRIBE,    /* reply, then one i32 state per change until close */
+	CMD_HALT,         /* arg: signal for init, which the monitor sends; once init has
+			     exited, for whatever reason, the container stays stopped */
+	CMD_REBOOT,       /* arg: signal for init, which the monitor sends; once init has
+			     exited, for whatever reason, it is started again */
 };
 
 struct proto_request {

@@ -1,8 +1,10 @@
 /* Stopping a container and waiting for states, as a client of its
- * monitor: the state subscription tells when it has stopped, the init
- * pidfd carries the signal. */
+ * monitor: the monitor sends the signal and remembers whether a halt or a
+ * reboot was asked for (CMD_HALT, CMD_REBOOT), which decides what happens
+ * when init exits; the state subscription tells when it has. */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,17 +120,41 @@ static int stop_signal(struct lxcmgr_container *c, unsigned flags, int pid)
 	return halt_signal(c, pid);
 }
 
-static int send_to_init(struct lxcmgr_container *c, int sig, lxcmgr_error **err)
+/* Has the monitor send SIG, and remember whether this is a halt or a
+ * reboot. A monitor older than CMD_HALT only hands out init's pidfd. */
+static int send_to_init(struct lxcmgr_container *c, bool reboot, int sig, lxcmgr_error **err)
 {
 	cleanup_close int fd = -1, pidfd = -1;
 	int ret = proto_connect(c->ctx, c->name, &fd);
 
-	ret = ret ?: proto_call(fd, CMD_INIT_PIDFD, 0, NULL, 0, NULL, NULL, &pidfd);
-	if (ret == 0 && syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
-		ret = -errno;
+	ret = ret ?: proto_call(fd, reboot ? CMD_REBOOT : CMD_HALT, sig, NULL, 0, NULL, NULL, NULL);
+	if (ret == -EOPNOTSUPP) {
+		ret = proto_call(fd, CMD_INIT_PIDFD, 0, NULL, 0, NULL, NULL, &pidfd);
+		if (ret == 0 && syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+			ret = -errno;
+	}
 	if (ret == -ESRCH || ret == -ENOENT || ret == -ECONNREFUSED)
 		return 0; /* gone already */
 	return ret < 0 ? error_set(err, -ret, "send signal %d to init", sig) : 0;
+}
+
+/* After lxc-stop -r: init ends, then a new one runs (STARTING, RUNNING),
+ * unless the restart failed (STOPPED). */
+static int wait_reboot(struct lxcmgr_container *c, int fd, int timeout, lxcmgr_error **err)
+{
+	const unsigned stopped = 1u << LXCMGR_STATE_STOPPED;
+	long long deadline = timeout < 0 ? -1 : now_ms() + timeout * 1000LL;
+	int ret = next_state_in(fd, 1u << LXCMGR_STATE_STARTING | stopped, deadline);
+
+	if (ret == LXCMGR_STATE_STARTING)
+		ret = next_state_in(fd, 1u << LXCMGR_STATE_RUNNING | stopped, deadline);
+	if (ret == LXCMGR_STATE_RUNNING)
+		return 0;
+	if (ret == -ETIMEDOUT)
+		return error_msg(err, ETIMEDOUT, "container \"%s\" did not reboot within %d s",
+				 c->name, timeout);
+	return error_msg(err, ECANCELED, "container \"%s\" stopped instead of starting again "
+			 "(its log says why: lxc.log.file)", c->name);
 }
 
 /* The monitor is gone (killed) but its init may live on: the record the
@@ -186,14 +212,15 @@ LXCMGR_PUBLIC int lxcmgr_container_stop(struct lxcmgr_container *c, int timeout,
 	if (ret < 0)
 		return error_set(err, -ret, "ask the monitor of \"%s\"", c->name);
 	int sig = stop_signal(c, flags, pid);
-	ret = send_to_init(c, sig, err);
-	if (ret < 0 || (flags & LXCMGR_STOP_NOWAIT))
+	bool reboot = (flags & LXCMGR_STOP_REBOOT) && !(flags & LXCMGR_STOP_KILL);
+	ret = send_to_init(c, reboot, sig, err);
+	if (ret < 0 || (flags & LXCMGR_STOP_NOWAIT) || (reboot && timeout == 0))
 		return ret;
+	if (reboot)
+		return wait_reboot(c, fd, timeout, err);
 	/* -k: the kill is immediate; still, never wait for ever on it. */
 	long long deadline = (flags & LXCMGR_STOP_KILL) ? now_ms() + 10000
 			     : timeout < 0 ? -1 : now_ms() + timeout * 1000LL;
-	if (flags & LXCMGR_STOP_REBOOT)
-		return 0; /* it comes back; nothing to wait for */
 	ret = next_state_in(fd, 1u << LXCMGR_STATE_STOPPED, deadline);
 	if (ret != -ETIMEDOUT)
 		return 0;
@@ -201,7 +228,7 @@ LXCMGR_PUBLIC int lxcmgr_container_stop(struct lxcmgr_container *c, int timeout,
 		return error_msg(err, ETIMEDOUT, "container \"%s\" did not stop within %d s after "
 				 "signal %d (%s); lxc-stop -k kills it", c->name, timeout, sig,
 				 strsignal(sig));
-	ret = send_to_init(c, SIGKILL, err);
+	ret = send_to_init(c, false, SIGKILL, err);
 	if (ret == 0 && next_state_in(fd, 1u << LXCMGR_STATE_STOPPED, now_ms() + 10000) < 0)
 		return error_msg(err, ETIMEDOUT, "container \"%s\" did not stop after SIGKILL",
 				 c->name);

@@ -584,7 +584,7 @@ TEST(monitor_reboot_fails)
 
 	fake_setup(&f, 0);
 	f.respawn_ret = -EIO;
-	f.m.reboot_requested = true;
+	f.m.intent = MONITOR_INTENT_REBOOT;
 	fake_run(&f);
 	int sub = subscribe();
 	kill(f.m.init_pid, SIGTERM);
@@ -595,7 +595,57 @@ TEST(monitor_reboot_fails)
 	fake_end(&f);
 	EXPECT_INT(f.stopped_calls, 1);
 	EXPECT_INT(f.respawn_calls, 1);
-	EXPECT(!f.m.reboot_requested, "the request is used up");
+	EXPECT(f.m.intent == MONITOR_INTENT_NONE, "the request is used up");
+}
+
+/* lxc-stop: whatever way init then ends (here the SIGHUP of a reboot(2)
+ * inside), the container stays stopped. */
+TEST(monitor_halt_request_wins)
+{
+	struct fake f;
+
+	fake_setup(&f, 0);
+	fake_run(&f);
+	int sub = subscribe();
+	int fd = connect_web();
+	EXPECT_INT(proto_call(fd, CMD_HALT, SIGHUP, NULL, 0, NULL, NULL, NULL), 0);
+	static const int states[] = { LXCMGR_STATE_STOPPING, LXCMGR_STATE_STOPPED };
+	expect_states(sub, states, ARRAY_SIZE(states));
+	close(fd);
+	close(sub);
+	fake_end(&f);
+	EXPECT(WIFSIGNALED(f.m.init_status) && WTERMSIG(f.m.init_status) == SIGHUP,
+	       "init ended by SIGHUP: status %#x", f.m.init_status);
+	EXPECT_INT(f.respawn_calls, 0);
+}
+
+/* lxc-stop -r: init exits on the signal without a reboot(2), and still
+ * comes back; the request is used up by that exit. */
+TEST(monitor_reboot_request_wins)
+{
+	struct fake f;
+
+	fake_setup(&f, 0);
+	fake_run(&f);
+	pid_t first = f.m.init_pid;
+	int sub = subscribe();
+	int fd = connect_web();
+	EXPECT_INT(proto_call(fd, CMD_REBOOT, SIGTERM, NULL, 0, NULL, NULL, NULL), 0);
+	EXPECT_INT(read_i32(sub), LXCMGR_STATE_STOPPING);
+	EXPECT_INT(read_i32(sub), LXCMGR_STATE_STARTING);
+	EXPECT_INT(read_i32(sub), LXCMGR_STATE_RUNNING);
+	int32_t pid = -1;
+	EXPECT_INT(call_i32(fd, CMD_INIT_PID, 0, &pid), 0);
+	EXPECT(pid > 0 && pid != first, "a new init: %d (the first was %d)", pid, first);
+	EXPECT_INT(proto_call(fd, CMD_REBOOT, 0x7fff, NULL, 0, NULL, NULL, NULL), -EINVAL);
+	kill(pid, SIGTERM); /* no request now: an exit is a stop */
+	static const int states[] = { LXCMGR_STATE_STOPPING, LXCMGR_STATE_STOPPED };
+	expect_states(sub, states, ARRAY_SIZE(states));
+	close(fd);
+	close(sub);
+	fake_end(&f);
+	EXPECT_INT(f.respawn_calls, 1);
+	EXPECT_INT(f.stopped_calls, 2);
 }
 
 /* lxc-start -F: terminal <-> console, and SIGTERM becomes the halt signal. */
@@ -661,4 +711,4 @@ TEST(teardown)
 UNIT_MAIN(setup, socket_path_is_frozen, round_trip_with_data_and_fd, bad_version_and_oversize,
 	  listen_and_connect, peer_of_other_uid_refused, foreign_owner_refused, monitor_serves_and_stops,
 	  monitor_survives_bad_clients, monitor_ttys, monitor_reboot, monitor_reboot_fails,
-	  monitor_foreground, teardown)
+	  monitor_halt_request_wins, monitor_reboot_request_wins, monitor_foreground, teardown)
