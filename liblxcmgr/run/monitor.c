@@ -10,7 +10,8 @@
  *
  * Signals: the loop blocks SIGCHLD and SIGPIPE (a write to a closed pipe
  * gives EPIPE) and, in the foreground, SIGTERM, SIGINT, SIGHUP (forwarded
- * to init as its halt signal: lxc.signal.halt, else SIGPWR) and SIGWINCH
+ * to init as its halt signal, lxc.signal.halt, else SIGPWR, and taken as a
+ * request to halt: see enum monitor_intent) and SIGWINCH
  * (the terminal's size is copied to the console). The caller should block
  * them before spawning init so that none is lost, and its children (init,
  * hooks) must reset their signal mask. SIGCHLD is only drained: init is
