@@ -103,7 +103,7 @@ test_reboot_tells_the_stop_hooks() {
 	lxc_start -P "$(P)" -n $N
 	local pid; pid=$(init_pid)
 	lxc_stop -P "$(P)" -n $N -r -t 10
-	# lxc-stop -r returns once init was asked; wait for the new init.
+	# lxc-stop -r returns once the new init runs: its pid differs at once.
 	local i new=$pid
 	for i in $(seq 200); do
 		new=$(init_pid 2> /dev/null) || new=
