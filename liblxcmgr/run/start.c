@@ -113,7 +113,7 @@ static int write_pidfile(const char *path, pid_t pid, lxcmgr_error **err)
 {
 	char buf[32];
 	int len = snprintf(buf, sizeof(buf), "%d\n", (int)pid);
-	int ret = file_write_atomic(path, buf, (size_t)len, 0644);
+	int ret = file_write_runtime(path, buf, (size_t)len, 0644);
 
 	return ret < 0 ? error_set(err, -ret, "write pid file \"%s\"", path) : 0;
 }
@@ -152,7 +152,7 @@ static void write_init_record(struct monitor *m)
 	int len = snprintf(buf, sizeof(buf), "%d %llu\n", (int)m->init_pid,
 			   start_process_start_time(m->init_pid));
 
-	if (path && file_write_atomic(path, buf, (size_t)len, 0600) < 0)
+	if (path && file_write_runtime(path, buf, (size_t)len, 0600) < 0)
 		log_warn(m->c->ctx, "could not record init's pid in \"%s\"", path);
 }
 

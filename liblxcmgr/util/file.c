@@ -102,7 +102,7 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-int file_write_atomic(const char *path, const char *data, size_t len, mode_t mode)
+static int write_replace(const char *path, const char *data, size_t len, mode_t mode, bool sync)
 {
 	cleanup_free char *tmp = str_printf("%s.tmp.XXXXXX", path);
 	int ret;
@@ -115,13 +115,23 @@ int file_write_atomic(const char *path, const char *data, size_t len, mode_t mod
 	ret = write_all(fd, data, len);
 	if (ret == 0 && fchmod(fd, mode) < 0)
 		ret = -errno;
-	if (ret == 0 && fsync(fd) < 0)
+	if (ret == 0 && sync && fsync(fd) < 0)
 		ret = -errno;
 	if (ret == 0 && rename(tmp, path) < 0)
 		ret = -errno;
 	if (ret < 0)
 		unlink(tmp);
 	return ret;
+}
+
+int file_write_atomic(const char *path, const char *data, size_t len, mode_t mode)
+{
+	return write_replace(path, data, len, mode, true);
+}
+
+int file_write_runtime(const char *path, const char *data, size_t len, mode_t mode)
+{
+	return write_replace(path, data, len, mode, false);
 }
 
 int file_write_new(const char *path, const char *data, size_t len, mode_t mode)
