@@ -29,6 +29,7 @@
 #include "util/error.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/pages.h"
 #include "util/proctitle.h"
 #include "util/str.h"
 
@@ -360,6 +361,9 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 	send_result(result_fd, ret, err ? *err : NULL);
 	if (ret == 0) {
 		monitor_set_state(&s.m, LXCMGR_STATE_RUNNING);
+		/* The set-up ran through most of the code; the loop needs little. */
+		if (!opts->foreground)
+			pages_release_code();
 		ret = monitor_loop(&s.m);
 		if (opts->foreground && opts->exit_status) /* lxc-execute's exit status */
 			*opts->exit_status = s.m.init_status;
