@@ -218,6 +218,10 @@ struct lxcmgr_start_options {
 					* stderr instead of the console, and nothing is proxied */
 	int *exit_status;              /* foreground only, may be NULL: init's wait status, once it
 					* has run and exited; untouched otherwise */
+	bool monitor_child;            /* background only: the monitor stays a child of this
+					* process instead of being forked twice away; for a caller
+					* that exits at once (lxc-start), whose exit hands it to
+					* init. A caller that lives on would have to reap it. */
 };
 
 /* Starts the container. In the background (the default) it returns once

@@ -107,6 +107,7 @@ int main(int argc, char **argv)
 		.foreground = a.foreground,
 		.init_argv = optind < argc ? (const char *const *)&argv[optind] : NULL,
 		.pidfile = a.pidfile,
+		.monitor_child = true, /* this process exits as soon as the start is done */
 	};
 	struct lxcmgr_container *c = lxcmgr_container_new(t.ctx, t.name, &err);
 	/* -F on a terminal: keys go to the container as typed (raw mode),

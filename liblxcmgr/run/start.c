@@ -424,8 +424,11 @@ static void set_title(const struct lxcmgr_container *c)
 		log_debug(c->ctx, "monitor title not set: %s", strerror(-ret));
 }
 
-/* The monitor in the background: a grandchild in a session of its own,
- * stdio on /dev/null, holding the container lock for as long as it runs. */
+/* The monitor in the background: in a session of its own, stdio on
+ * /dev/null, holding the container lock for as long as it runs. A
+ * grandchild of the caller, unless opts->monitor_child: a fork less (2-3 ms
+ * here), when the caller's exit hands the monitor to init anyway. Either
+ * way it never has a controlling terminal: every tty it opens is O_NOCTTY. */
 static __attribute__((noreturn)) void become_monitor(struct lxcmgr_container *c,
 						     struct start_plan *plan,
 						     const struct lxcmgr_start_options *opts,
@@ -436,7 +439,7 @@ static __attribute__((noreturn)) void become_monitor(struct lxcmgr_container *c,
 
 	if (setsid() < 0 || null < 0)
 		_exit(1);
-	if (fork() != 0)
+	if (!opts->monitor_child && fork() != 0)
 		_exit(0); /* the first child ends at once; the starter reaps it */
 	for (int i = 0; i < 3; i++)
 		dup2(null, i);
@@ -448,15 +451,25 @@ static __attribute__((noreturn)) void become_monitor(struct lxcmgr_container *c,
 	_exit(ret < 0 ? 1 : 0);
 }
 
-static int wait_result(int fd, pid_t first_child, lxcmgr_error **err)
+static void reap(pid_t pid)
+{
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* CHILD is the monitor itself when MONITOR_CHILD, else the first child of a
+ * double fork. A monitor that failed the start ends at once: reaped here. */
+static int wait_result(int fd, pid_t child, bool monitor_child, lxcmgr_error **err)
 {
 	struct start_result r;
 	ssize_t n;
 
-	while (waitpid(first_child, NULL, 0) < 0 && errno == EINTR)
-		;
+	if (!monitor_child)
+		reap(child);
 	while ((n = read(fd, &r, sizeof(r))) < 0 && errno == EINTR)
 		;
+	if (monitor_child && (n != (ssize_t)sizeof(r) || r.errnum != 0))
+		reap(child);
 	if (n != (ssize_t)sizeof(r))
 		return error_msg(err, EIO, "the monitor ended before the container started "
 				 "(run lxc-start -F or with -o LOGFILE -l DEBUG to see why)");
@@ -507,7 +520,8 @@ LXCMGR_PUBLIC int lxcmgr_container_start(struct lxcmgr_container *c,
 		become_monitor(c, plan, opts, pipefd[1]);
 	}
 	close(pipefd[1]);
-	ret = pid < 0 ? error_set(err, errno, "fork the monitor") : wait_result(pipefd[0], pid, err);
+	ret = pid < 0 ? error_set(err, errno, "fork the monitor")
+		      : wait_result(pipefd[0], pid, opts->monitor_child, err);
 	close(pipefd[0]);
 	plan_free(plan);
 	return ret;
