@@ -24,7 +24,7 @@ done
 [ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
 [ -x /usr/bin/lxc-create ] || { echo "bench: /usr/bin/lxc-create missing (scripts/install-deps --test)" >&2; exit 1; }
 command -v hyperfine > /dev/null || { echo "bench: hyperfine missing (scripts/install-deps --test)" >&2; exit 1; }
-[ -x "$top/_build/tools/.libs/lxc-create" ] || { echo "bench: build first (tests/run --quick, or make in _build)" >&2; exit 1; }
+[ -x "$top/_build/tools/lxc-create" ] || { echo "bench: build first (tests/run --quick, or make in _build)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/lxcmgr-bench.XXXXXX)
 trap 'rm -rf "$work" "/run/lxc/lock$work"' EXIT  # LXC keeps lock files per lxcpath
@@ -32,10 +32,9 @@ mkdir -p "$work/ours" "$work/lxc" "$work/etc"
 
 # Our tools as installed binaries would run: the real ELF files, not the
 # libtool wrappers, with the build's library and templates.
-export LD_LIBRARY_PATH=$top/_build/liblxcmgr/.libs
 export LXCMGR_TEMPLATE_PATH=$top/templates LXCMGR_CONFIG_PATH=$work/etc LXCMGR_RUNTIME_PATH=$work/run
 cp "$top/config/default.conf" "$work/etc/default.conf"
-ours=$top/_build/tools/.libs
+ours=$top/_build/tools
 
 now_ns() { date +%s%N; }
 

@@ -21,13 +21,12 @@ done
 [ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
 [ -x /usr/bin/lxc-start ] || { echo "bench: /usr/bin/lxc-start missing (scripts/install-deps --test)" >&2; exit 1; }
 command -v hyperfine > /dev/null || { echo "bench: hyperfine missing" >&2; exit 1; }
-[ -x "$top/_build/tools/.libs/lxc-start" ] || { echo "bench: build first (tests/run --quick)" >&2; exit 1; }
+[ -x "$top/_build/tools/lxc-start" ] || { echo "bench: build first (tests/run --quick)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/lxcmgr-bench.XXXXXX)
 # Runtime state on tmpfs, as LXC's (/run/lxc) and as ours installed (/run/lxcmgr).
 run=$(mktemp -d /run/lxcmgr-bench.XXXXXX)
-ours=$top/_build/tools/.libs
-export LD_LIBRARY_PATH=$top/_build/liblxcmgr/.libs
+ours=$top/_build/tools
 export LXCMGR_TEMPLATE_PATH=$top/templates LXCMGR_CONFIG_PATH=$work/etc LXCMGR_RUNTIME_PATH=$run
 mkdir -p "$work/etc" "$work/ours" "$work/lxc"
 cp "$top/config/default.conf" "$work/etc/default.conf"
