@@ -135,7 +135,9 @@ int main(int argc, char **argv)
 	tool_require_name(&t);
 	if (tool_setup(&t) < 0)
 		return 1;
-	struct lxcmgr_container *c = lxcmgr_container_new(t.ctx, t.name, &err);
+	/* Everything shown comes from the monitor, the running config
+	 * included: the config on disk is not read (nor parsed). */
+	struct lxcmgr_container *c = lxcmgr_container_new_unloaded(t.ctx, t.name, &err);
 	if (!c)
 		return tool_exit(&t, 1, err, c);
 	if (!lxcmgr_container_is_defined(c)) {
