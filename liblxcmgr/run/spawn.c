@@ -5,11 +5,14 @@
 #include <linux/keyctl.h>
 #include <linux/sched.h>
 #include <net/if.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -181,10 +184,12 @@ static __attribute__((noreturn)) void child_main(const struct start_plan *p,
 	sigset_t none;
 	int ret;
 
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Handlers first: the parent blocked every signal around the clone,
+	 * and none may reach one of its handlers here. */
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* Nothing of the monitor's reaches init but stdio and the sync socket
 	 * (closed by execve). */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -254,6 +259,77 @@ static int clone_child(const struct start_plan *p, const struct spawn_io *io, pi
 		return (int)ret;
 	}
 	*pid = (pid_t)ret;
+	return 0;
+}
+
+/* A child that shares the monitor's memory until its execve (CLONE_VM |
+ * CLONE_VFORK, as posix_spawn makes one): no copy of the monitor's page
+ * tables, no copy-on-write faults on either side, nothing to tear down at
+ * the execve; 1-2 ms less per start on this VM. The monitor sleeps
+ * meanwhile, as it would wait on the sync socket anyway; the child runs on
+ * a stack of its own and the monitor reads nothing it writes but the
+ * socket (what it allocates stays in the monitor's heap, once a start or
+ * reboot).
+ * Only for plans where the two need not run at once, and whose namespaces
+ * are known to allow it: no start-host hooks (SPAWN_READY, SPAWN_GO), no
+ * hooks in the child, which would fork from a process sharing memory, no
+ * time namespace (procset.c) and none shared (share.c has its own way). */
+#define SHARED_VM_NAMESPACES \
+	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET)
+#define SHARED_VM_STACK (1u << 20) /* touched pages only, a few */
+
+struct child_args {
+	const struct start_plan *p;
+	const struct spawn_io *io;
+	int sync_fd, parent_fd;
+};
+
+static bool can_share_memory(const struct start_plan *p)
+{
+	static const enum hook_type in_child[] = { HOOK_PRE_MOUNT, HOOK_MOUNT, HOOK_AUTODEV,
+						   HOOK_START_HOST, HOOK_START };
+
+	if ((p->clone_flags & ~SHARED_VM_NAMESPACES) || p->n_shares)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(in_child); i++)
+		if (hook_set_has(&p->hooks, in_child[i]))
+			return false;
+	return true;
+}
+
+static int shared_child_main(void *arg)
+{
+	const struct child_args *a = arg;
+
+	close(a->parent_fd);
+	child_main(a->p, a->io, a->sync_fd);
+}
+
+/* Returns once the child has executed init or ended: its sync messages
+ * are all in the socket by then. */
+static int clone_shared(const struct child_args *a, pid_t *pid, int *pidfd, lxcmgr_error **err)
+{
+	sigset_t all, old;
+	char *stack = mmap(NULL, SHARED_VM_STACK, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+
+	if (stack == MAP_FAILED)
+		return error_set(err, errno, "map a stack for the container's first process");
+	mprotect(stack, 4096, PROT_NONE); /* an overflow faults instead of writing below */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int ret = clone(shared_child_main, stack + SHARED_VM_STACK,
+			(int)a->p->clone_flags | CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD,
+			(void *)a, pidfd);
+	int saved = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	munmap(stack, SHARED_VM_STACK);
+	if (ret < 0) {
+		ret = error_set(err, saved, "create the container's namespaces (clone)");
+		error_hint(err, "lxc-checkconfig shows which namespaces this kernel has");
+		return ret;
+	}
+	*pid = ret;
 	return 0;
 }
 
@@ -348,7 +424,10 @@ int spawn_init(const struct start_plan *p, const struct spawn_io *io, pid_t *pid
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return error_set(err, errno, "create the start sync socket");
-	ret = clone_child(p, io, pid, pidfd, err);
+	if (can_share_memory(p))
+		ret = clone_shared(&(struct child_args){ p, io, sv[1], sv[0] }, pid, pidfd, err);
+	else
+		ret = clone_child(p, io, pid, pidfd, err);
 	if (ret == 0 && *pid == 0) {
 		close(sv[0]);
 		child_main(p, io, sv[1]);
