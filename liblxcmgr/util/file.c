@@ -146,10 +146,18 @@ int file_write_new(const char *path, const char *data, size_t len, mode_t mode)
 	return ret;
 }
 
+/* The whole path first: it mostly exists (a lock or socket directory on
+ * every start), and then one system call tells, not one per component. */
 int mkdir_p(const char *path, mode_t mode)
 {
-	cleanup_free char *copy = strdup(path);
+	if (mkdir(path, mode) == 0)
+		return 0;
+	if (errno == EEXIST)
+		return path_is_dir(path) ? 0 : -ENOTDIR;
+	if (errno != ENOENT)
+		return -errno;
 
+	cleanup_free char *copy = strdup(path);
 	if (!copy)
 		return -ENOMEM;
 	for (char *p = copy + 1; *p; p++) {
