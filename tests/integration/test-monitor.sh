@@ -18,6 +18,14 @@ start_monitor() {
 	(exec "$LXCMGR_BUILD/tools/lxc-monitor" -P "$(P)" "$@") > "$T/mon.out" 2> "$T/mon.err" &
 	MON=$!
 	trap '[ -z "$MON" ] || kill "$MON" 2> /dev/null' EXIT
+	# Watching once its inotify watch is set: a start before that can come
+	# and go unseen (a failed one takes a few milliseconds). Without inotify
+	# it rescans every second, and there is no watch to wait for.
+	local i
+	for i in $(seq 100); do
+		grep -qs '^inotify wd:' /proc/"$MON"/fdinfo/* && return 0
+		sleep 0.05
+	done
 }
 # stop_monitor: SIGTERM, after which it must exit 0 having said nothing on stderr.
 stop_monitor() {
