@@ -31,10 +31,12 @@ export LXCMGR_TEMPLATE_PATH=$top/templates LXCMGR_CONFIG_PATH=$work/etc LXCMGR_R
 mkdir -p "$work/etc" "$work/ours" "$work/lxc"
 cp "$top/config/default.conf" "$work/etc/default.conf"
 
+# Most containers are stopped by then: a failing lxc-stop must not end the
+# trap (set -e) before the files are removed.
 cleanup() {
 	local d
-	for d in "$work"/ours/*/; do [ -d "$d" ] && "$ours/lxc-stop" -P "$work/ours" -n "$(basename "$d")" -k > /dev/null 2>&1; done
-	for d in "$work"/lxc/*/; do [ -d "$d" ] && /usr/bin/lxc-stop -P "$work/lxc" -n "$(basename "$d")" -k > /dev/null 2>&1; done
+	for d in "$work"/ours/*/; do [ -d "$d" ] && "$ours/lxc-stop" -P "$work/ours" -n "$(basename "$d")" -k > /dev/null 2>&1 || true; done
+	for d in "$work"/lxc/*/; do [ -d "$d" ] && /usr/bin/lxc-stop -P "$work/lxc" -n "$(basename "$d")" -k > /dev/null 2>&1 || true; done
 	rm -rf "$work" "$run" "/run/lxc/lock$work"
 }
 trap cleanup EXIT
