@@ -146,7 +146,9 @@ test_time_offsets_shift_the_clocks_of_init() {
 	before=$(cut -d' ' -f1 /proc/uptime)
 	in=$(nsenter --target "$a" --time --mount cut -d' ' -f1 /proc/uptime)
 	after=$(cut -d' ' -f1 /proc/uptime)
-	awk -v b="$before" -v i="$in" -v a="$after" 'BEGIN { exit !(b + 3600 <= i && i <= a + 3600) }' ||
+	# In hundredths, as /proc/uptime gives them: 14519.81 + 3600 is not exactly 18119.81 in floating point.
+	awk -v b="$before" -v i="$in" -v a="$after" 'function c(x) { return int(x * 100 + 0.5) }
+		BEGIN { exit !(c(b) + 360000 <= c(i) && c(i) <= c(a) + 360000) }' ||
 		fail "uptime inside: expected between $before+3600 and $after+3600, saw $in"
 	assert_eq "$(awk '{print $1, $2, $3}' "/proc/$a/timens_offsets" | sort | tr '\n' ';')" \
 		"boottime 3600 0;monotonic -2 500000000;" "/proc/PID/timens_offsets of init"
