@@ -8,6 +8,7 @@
 
 #include "run/conslog.h"
 #include "util/cleanup.h"
+#include "util/file.h"
 #include "util/str.h"
 
 static int open_file(struct console_log *l)
@@ -54,19 +55,6 @@ static int make_room(struct console_log *l)
 	return open_file(l);
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 int console_log_write(struct console_log *l, const char *buf, size_t len)
 {
@@ -77,7 +65,7 @@ int console_log_write(struct console_log *l, const char *buf, size_t len)
 				return ret;
 		}
 		size_t chunk = l->max && len > l->max - l->size ? (size_t)(l->max - l->size) : len;
-		int ret = write_all(l->fd, buf, chunk);
+		int ret = file_write_all(l->fd, buf, chunk);
 		if (ret < 0)
 			return ret;
 		l->size += chunk;

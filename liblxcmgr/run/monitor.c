@@ -38,6 +38,7 @@
 #include "run/monitor.h"
 #include "run/proto.h"
 #include "util/cleanup.h"
+#include "util/file.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -133,19 +134,6 @@ static void console_unwatch(struct loop *l)
 
 /* ------------------------------------------------------------ io */
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 static void copy_winsize(struct monitor *m)
 {
@@ -169,7 +157,7 @@ static void on_fg_in(struct loop *l)
 		l->fg_in_watched = false;
 		return;
 	}
-	if (m->console_master >= 0 && write_all(m->console_master, buf, (size_t)n) < 0)
+	if (m->console_master >= 0 && file_write_all(m->console_master, buf, (size_t)n) < 0)
 		log_debug(mctx(m), "console: input dropped: %s", strerror(errno));
 }
 
@@ -201,7 +189,7 @@ static void on_console(struct loop *l)
 	log_console(m, buf, (size_t)n);
 	if (!foreground(m) || m->fg_out < 0 || !l->fg_out_ok)
 		return;
-	int ret = write_all(m->fg_out, buf, (size_t)n);
+	int ret = file_write_all(m->fg_out, buf, (size_t)n);
 	if (ret < 0) {
 		log_warn(mctx(m), "console: writing to the terminal: %s; output dropped from now on",
 			 strerror(-ret));
@@ -507,7 +495,7 @@ static void drain_console(struct loop *l)
 		if (n <= 0)
 			break;
 		log_console(m, buf, (size_t)n);
-		if (to_terminal && write_all(m->fg_out, buf, (size_t)n) < 0)
+		if (to_terminal && file_write_all(m->fg_out, buf, (size_t)n) < 0)
 			to_terminal = false;
 	}
 	fcntl(l->console_watched, F_SETFL, flags);

@@ -88,7 +88,7 @@ int file_read(const char *path, size_t max_size, char **data, size_t *len)
 	return file_read_at(AT_FDCWD, path, max_size, data, len);
 }
 
-static int write_all(int fd, const char *data, size_t len)
+int file_write_all(int fd, const char *data, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = write(fd, data, len);
@@ -112,7 +112,7 @@ static int write_replace(const char *path, const char *data, size_t len, mode_t 
 	cleanup_close int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ret = write_all(fd, data, len);
+	ret = file_write_all(fd, data, len);
 	if (ret == 0 && fchmod(fd, mode) < 0)
 		ret = -errno;
 	if (ret == 0 && sync && fsync(fd) < 0)
@@ -140,7 +140,7 @@ int file_write_new(const char *path, const char *data, size_t len, mode_t mode)
 
 	if (fd < 0)
 		return -errno;
-	int ret = write_all(fd, data, len);
+	int ret = file_write_all(fd, data, len);
 	if (ret < 0)
 		unlink(path);
 	return ret;
