@@ -284,11 +284,27 @@ struct child_args {
 	int sync_fd, parent_fd;
 };
 
+/* ASan cannot follow a child running on a stack of ours (it aborts on
+ * the stack switch, or warns on stderr); sanitizer builds take the plain
+ * clone, so what they check is the same setup code. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SHARED_VM_POSSIBLE false
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SHARED_VM_POSSIBLE false
+#endif
+#endif
+#ifndef SHARED_VM_POSSIBLE
+#define SHARED_VM_POSSIBLE true
+#endif
+
 static bool can_share_memory(const struct start_plan *p)
 {
 	static const enum hook_type in_child[] = { HOOK_PRE_MOUNT, HOOK_MOUNT, HOOK_AUTODEV,
 						   HOOK_START_HOST, HOOK_START };
 
+	if (!SHARED_VM_POSSIBLE)
+		return false;
 	if ((p->clone_flags & ~SHARED_VM_NAMESPACES) || p->n_shares)
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(in_child); i++)
