@@ -267,6 +267,53 @@ LXCMGR_PUBLIC int lxcmgr_container_get_ips(struct lxcmgr_container *c, char ***i
 LXCMGR_PUBLIC int lxcmgr_container_get_running_item(struct lxcmgr_container *c, const char *key,
 						    char **value, lxcmgr_error **err);
 
+/* ------------------------------------------------------------ attach */
+
+/* What lxc-attach -e keeps of the caller's privileges. */
+#define LXCMGR_ATTACH_ELEVATED_CAP (1u << 0)    /* keep the capability bounding set */
+#define LXCMGR_ATTACH_ELEVATED_CGROUP (1u << 1) /* stay in the caller's cgroup */
+#define LXCMGR_ATTACH_ELEVATED_LSM (1u << 2)    /* keep the caller's LSM label */
+#define LXCMGR_ATTACH_ELEVATED_ALL 7u
+
+enum lxcmgr_attach_env {
+	LXCMGR_ATTACH_ENV_CLEAN = 0, /* container=lxc, PATH, TERM, HOME USER LOGNAME SHELL */
+	LXCMGR_ATTACH_ENV_KEEP,      /* the caller's environment, plus container=lxc */
+	LXCMGR_ATTACH_ENV_CLEAR,     /* container=lxc and PATH only */
+};
+
+enum lxcmgr_attach_pty {
+	LXCMGR_ATTACH_PTY_AUTO = 0, /* a pty when stdin is a terminal */
+	LXCMGR_ATTACH_PTY_NEVER,
+};
+
+struct lxcmgr_attach_options {
+	const char *const *argv;      /* NULL-terminated; NULL or empty: the user's login shell
+				       * from the container's /etc/passwd, else /bin/sh */
+	int namespaces;               /* CLONE_NEW* to join; 0: every one init does not share
+				       * with us. A subset implies ELEVATED_ALL, as in LXC */
+	unsigned elevated;            /* LXCMGR_ATTACH_ELEVATED_* */
+	int env_mode;                 /* enum lxcmgr_attach_env */
+	const char *const *set_vars;  /* "NAME=VALUE", applied last; NULL-terminated or NULL */
+	const char *const *keep_vars; /* names copied from the caller's environment */
+	long uid, gid;                /* in the container; -1: root, and the user's group */
+	int pty;                      /* enum lxcmgr_attach_pty */
+	const char *pty_log;          /* host file the pty's output is appended to, or NULL */
+	const char *exec_helper;      /* host path of lxcmgr-exec; NULL: the installed one */
+};
+
+/* Runs a command in the running container, as lxc-attach does, and waits
+ * for it. Standard input, output and error are this process's: a terminal
+ * among them goes through a pty allocated inside the container (this
+ * terminal is put in raw mode and restored before return; SIGWINCH,
+ * SIGHUP, SIGINT, SIGQUIT and SIGTERM are blocked meanwhile and forwarded
+ * or applied), anything else is passed as it is. *EXIT_STATUS gets the
+ * command's wait status. Fails (with the cause from inside the container,
+ * "exec \"foo\": No such file or directory") when the command could not be
+ * run. */
+LXCMGR_PUBLIC int lxcmgr_container_attach(struct lxcmgr_container *c,
+					  const struct lxcmgr_attach_options *opts,
+					  int *exit_status, lxcmgr_error **err);
+
 /* ------------------------------------------------------------ host check */
 
 enum lxcmgr_check_status {

@@ -1,0 +1,105 @@
+/* lxc-attach inside the library. Three processes take part:
+ *
+ *   caller (P)  stays on the host: asks the monitor for init's pidfd, reads
+ *               what init has (namespaces, bounding set, no_new_privs),
+ *               proxies the pty, waits for the command.
+ *   joiner (A)  forked by P; not dumpable; enters the namespaces, opens the
+ *               pty in the container's devpts, clones B with CLONE_PARENT
+ *               (so B is P's child, in the container's pid namespace) and
+ *               exits.
+ *   command (B) drops to what init has, switches user, builds the
+ *               environment and execs lxcmgr-exec from a sealed memfd, which
+ *               execs the command.
+ *
+ * Why the memfd: a command "#!/proc/self/exe" would make the kernel run
+ * whatever binary the exec'ing process is. Were that lxc-attach, the
+ * container could then reopen it for writing (CVE-2019-5736). B's last
+ * exec is of a sealed, in-memory copy of a tiny static helper instead, so
+ * /proc/self/exe never names a host file the container could write.
+ *
+ * A, B and the helper report failures to P over one SOCK_SEQPACKET socket
+ * (struct attach_msg); P sees EOF there once the command has been exec'd. */
+#ifndef LXCMGR_ATTACH_ATTACH_H
+#define LXCMGR_ATTACH_ATTACH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <termios.h>
+
+#include "lxcmgr.h"
+
+enum attach_msg_kind {
+	ATTACH_MSG_ERROR = 1, /* value: errno; text: what failed */
+	ATTACH_MSG_PTY,       /* SCM_RIGHTS: the pty master */
+	ATTACH_MSG_PID,       /* value: B's pid, as P sees it */
+};
+
+/* Shared with tools/lxcmgr-exec.c, which sends ATTACH_MSG_ERROR when the
+ * command cannot be exec'd. */
+struct attach_msg {
+	int32_t kind;
+	int32_t value;
+	char text[480];
+};
+
+/* The argv the helper gets: "lxcmgr-exec" SOCKFD FILE ARG0 ARG... */
+#define ATTACH_HELPER_ARGV0 "lxcmgr-exec"
+
+#ifndef LXCMGR_ATTACH_HELPER_ONLY
+
+struct lxcmgr_ctx;
+
+/* What P learnt about the container, and what A and B need. */
+struct attach_job {
+	const struct lxcmgr_attach_options *opts;
+	int pidfd;          /* init's */
+	pid_t init_pid;     /* for the /proc fallback of old kernels */
+	int ns_mask;        /* CLONE_NEW* to join */
+	uint64_t cap_bnd;   /* init's bounding set */
+	bool no_new_privs;  /* init has it */
+	int helper_fd;      /* sealed memfd of lxcmgr-exec */
+	int sock;           /* the child end of the sync socket */
+	bool pty;           /* allocate one */
+	bool tty[3];        /* which of fds 0 1 2 go to the pty */
+	char **caller_env;  /* environ of P, for --keep-env and --keep-var */
+};
+
+/* A: never returns. */
+__attribute__((noreturn)) void attach_joiner(const struct attach_job *job);
+
+/* B's environment: malloc'd vector (free with strv_free). */
+char **attach_build_env(const struct attach_job *job, const char *user, const char *home,
+			const char *shell);
+
+/* Sends one message (and FD when >= 0). 0 or -errno. */
+int attach_send(int sock, int kind, int value, int fd, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* ---------------------------------------------------------- terminal */
+
+struct attach_tty {
+	bool raw;            /* the caller's terminal was put in raw mode */
+	int in_fd;           /* the caller's terminal (0) */
+	int out_fd;          /* where the pty's output goes */
+	int log_fd;          /* -L, or -1 */
+	int master;
+	sigset_t old_mask;   /* restored by attach_tty_end */
+	int sigfd;
+	struct termios saved;
+};
+
+/* The signals the proxy takes over: SIGWINCH, SIGCHLD, and those it
+ * forwards to the command (SIGHUP SIGINT SIGQUIT SIGTERM). */
+void attach_tty_sigset(sigset_t *set);
+/* Raw mode, window size, signals. */
+int attach_tty_begin(struct attach_tty *t, int master, const char *log_path,
+		     lxcmgr_error **err);
+/* Proxies until CHILD exits; its wait status in *status. */
+int attach_tty_proxy(struct attach_tty *t, pid_t child, int *status);
+/* Restores the terminal and the signal mask; safe to call twice. */
+void attach_tty_end(struct attach_tty *t);
+
+#endif
+#endif

@@ -1,0 +1,298 @@
+/* lxc-attach, the container's side: the joiner (A) and the command's
+ * process (B) of attach.h. Both only report failures over the sync socket
+ * and _exit; neither returns to the caller's code. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <linux/sched.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "attach/attach.h"
+#include "util/cleanup.h"
+
+int attach_send(int sock, int kind, int value, int fd, const char *fmt, ...)
+{
+	struct attach_msg m = { .kind = kind, .value = value };
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m.text, sizeof(m.text), fmt, ap);
+	va_end(ap);
+	if (fd >= 0) {
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+/* Reports and ends the process; errnum 0 means no errno text. */
+#define child_fail(job, errnum, ...)                                              \
+	do {                                                                      \
+		attach_send((job)->sock, ATTACH_MSG_ERROR, (errnum), -1, __VA_ARGS__); \
+		_exit(1);                                                         \
+	} while (0)
+
+/* ------------------------------------------------------------ joiner */
+
+/* In nsenter's order: the user namespace first, so that its capabilities
+ * cover the others when they belong to it. */
+static const struct {
+	int flag;
+	const char *name;
+} ns_order[] = {
+	{ CLONE_NEWUSER, "user" }, { CLONE_NEWCGROUP, "cgroup" }, { CLONE_NEWIPC, "ipc" },
+	{ CLONE_NEWUTS, "uts" },   { CLONE_NEWNET, "net" },       { CLONE_NEWPID, "pid" },
+	{ CLONE_NEWTIME, "time" }, { CLONE_NEWNS, "mnt" },
+};
+
+/* Before Linux 5.8 setns() takes no pidfd: one /proc/PID/ns file each.
+ * All are opened before any is entered (the mount namespace changes what
+ * /proc is), then the pidfd says whether PID was still init meanwhile. */
+static void enter_by_proc(const struct attach_job *job)
+{
+	int fds[ARRAY_SIZE(ns_order)];
+	char path[64];
+
+	for (size_t i = 0; i < ARRAY_SIZE(ns_order); i++) {
+		fds[i] = -1;
+		if (!(job->ns_mask & ns_order[i].flag))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", job->init_pid, ns_order[i].name);
+		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fds[i] < 0)
+			child_fail(job, errno, "open \"%s\"", path);
+	}
+	if (syscall(SYS_pidfd_send_signal, job->pidfd, 0, NULL, 0) < 0)
+		child_fail(job, errno, "init (pid %d) is gone", job->init_pid);
+	for (size_t i = 0; i < ARRAY_SIZE(ns_order); i++)
+		if (fds[i] >= 0 && setns(fds[i], ns_order[i].flag) < 0)
+			child_fail(job, errno, "enter the %s namespace of init (pid %d)",
+				   ns_order[i].name, job->init_pid);
+}
+
+static void enter_namespaces(const struct attach_job *job)
+{
+	if (!job->ns_mask)
+		return;
+	if (setns(job->pidfd, job->ns_mask) == 0)
+		return;
+	if (errno != EINVAL)
+		child_fail(job, errno, "enter the namespaces of init (pid %d)", job->init_pid);
+	enter_by_proc(job);
+}
+
+/* The pty comes from the container's devpts (its /dev/pts/ptmx), so that
+ * the command sees a /dev/pts/N of its own; the slave is opened from the
+ * master (TIOCGPTPEER), never by a path the container could swap. */
+static int open_pty(const struct attach_job *job)
+{
+	const char *ptmx = job->ns_mask & CLONE_NEWNS ? "/dev/pts/ptmx" : "/dev/ptmx";
+	cleanup_close int master = open(ptmx, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	int unlock = 0;
+
+	if (master < 0 && errno == ENOENT)
+		master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		child_fail(job, errno, "open the container's \"%s\"", ptmx);
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		child_fail(job, errno, "unlock the pty");
+	int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0)
+		child_fail(job, errno, "open the pty's slave");
+	if (attach_send(job->sock, ATTACH_MSG_PTY, 0, master, "pty") < 0)
+		child_fail(job, errno, "pass the pty");
+	return slave;
+}
+
+/* TODO(cgroups): once lxcmgr makes cgroups, a cgroup fd of the container's
+ * (from the monitor) for CLONE_INTO_CGROUP, unless ELEVATED_CGROUP. Until
+ * then the command stays in the caller's cgroup, as init does in ours. */
+static int attach_cgroup_fd(const struct attach_job *job)
+{
+	(void)job;
+	return -1;
+}
+
+static __attribute__((noreturn)) void run_command(const struct attach_job *job, int slave);
+
+void attach_joiner(const struct attach_job *job)
+{
+	/* First of all: no ptrace and no /proc/PID/{mem,exe,fd} for the
+	 * container until the command has been exec'd (it resets this). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	enter_namespaces(job);
+	/* Never a host directory as cwd, whatever comes next (CVE-2024-21626). */
+	if (chdir("/") < 0)
+		child_fail(job, errno, "chdir \"/\" in the container");
+	int slave = job->pty ? open_pty(job) : -1;
+	int cgroup = attach_cgroup_fd(job);
+	/* CLONE_PARENT: B is the caller's child, so the caller waits for it
+	 * and we can go; CLONE_NEWPID having been entered, B is in the
+	 * container's pid namespace. */
+	struct clone_args args = {
+		.flags = CLONE_PARENT | (cgroup >= 0 ? CLONE_INTO_CGROUP : 0),
+		.cgroup = (uint64_t)(cgroup >= 0 ? cgroup : 0),
+	};
+	long pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0)
+		run_command(job, slave);
+	if (pid < 0)
+		child_fail(job, errno, "clone the command's process");
+	attach_send(job->sock, ATTACH_MSG_PID, (int)pid, -1, "pid");
+	_exit(0);
+}
+
+/* ------------------------------------------------------------ command */
+
+struct user {
+	char *name, *home, *shell;
+	gid_t gid;
+};
+
+/* The target user from the container's /etc/passwd (our root is the
+ * container's now). Parsed here, never through NSS: that would load the
+ * container's libraries into a process that still maps ours. */
+static bool find_user(uid_t uid, struct user *u)
+{
+	cleanup_fclose FILE *f = fopen("/etc/passwd", "re");
+	struct passwd *pw;
+
+	while (f && (pw = fgetpwent(f)))
+		if (pw->pw_uid == uid) {
+			u->name = strdup(pw->pw_name);
+			u->home = strdup(pw->pw_dir);
+			u->shell = strdup(pw->pw_shell);
+			u->gid = pw->pw_gid;
+			return u->name && u->home && u->shell;
+		}
+	return false;
+}
+
+static void setup_stdio(const struct attach_job *job, int slave)
+{
+	if (slave < 0)
+		return;
+	/* A session of its own with the pty as controlling terminal: job
+	 * control in the container's shell, and no TIOCSTI into ours. */
+	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+		child_fail(job, errno, "make the pty the controlling terminal");
+	for (int i = 0; i < 3; i++)
+		if (job->tty[i] && dup2(slave, i) < 0)
+			child_fail(job, errno, "dup2 the pty");
+}
+
+/* Capabilities and no_new_privs as init has them, unless -e CAP. */
+static void drop_privileges(const struct attach_job *job)
+{
+	/* TODO(LSM): apply init's AppArmor profile (unless ELEVATED_LSM)
+	 * once lxcmgr confines containers; none is applied to init yet. */
+	if (!(job->opts->elevated & LXCMGR_ATTACH_ELEVATED_CAP))
+		for (int cap = 0; cap < 64; cap++)
+			if (!(job->cap_bnd & (UINT64_C(1) << cap)) &&
+			    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+				child_fail(job, errno, "drop capability %d", cap);
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	if (job->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(job, errno, "set no_new_privs");
+}
+
+static void switch_user(const struct attach_job *job, uid_t uid, gid_t gid)
+{
+	/* No supplementary groups: the container's /etc/group is not read. */
+	if (setgroups(0, NULL) < 0 && errno != EPERM)
+		child_fail(job, errno, "setgroups");
+	if (setresgid(gid, gid, gid) < 0)
+		child_fail(job, errno, "switch to gid %u", (unsigned)gid);
+	if (setresuid(uid, uid, uid) < 0)
+		child_fail(job, errno, "switch to uid %u", (unsigned)uid);
+	/* TODO(seccomp): load init's filter here, last, unless elevated. */
+}
+
+/* The user's login shell, or /bin/sh; argv[0] "-sh" makes it a login
+ * shell (it reads /etc/profile). */
+static char **shell_argv(const struct user *u, const char **file)
+{
+	const char *shell = u->shell && u->shell[0] && access(u->shell, X_OK) == 0 ? u->shell
+										    : "/bin/sh";
+	const char *base = strrchr(shell, '/');
+	char **argv = calloc(2, sizeof(*argv));
+
+	*file = shell;
+	if (argv && asprintf(&argv[0], "-%s", base ? base + 1 : shell) < 0)
+		argv[0] = NULL;
+	return argv && argv[0] ? argv : NULL;
+}
+
+/* lxcmgr-exec SOCK FILE ARGV... */
+static char **helper_argv(const struct attach_job *job, const char *file, char *const *cmd)
+{
+	size_t n = 0;
+
+	while (cmd[n])
+		n++;
+	char **argv = calloc(n + 4, sizeof(*argv));
+	if (!argv || asprintf(&argv[1], "%d", job->sock) < 0)
+		child_fail(job, ENOMEM, "build the command line");
+	argv[0] = (char *)ATTACH_HELPER_ARGV0;
+	argv[2] = (char *)file;
+	memcpy(&argv[3], cmd, n * sizeof(*argv));
+	return argv;
+}
+
+static void run_command(const struct attach_job *job, int slave)
+{
+	const struct lxcmgr_attach_options *o = job->opts;
+	uid_t uid = o->uid >= 0 ? (uid_t)o->uid : 0;
+	struct user u = { 0 };
+	bool known = find_user(uid, &u);
+	gid_t gid = o->gid >= 0 ? (gid_t)o->gid : known ? u.gid : 0;
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	setup_stdio(job, slave);
+	const char *file = o->argv && o->argv[0] ? o->argv[0] : NULL;
+	char **cmd = file ? (char **)o->argv : shell_argv(&u, &file);
+	char **env = attach_build_env(job, known ? u.name : NULL, known ? u.home : "/",
+				      known ? u.shell : "/bin/sh");
+	if (!cmd || !env)
+		child_fail(job, ENOMEM, "build the environment");
+	drop_privileges(job);
+	switch_user(job, uid, gid);
+	/* As the user, so that a home it may not enter is not entered. */
+	if (!known || chdir(u.home) < 0)
+		if (chdir("/") < 0)
+			child_fail(job, errno, "chdir \"/\"");
+	/* Nothing of the caller's but stdio and the socket (for the helper's
+	 * report) passes the exec. */
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	fcntl(job->sock, F_SETFD, 0);
+	char **argv = helper_argv(job, file, cmd);
+	syscall(SYS_execveat, job->helper_fd, "", argv, env, AT_EMPTY_PATH);
+	child_fail(job, errno, "exec the attach helper (lxcmgr-exec) from its memfd");
+}
