@@ -94,6 +94,20 @@ static int parse_words(struct tool *t, const char *opt, const char *list,
 	return bits;
 }
 
+static bool is_priv_list(const char *s)
+{
+	for (const char *w = s; *w;) {
+		size_t n = strcspn(w, "|"), i = 0;
+		while (i < 3 && !(strlen(priv_words[i].name) == n &&
+				  strncasecmp(w, priv_words[i].name, n) == 0))
+			i++;
+		if (i == 3)
+			return false;
+		w += n + (w[n] == '|');
+	}
+	return *s != '\0';
+}
+
 static long parse_id(struct tool *t, const char *opt, const char *s)
 {
 	char *end = NULL;
@@ -129,6 +143,11 @@ static void parse_args(struct tool *t, struct attach_args *a, int argc, char **a
 				  longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'e':
+			/* LXC's -e takes its list only attached (-eCAP); "-e CAP"
+			 * is taken too, when every word of the next one is a
+			 * privilege (a command named CAP needs "--"). */
+			if (!optarg && optind < argc && is_priv_list(argv[optind]))
+				optarg = argv[optind++];
 			a->o.elevated = optarg ? (unsigned)parse_words(t, "-e", optarg, priv_words, 3)
 					       : LXCMGR_ATTACH_ELEVATED_ALL;
 			break;
@@ -189,7 +208,9 @@ int main(int argc, char **argv)
 	a.o.exec_helper = getenv("LXCMGR_EXEC_PATH");
 	if (a.o.exec_helper && !a.o.exec_helper[0])
 		a.o.exec_helper = NULL;
-	struct lxcmgr_container *c = lxcmgr_container_new(t.ctx, t.name, &err);
+	/* Everything attach applies comes from the running container: its
+	 * config is not read (and may be mid-edit). */
+	struct lxcmgr_container *c = lxcmgr_container_new_unloaded(t.ctx, t.name, &err);
 	if (c && !lxcmgr_container_is_defined(c))
 		tool_errorf(&t, "no container \"%s\" in \"%s\"", t.name, lxcmgr_ctx_lxcpath(t.ctx));
 	else if (c && lxcmgr_container_attach(c, &a.o, &status, &err) == 0)

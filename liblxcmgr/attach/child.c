@@ -209,11 +209,17 @@ static void drop_privileges(const struct attach_job *job)
 {
 	/* TODO(LSM): apply init's AppArmor profile (unless ELEVATED_LSM)
 	 * once lxcmgr confines containers; none is applied to init yet. */
+	/* Up to the first the kernel does not know (EINVAL). */
 	if (!(job->opts->elevated & LXCMGR_ATTACH_ELEVATED_CAP))
-		for (int cap = 0; cap < 64; cap++)
-			if (!(job->cap_bnd & (UINT64_C(1) << cap)) &&
-			    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-				child_fail(job, errno, "drop capability %d", cap);
+		for (int cap = 0; cap < 64; cap++) {
+			if (job->cap_bnd & (UINT64_C(1) << cap))
+				continue;
+			if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
+				continue;
+			if (errno == EINVAL)
+				break;
+			child_fail(job, errno, "drop capability %d", cap);
+		}
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	if (job->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(job, errno, "set no_new_privs");
@@ -271,10 +277,10 @@ static void run_command(const struct attach_job *job, int slave)
 	gid_t gid = o->gid >= 0 ? (gid_t)o->gid : known ? u.gid : 0;
 	sigset_t none;
 
+	/* The caller blocked the pty's signals. Dispositions stay: exec resets
+	 * handlers, and what the caller ignores (nohup) the command should. */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
 	setup_stdio(job, slave);
 	const char *file = o->argv && o->argv[0] ? o->argv[0] : NULL;
 	char **cmd = file ? (char **)o->argv : shell_argv(&u, &file);
