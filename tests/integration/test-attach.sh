@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# lxc-attach on real busybox containers: exit status, stdio, environment,
+# users, namespaces, what init has (capabilities, no_new_privs), the
+# protections against the container (fds, cwd, dumpable, /proc/self/exe),
+# and an interactive shell on a pty driven through tmux.
+. "$(dirname "$0")/../lib.sh"
+
+export LXCMGR_EXEC_PATH="$LXCMGR_BUILD/tools/lxcmgr-exec"
+
+P() { echo "$T/lxcpath"; }
+N=lxcmgr-test-attach
+R() { echo "$T/lxcpath/$N/rootfs"; }
+att() { lxc_attach -P "$(P)" -n $N "$@"; }
+init_pid() { lxc_info -P "$(P)" -n $N -p | awk '{print $2}'; }
+
+# A running busybox container; lib.sh stops it when the test ends, even
+# when the test fails half way. EXTRA config lines come first.
+running() {
+	lxc_create -P "$(P)" -n $N -t busybox > /dev/null
+	local line
+	for line in "$@"; do echo "$line" >> "$(P)/$N/config"; done
+	lxc_start -P "$(P)" -n $N
+}
+
+need_tools() {
+	need_root || return 1
+	[ -x "$LXCMGR_BUILD/tools/lxc-attach" ] && [ -x "$LXCMGR_EXEC_PATH" ] ||
+		{ skip "lxc-attach or lxcmgr-exec not built"; return 1; }
+}
+
+test_exit_status_is_the_commands() {
+	need_tools || return 0
+	running
+	local rc=0
+	att -- sh -c 'exit 3' < /dev/null || rc=$?
+	assert_eq "$rc" 3 "sh -c 'exit 3'"
+	rc=0; att -- sh -c 'kill -9 $$' < /dev/null || rc=$?
+	assert_eq "$rc" 137 "killed by SIGKILL"
+	rc=0; att -- true < /dev/null || rc=$?
+	assert_eq "$rc" 0 "true"
+	rc=0; err=$(att -- /no/such/command 2>&1 < /dev/null) || rc=$?
+	assert_eq "$rc" 127 "a missing command"
+	assert_contains "$err" 'exec "/no/such/command": No such file or directory'
+	rc=0; err=$(att -- /etc/passwd 2>&1 < /dev/null) || rc=$?
+	assert_eq "$rc" 126 "a file that is not executable"
+	assert_contains "$err" "Permission denied"
+}
+
+test_stdout_stderr_and_stdin_stay_separate() {
+	need_tools || return 0
+	running
+	att -- sh -c 'echo to-out; echo to-err >&2; cat' > "$T/out" 2> "$T/err" <<< "from-in"
+	assert_eq "$(cat "$T/out")" "$(printf 'to-out\nfrom-in')" "stdout"
+	assert_eq "$(cat "$T/err")" "to-err" "stderr"
+	# EOF on stdin reaches the command: wc ends and counts.
+	assert_eq "$(printf 'abc' | att -- wc -c | tr -d ' ')" 3 "bytes through stdin"
+}
+
+test_large_output_through_pipes_is_intact() {
+	need_tools || return 0
+	running
+	head -c $((20 << 20)) /dev/urandom > "$(R)/big"
+	local want; want=$(sha256sum < "$(R)/big" | cut -d' ' -f1)
+	assert_eq "$(att -- cat /big < /dev/null | sha256sum | cut -d' ' -f1)" "$want" "20 MiB out"
+	assert_eq "$(att -- sha256sum < "$(R)/big" | cut -d' ' -f1)" "$want" "20 MiB in"
+}
+
+test_default_environment_is_clean() {
+	need_tools || return 0
+	running
+	local env
+	env=$(FOO=bar HOME=/host/home HISTFILE=/host/hist TERM=xterm-test att -- env < /dev/null | sort)
+	assert_eq "$env" "$(printf '%s\n' HOME=/root LOGNAME=root \
+		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin SHELL=/bin/sh \
+		TERM=xterm-test USER=root container=lxc | sort)" "environment"
+}
+
+test_keep_env_clear_env_set_var_keep_var() {
+	need_tools || return 0
+	running
+	local env
+	env=$(FOO=bar att --keep-env -- env < /dev/null)
+	assert_contains "$env" "FOO=bar" "--keep-env"
+	assert_contains "$env" "container=lxc" "--keep-env"
+	assert_contains "$env" "PATH=$PATH" "--keep-env keeps PATH"
+	env=$(FOO=bar att --clear-env -- env < /dev/null | sort)
+	assert_eq "$env" "$(printf 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\ncontainer=lxc')" "--clear-env"
+	env=$(FOO=bar BAZ=qux att --clear-env --keep-var FOO -v A=1 -v PATH=/usr/bin:/bin -- env < /dev/null | sort)
+	assert_eq "$env" "$(printf 'A=1\nFOO=bar\nPATH=/usr/bin:/bin\ncontainer=lxc')" "-v and --keep-var"
+	assert_fails att -v NOEQUALS -- true
+	assert_contains "$err" "NAME=VALUE"
+}
+
+test_user_and_group_switching() {
+	need_tools || return 0
+	running
+	echo "user:x:1000:1000:user:/home/user:/bin/sh" >> "$(R)/etc/passwd"
+	mkdir -p "$(R)/home/user" && chown 1000:1000 "$(R)/home/user"
+	assert_eq "$(att -u 1000 -- sh -c 'echo $(id -u) $(id -g) $(id -G) $USER $HOME $(pwd)' < /dev/null)" \
+		"1000 1000 1000 user /home/user /home/user" "-u 1000"
+	assert_eq "$(att -u 1000 -g 5 -- id -g < /dev/null)" 5 "-g 5"
+	# A user whose home does not exist starts in /.
+	assert_eq "$(att -u 65534 -- sh -c 'echo $USER $(pwd)' < /dev/null)" "nobody /" "-u 65534"
+	# An unprivileged user has no capabilities left.
+	assert_eq "$(att -u 1000 -- grep CapEff /proc/self/status < /dev/null | awk '{print $2}')" \
+		0000000000000000 "capabilities of uid 1000"
+}
+
+test_namespaces_are_inits() {
+	need_tools || return 0
+	running
+	local pid ns inside; pid=$(init_pid)
+	for ns in mnt pid net ipc uts cgroup; do
+		inside=$(att -- readlink /proc/self/ns/$ns < /dev/null)
+		assert_eq "$inside" "$(readlink /proc/"$pid"/ns/$ns)" "$ns namespace"
+	done
+	assert_eq "$(att -- hostname < /dev/null)" "$N" "host name"
+	# -s: only the network namespace; the file system stays the host's.
+	assert_eq "$(att -s NETWORK -- readlink /proc/self/ns/net < /dev/null)" \
+		"$(readlink /proc/"$pid"/ns/net)" "-s NETWORK: net"
+	assert_eq "$(att -s NETWORK -- readlink /proc/self/ns/mnt < /dev/null)" \
+		"$(readlink /proc/self/ns/mnt)" "-s NETWORK: mnt"
+	assert_fails att -s BOGUS -- true
+	assert_contains "$err" 'unknown word "BOGUS"'
+}
+
+test_bounding_set_and_no_new_privs_are_inits() {
+	need_tools || return 0
+	running "lxc.no_new_privs = 1"
+	local pid; pid=$(init_pid)
+	local want; want=$(awk '/^CapBnd/ {print $2}' /proc/"$pid"/status)
+	assert_eq "$(att -- grep CapBnd /proc/self/status < /dev/null | awk '{print $2}')" "$want" "CapBnd"
+	assert_eq "$(att -- grep NoNewPrivs /proc/self/status < /dev/null | awk '{print $2}')" 1 "NoNewPrivs"
+	# -e CAP keeps ours (the test runs as root with every capability); -eCAP
+	# is LXC's spelling, -e CAP ours too.
+	assert_eq "$(att -eCAP -- grep CapBnd /proc/self/status < /dev/null | awk '{print $2}')" \
+		"$(awk '/^CapBnd/ {print $2}' /proc/self/status)" "CapBnd with -eCAP"
+	assert_eq "$(att -e CAP -- grep CapBnd /proc/self/status < /dev/null | awk '{print $2}')" \
+		"$(awk '/^CapBnd/ {print $2}' /proc/self/status)" "CapBnd with -e CAP"
+	[ "$want" != "$(awk '/^CapBnd/ {print $2}' /proc/self/status)" ] || fail "init dropped nothing"
+}
+
+test_cwd_is_inside_the_container() {
+	need_tools || return 0
+	running
+	mkdir -p "$T/host-dir"
+	assert_eq "$(cd "$T/host-dir" && att -- readlink /proc/self/cwd < /dev/null)" "/root" "cwd"
+	# With the mount namespace left out the command runs in the host's file
+	# system, but still not in the caller's directory.
+	assert_not_contains "$(cd "$T/host-dir" && att -s NETWORK -- readlink /proc/self/cwd < /dev/null)" \
+		"$T" "cwd with -s NETWORK"
+}
+
+test_no_host_fd_reaches_the_command() {
+	need_tools || return 0
+	running
+	# ls opens the directory itself: 3.
+	local fds
+	fds=$(att -- ls /proc/self/fd 7< /etc/hostname 8> "$T/eight" 9<> "$T/nine" < /dev/null | xargs)
+	assert_eq "$fds" "0 1 2 3" "fds of the command"
+}
+
+test_not_dumpable_before_namespaces_are_entered() {
+	need_tools || return 0
+	command -v strace > /dev/null || { skip "no strace"; return 0; }
+	running
+	LD_LIBRARY_PATH="$LXCMGR_BUILD/liblxcmgr/.libs" strace -f -o "$T/trace" \
+		-e trace=prctl,setns,execve,execveat "$LXCMGR_BUILD/tools/.libs/lxc-attach" -P "$(P)" -n $N -- true < /dev/null
+	local dumpable setns exec
+	dumpable=$(grep -En 'PR_SET_DUMPABLE, (0|SUID_DUMP_DISABLE)' "$T/trace" | head -n1 | cut -d: -f1)
+	setns=$(grep -n 'setns(' "$T/trace" | head -n1 | cut -d: -f1)
+	exec=$(grep -n 'execveat(' "$T/trace" | head -n1 | cut -d: -f1)
+	[ -n "$dumpable" ] && [ -n "$setns" ] && [ -n "$exec" ] ||
+		{ fail "trace lacks prctl, setns or execveat: $(cat "$T/trace")"; return 1; }
+	[ "$dumpable" -lt "$setns" ] || fail "PR_SET_DUMPABLE 0 (line $dumpable) after setns (line $setns)"
+	# The same process: the joiner, whose children inherit it until exec.
+	assert_eq "$(sed -n "${dumpable}p" "$T/trace" | awk '{print $1}')" \
+		"$(sed -n "${setns}p" "$T/trace" | awk '{print $1}')" "process of prctl and setns"
+}
+
+test_proc_self_exe_script_reaches_no_host_binary() {
+	need_tools || return 0
+	running
+	# CVE-2019-5736: the kernel runs "#!/proc/self/exe" with the binary of
+	# the process that execs it. That must be the sealed helper, never a
+	# host file (lxc-attach would fail to load liblxcmgr in here).
+	printf '#!/proc/self/exe\n' > "$(R)/evil" && chmod 755 "$(R)/evil"
+	local rc=0
+	err=$(att -- /evil 2>&1 < /dev/null) || rc=$?
+	assert_eq "$rc" 126 "exit status"
+	assert_contains "$err" "lxcmgr-exec: not a command"
+	assert_not_contains "$err" "liblxcmgr"
+}
+
+test_stopped_container_and_unsupported_options() {
+	need_tools || return 0
+	lxc_create -P "$(P)" -n $N -t busybox > /dev/null
+	assert_fails att -- true
+	assert_contains "$err" "is not running"
+	assert_fails att -R -- true
+	assert_contains "$err" "not supported yet"
+	assert_contains "$(att --help)" "Usage: lxc-attach"
+}
+
+# ------------------------------------------------------------ interactive
+
+# tmux on a server of our own (-L), so nothing of anyone else's is touched.
+TM() { tmux -L "$S" "$@"; }
+
+# wait_for TEXT: until the pane shows TEXT (bounded, not timed: 200 looks).
+wait_for() {
+	local i
+	for i in $(seq 200); do
+		TM capture-pane -p -t "$S" | grep -qF -- "$1" && return 0
+		sleep 0.05
+	done
+	fail "the pane never showed '$1'; it shows: $(TM capture-pane -p -t "$S")"
+}
+
+interactive() {
+	TM new-session -d -s "$S" -x 100 -y 30 "env LXCMGR_CONFIG_PATH='$LXCMGR_CONFIG_PATH' \
+		LXCMGR_RUNTIME_PATH='$LXCMGR_RUNTIME_PATH' LXCMGR_EXEC_PATH='$LXCMGR_EXEC_PATH' \
+		'$LXCMGR_BUILD/tools/lxc-attach' -P '$(P)' -n $N -L '$T/ptylog'; \
+		echo EXITED-\$?; stty -a | grep -o -- '-*icanon' | sed 's/^/MODE/'; sleep 600" || return 1
+	wait_for "root@$N:~#" || return 1
+	TM send-keys -t "$S" 'echo hello-$((6*7)); tty' Enter
+	wait_for "hello-42" || return 1
+	TM send-keys -t "$S" 'stty size' Enter
+	wait_for "30 100" || return 1
+	TM resize-window -t "$S" -x 80 -y 20
+	TM send-keys -t "$S" 'stty size' Enter
+	wait_for "20 80" || return 1
+	TM send-keys -t "$S" 'exit 5' Enter
+	wait_for "EXITED-5" || return 1
+	# The terminal is back in cooked mode (icanon, not -icanon).
+	wait_for "MODEicanon" || return 1
+	assert_contains "$(TM capture-pane -p -t "$S")" "/dev/pts/" "a pty" || return 1
+	assert_contains "$(cat "$T/ptylog")" "hello-42" "the pty log"
+}
+
+test_interactive_shell_through_tmux() {
+	need_tools || return 0
+	command -v tmux > /dev/null || { skip "no tmux"; return 0; }
+	running
+	S=lxcmgr-test-attach-$$
+	local rc=0
+	interactive || rc=1
+	TM kill-session -t "$S" 2> /dev/null || true
+	return $rc
+}
+
+run_tests
