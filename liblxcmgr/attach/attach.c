@@ -201,15 +201,17 @@ static int wait_child(pid_t pid, int *status)
 	return 0;
 }
 
-/* After B's pid: EOF once the command runs, or why it could not. */
-static int wait_exec(int sock, pid_t b, lxcmgr_error **err)
+/* After B's pid: EOF once the command runs, or why it could not (B is
+ * reaped then, and *b set to -1). */
+static int wait_exec(int sock, pid_t *b, lxcmgr_error **err)
 {
 	struct attach_msg m;
 	int ret = recv_msg(sock, &m, NULL), status;
 
 	if (ret <= 0)
 		return ret < 0 ? error_set(err, -ret, "read from the attaching process") : 0;
-	wait_child(b, &status);
+	wait_child(*b, &status);
+	*b = -1;
 	if (m.kind == ATTACH_MSG_ERROR)
 		return error_set(err, m.value > 0 ? m.value : EIO, "%s", m.text);
 	return error_msg(err, EPROTO, "unexpected message %d from the attaching process", m.kind);
@@ -250,25 +252,24 @@ static int run(struct attach_job *job, int *exit_status, lxcmgr_error **err)
 		return error_set(err, errno, "socketpair");
 	sock = sv[0];
 	job->sock = sv[1];
-	if (job->pty) {
-		/* Before the fork, so that no SIGCHLD of B is lost to the
-		 * signalfd; B unblocks them. */
-		sigset_t set;
-		attach_tty_sigset(&set);
-		sigprocmask(SIG_BLOCK, &set, &t.old_mask);
-	}
+	/* Before the fork, so that no SIGCHLD of B is lost to the signalfd;
+	 * B unblocks them. */
+	sigset_t set;
+	attach_tty_sigset(&set);
+	sigprocmask(SIG_BLOCK, &set, &t.old_mask);
 	ret = spawn(job, sock, &master, &b, err);
-	if (ret == 0 && job->pty)
-		ret = attach_tty_begin(&t, master, job->opts->pty_log, err);
-	ret = ret ?: wait_exec(sock, b, err);
-	if (ret == 0)
-		ret = job->pty ? attach_tty_proxy(&t, b, &status) : wait_child(b, &status);
+	ret = ret ?: attach_tty_begin(&t, job->pty ? master : -1, job->opts->pty_log, err);
+	ret = ret ?: wait_exec(sock, &b, err);
+	ret = ret ?: attach_tty_proxy(&t, b, &status);
+	if (ret < 0 && b > 0) {
+		/* Set up, but we cannot serve it: it must not run unseen. */
+		kill(b, SIGKILL);
+		wait_child(b, &status);
+	}
 	if (ret < 0 && !*err)
 		error_set(err, -ret, "wait for the command");
-	if (job->pty) {
-		attach_tty_end(&t);
-		sigprocmask(SIG_SETMASK, &t.old_mask, NULL);
-	}
+	attach_tty_end(&t);
+	sigprocmask(SIG_SETMASK, &t.old_mask, NULL);
 	if (ret == 0 && exit_status)
 		*exit_status = status;
 	return ret;

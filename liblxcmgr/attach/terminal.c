@@ -1,4 +1,5 @@
-/* The caller's terminal while a command runs on a pty of the container:
+/* Waiting for the command, with the signals of lxc-attach passed on to it;
+ * and the caller's terminal while a command runs on a pty of the container:
  * raw mode (keys go to the container unchanged, ^C included), the window
  * size kept in step, the pty's output copied out (and to -L's log), and
  * the terminal restored before the library returns. */
@@ -30,7 +31,7 @@ static void copy_winsize(const struct attach_tty *t)
 {
 	struct winsize ws;
 
-	if (ioctl(t->in_fd, TIOCGWINSZ, &ws) == 0)
+	if (t->master >= 0 && ioctl(t->in_fd, TIOCGWINSZ, &ws) == 0)
 		ioctl(t->master, TIOCSWINSZ, &ws);
 }
 
@@ -40,18 +41,20 @@ int attach_tty_begin(struct attach_tty *t, int master, const char *log_path,
 	sigset_t set;
 
 	t->master = master;
-	t->in_fd = STDIN_FILENO;
+	t->in_fd = master >= 0 ? STDIN_FILENO : -1;
 	t->out_fd = isatty(STDOUT_FILENO) || !isatty(STDERR_FILENO) ? STDOUT_FILENO : STDERR_FILENO;
-	if (log_path) {
-		t->log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
-		if (t->log_fd < 0)
-			return error_set(err, errno, "open the pty log \"%s\"", log_path);
-	}
 	/* attach.c blocked these before the fork; now they come here. */
 	attach_tty_sigset(&set);
 	t->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (t->sigfd < 0)
 		return error_set(err, errno, "signalfd");
+	if (master < 0)
+		return 0; /* no pty: signals only */
+	if (log_path) {
+		t->log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+		if (t->log_fd < 0)
+			return error_set(err, errno, "open the pty log \"%s\"", log_path);
+	}
 	copy_winsize(t);
 	if (tcgetattr(t->in_fd, &t->saved) == 0) {
 		struct termios raw = t->saved;
@@ -130,7 +133,10 @@ static bool pump_in(const struct attach_tty *t)
 }
 
 /* A signal for us: forwarded to the command, or the window size. true
- * once CHILD has exited (its status in *status). */
+ * once CHILD has exited (its status in *status). Without a pty the
+ * command shares our terminal and process group, so what the terminal
+ * sends (SI_KERNEL: ^C, hangup) has reached it already: only what a
+ * process sent us is passed on. */
 static bool on_signal(const struct attach_tty *t, pid_t child, int *status)
 {
 	struct signalfd_siginfo si;
@@ -138,7 +144,7 @@ static bool on_signal(const struct attach_tty *t, pid_t child, int *status)
 	while (read(t->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGWINCH)
 			copy_winsize(t);
-		else if (si.ssi_signo != SIGCHLD)
+		else if (si.ssi_signo != SIGCHLD && (t->master >= 0 || si.ssi_code != SI_KERNEL))
 			kill(child, (int)si.ssi_signo); /* our child, not reaped: the pid is its */
 	}
 	return waitpid(child, status, WNOHANG) == child;
@@ -151,6 +157,7 @@ int attach_tty_proxy(struct attach_tty *t, pid_t child, int *status)
 		{ .fd = t->master, .events = POLLIN },
 		{ .fd = t->in_fd, .events = POLLIN },
 	};
+	/* Without a pty (master and in_fd -1) poll skips those entries. */
 
 	/* A SIGCHLD that came before the signalfd is in the mask still. */
 	if (on_signal(t, child, status)) {

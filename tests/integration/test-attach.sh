@@ -56,6 +56,22 @@ test_stdout_stderr_and_stdin_stay_separate() {
 	assert_eq "$(printf 'abc' | att -- wc -c | tr -d ' ')" 3 "bytes through stdin"
 }
 
+test_sigterm_to_lxc_attach_reaches_the_command() {
+	need_tools || return 0
+	running
+	# exec: $! must be lxc-attach itself, not a subshell running it.
+	(exec "$LXCMGR_BUILD/tools/lxc-attach" -P "$(P)" -n $N -- \
+		sh -c 'trap "echo got-term; exit 9" TERM; touch /ready; sleep 600 & wait') \
+		> "$T/out" < /dev/null &
+	local pid=$! rc=0 i
+	for i in $(seq 400); do [ -e "$(R)/ready" ] && break; sleep 0.05; done
+	[ -e "$(R)/ready" ] || { fail "the command never started"; kill -9 $pid; return 1; }
+	kill -TERM $pid
+	wait $pid || rc=$?
+	assert_eq "$rc" 9 "exit status after SIGTERM"
+	assert_eq "$(cat "$T/out")" "got-term" "the command's trap"
+}
+
 test_large_output_through_pipes_is_intact() {
 	need_tools || return 0
 	running
