@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -219,25 +220,64 @@ static int wait_exec(int sock, pid_t *b, lxcmgr_error **err)
 
 /* ------------------------------------------------------------ running */
 
-/* A and B run; P gets the pty master (when asked) and B's pid. */
+#define STACK_SIZE (256 * 1024)
+
+/* Stacks for A and B, and the helper's argv with our socket's number. */
+static int prepare_spawn(struct attach_job *job, lxcmgr_error **err)
+{
+	size_t n = 0;
+
+	while (job->argv[n])
+		n++;
+	job->helper_argv = calloc(n + 4, sizeof(*job->helper_argv));
+	if (!job->helper_argv)
+		return error_set(err, ENOMEM, "prepare the command");
+	snprintf(job->sock_str, sizeof(job->sock_str), "%d", job->sock);
+	job->helper_argv[0] = (char *)ATTACH_HELPER_ARGV0;
+	job->helper_argv[1] = job->sock_str;
+	job->helper_argv[2] = job->file;
+	memcpy(&job->helper_argv[3], job->argv, n * sizeof(*job->argv));
+	void *stacks = mmap(NULL, 2 * STACK_SIZE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stacks == MAP_FAILED)
+		return error_set(err, errno, "mmap the stacks of the attaching processes");
+	job->stacks = stacks;
+	job->stack_a = job->stacks + STACK_SIZE; /* stacks grow down */
+	job->stack_b = job->stacks + 2 * STACK_SIZE;
+	return 0;
+}
+
+/* A and B run; P gets the pty master (when asked) and B's pid. A failure
+ * of B comes before A's report of B's pid: read on to that, so that B is
+ * reaped all the same. */
 static int spawn(struct attach_job *job, int sock, int *master, pid_t *b, lxcmgr_error **err)
 {
 	struct attach_msg m;
-	int ret = 0, status;
-	pid_t a = fork();
+	int ret = 0, status, dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+	pid_t a = attach_spawn(job);
 
-	if (a == 0)
-		attach_joiner(job);
+	/* A shared our memory and made it not dumpable; it is gone now. */
+	if (dumpable > 0)
+		prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
 	close(job->sock);
 	job->sock = -1;
 	if (a < 0)
-		return error_set(err, errno, "fork");
+		return error_set(err, -a, "clone the attaching process");
+	wait_child(a, &status);
 	if (job->pty)
 		ret = expect(sock, ATTACH_MSG_PTY, &m, master, err);
-	ret = ret ?: expect(sock, ATTACH_MSG_PID, &m, NULL, err);
-	if (ret == 0)
-		*b = m.value;
-	wait_child(a, &status);
+	for (;;) {
+		int r = recv_msg(sock, &m, NULL);
+		if (r <= 0 || m.kind == ATTACH_MSG_PID) {
+			if (r == 1)
+				*b = m.value;
+			break;
+		}
+		if (m.kind == ATTACH_MSG_ERROR && ret == 0)
+			ret = error_set(err, m.value > 0 ? m.value : EIO, "%s", m.text);
+	}
+	if (ret == 0 && *b <= 0)
+		ret = error_msg(err, EPIPE, "the attaching process died before it reported");
 	return ret;
 }
 
@@ -252,7 +292,10 @@ static int run(struct attach_job *job, int *exit_status, lxcmgr_error **err)
 		return error_set(err, errno, "socketpair");
 	sock = sv[0];
 	job->sock = sv[1];
-	/* Before the fork, so that no SIGCHLD of B is lost to the signalfd;
+	ret = prepare_spawn(job, err);
+	if (ret < 0)
+		return ret;
+	/* Before the clone, so that no SIGCHLD of B is lost to the signalfd;
 	 * B unblocks them. */
 	sigset_t set;
 	attach_tty_sigset(&set);
@@ -275,6 +318,23 @@ static int run(struct attach_job *job, int *exit_status, lxcmgr_error **err)
 	return ret;
 }
 
+static void job_release(struct attach_job *job)
+{
+	if (job->pidfd >= 0)
+		close(job->pidfd);
+	if (job->helper_fd >= 0)
+		close(job->helper_fd);
+	if (job->sock >= 0)
+		close(job->sock);
+	if (job->stacks)
+		munmap(job->stacks, 2 * STACK_SIZE);
+	free(job->home);
+	free(job->file);
+	free(job->helper_argv);
+	strv_free(job->env);
+	strv_free(job->argv);
+}
+
 LXCMGR_PUBLIC int lxcmgr_container_attach(struct lxcmgr_container *c,
 					  const struct lxcmgr_attach_options *opts,
 					  int *exit_status, lxcmgr_error **err)
@@ -290,15 +350,17 @@ LXCMGR_PUBLIC int lxcmgr_container_attach(struct lxcmgr_container *c,
 		job.ns_mask &= o.namespaces;
 		o.elevated = LXCMGR_ATTACH_ELEVATED_ALL;
 	}
+	/* The time namespace cannot be entered by a process sharing its
+	 * memory (A); lxcmgr makes none yet. */
+	if (ret == 0 && (job.ns_mask & CLONE_NEWTIME))
+		ret = error_msg(err, ENOTSUP, "init has a time namespace: not supported yet");
 	ret = ret ?: helper_memfd(o.exec_helper ? o.exec_helper : HELPER_PATH, &job.helper_fd,
 				  err);
+	ret = ret ?: attach_prepare(&job, err);
 	job.pty = o.pty == LXCMGR_ATTACH_PTY_AUTO && isatty(STDIN_FILENO);
 	for (int i = 0; i < 3; i++)
 		job.tty[i] = job.pty && isatty(i);
 	ret = ret ?: run(&job, exit_status, err);
-	if (job.pidfd >= 0)
-		close(job.pidfd);
-	if (job.helper_fd >= 0)
-		close(job.helper_fd);
+	job_release(&job);
 	return ret < 0 ? error_wrap(err, ret, "attach to \"%s\"", c->name) : 0;
 }

@@ -1,6 +1,7 @@
 /* lxc-attach, the container's side: the joiner (A) and the command's
- * process (B) of attach.h. Both only report failures over the sync socket
- * and _exit; neither returns to the caller's code. */
+ * process (B) of attach.h. Both run in the caller's memory (CLONE_VM), so
+ * they allocate nothing and only make system calls; they report failures
+ * over the sync socket and _exit, and never return to the caller's code. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -127,81 +128,13 @@ static int open_pty(const struct attach_job *job)
 	return slave;
 }
 
-/* TODO(cgroups): once lxcmgr makes cgroups, a cgroup fd of the container's
- * (from the monitor) for CLONE_INTO_CGROUP, unless ELEVATED_CGROUP. Until
- * then the command stays in the caller's cgroup, as init does in ours. */
-static int attach_cgroup_fd(const struct attach_job *job)
+/* TODO(cgroups): once lxcmgr makes cgroups, B joins the container's
+ * (unless ELEVATED_CGROUP) by writing "0" to a cgroup.procs fd the monitor
+ * hands out, before it drops privileges. Until then the command stays in
+ * the caller's cgroup, as init stays in its monitor's. */
+static void attach_join_cgroup(const struct attach_job *job)
 {
 	(void)job;
-	return -1;
-}
-
-static __attribute__((noreturn)) void run_command(const struct attach_job *job, int slave);
-
-void attach_joiner(const struct attach_job *job)
-{
-	/* First of all: no ptrace and no /proc/PID/{mem,exe,fd} for the
-	 * container until the command has been exec'd (it resets this). */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	enter_namespaces(job);
-	/* Never a host directory as cwd, whatever comes next (CVE-2024-21626). */
-	if (chdir("/") < 0)
-		child_fail(job, errno, "chdir \"/\" in the container");
-	int slave = job->pty ? open_pty(job) : -1;
-	int cgroup = attach_cgroup_fd(job);
-	/* CLONE_PARENT: B is the caller's child, so the caller waits for it
-	 * and we can go; CLONE_NEWPID having been entered, B is in the
-	 * container's pid namespace. */
-	struct clone_args args = {
-		.flags = CLONE_PARENT | (cgroup >= 0 ? CLONE_INTO_CGROUP : 0),
-		.cgroup = (uint64_t)(cgroup >= 0 ? cgroup : 0),
-	};
-	long pid = syscall(SYS_clone3, &args, sizeof(args));
-	if (pid == 0)
-		run_command(job, slave);
-	if (pid < 0)
-		child_fail(job, errno, "clone the command's process");
-	attach_send(job->sock, ATTACH_MSG_PID, (int)pid, -1, "pid");
-	_exit(0);
-}
-
-/* ------------------------------------------------------------ command */
-
-struct user {
-	char *name, *home, *shell;
-	gid_t gid;
-};
-
-/* The target user from the container's /etc/passwd (our root is the
- * container's now). Parsed here, never through NSS: that would load the
- * container's libraries into a process that still maps ours. */
-static bool find_user(uid_t uid, struct user *u)
-{
-	cleanup_fclose FILE *f = fopen("/etc/passwd", "re");
-	struct passwd *pw;
-
-	while (f && (pw = fgetpwent(f)))
-		if (pw->pw_uid == uid) {
-			u->name = strdup(pw->pw_name);
-			u->home = strdup(pw->pw_dir);
-			u->shell = strdup(pw->pw_shell);
-			u->gid = pw->pw_gid;
-			return u->name && u->home && u->shell;
-		}
-	return false;
-}
-
-static void setup_stdio(const struct attach_job *job, int slave)
-{
-	if (slave < 0)
-		return;
-	/* A session of its own with the pty as controlling terminal: job
-	 * control in the container's shell, and no TIOCSTI into ours. */
-	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
-		child_fail(job, errno, "make the pty the controlling terminal");
-	for (int i = 0; i < 3; i++)
-		if (job->tty[i] && dup2(slave, i) < 0)
-			child_fail(job, errno, "dup2 the pty");
 }
 
 /* Capabilities and no_new_privs as init has them, unless -e CAP. */
@@ -225,80 +158,93 @@ static void drop_privileges(const struct attach_job *job)
 		child_fail(job, errno, "set no_new_privs");
 }
 
-static void switch_user(const struct attach_job *job, uid_t uid, gid_t gid)
+/* Raw system calls: glibc's set*id and setgroups would change every
+ * thread of the caller, whose memory we share. */
+static void switch_user(const struct attach_job *job)
 {
 	/* No supplementary groups: the container's /etc/group is not read. */
-	if (setgroups(0, NULL) < 0 && errno != EPERM)
+	if (syscall(SYS_setgroups, 0, NULL) < 0 && errno != EPERM)
 		child_fail(job, errno, "setgroups");
-	if (setresgid(gid, gid, gid) < 0)
-		child_fail(job, errno, "switch to gid %u", (unsigned)gid);
-	if (setresuid(uid, uid, uid) < 0)
-		child_fail(job, errno, "switch to uid %u", (unsigned)uid);
+	if (syscall(SYS_setresgid, job->gid, job->gid, job->gid) < 0)
+		child_fail(job, errno, "switch to gid %u", (unsigned)job->gid);
+	if (syscall(SYS_setresuid, job->uid, job->uid, job->uid) < 0)
+		child_fail(job, errno, "switch to uid %u", (unsigned)job->uid);
 	/* TODO(seccomp): load init's filter here, last, unless elevated. */
 }
 
-/* The user's login shell, or /bin/sh; argv[0] "-sh" makes it a login
- * shell (it reads /etc/profile). */
-static char **shell_argv(const struct user *u, const char **file)
+static void setup_stdio(const struct attach_job *job, int slave)
 {
-	const char *shell = u->shell && u->shell[0] && access(u->shell, X_OK) == 0 ? u->shell
-										    : "/bin/sh";
-	const char *base = strrchr(shell, '/');
-	char **argv = calloc(2, sizeof(*argv));
-
-	*file = shell;
-	if (argv && asprintf(&argv[0], "-%s", base ? base + 1 : shell) < 0)
-		argv[0] = NULL;
-	return argv && argv[0] ? argv : NULL;
+	if (slave < 0)
+		return;
+	/* A session of its own with the pty as controlling terminal: job
+	 * control in the container's shell, and no TIOCSTI into ours. */
+	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+		child_fail(job, errno, "make the pty the controlling terminal");
+	for (int i = 0; i < 3; i++)
+		if (job->tty[i] && dup2(slave, i) < 0)
+			child_fail(job, errno, "dup2 the pty");
 }
 
-/* lxcmgr-exec SOCK FILE ARGV... */
-static char **helper_argv(const struct attach_job *job, const char *file, char *const *cmd)
-{
-	size_t n = 0;
+struct command_arg {
+	const struct attach_job *job;
+	int slave;
+};
 
-	while (cmd[n])
-		n++;
-	char **argv = calloc(n + 4, sizeof(*argv));
-	if (!argv || asprintf(&argv[1], "%d", job->sock) < 0)
-		child_fail(job, ENOMEM, "build the command line");
-	argv[0] = (char *)ATTACH_HELPER_ARGV0;
-	argv[2] = (char *)file;
-	memcpy(&argv[3], cmd, n * sizeof(*argv));
-	return argv;
-}
-
-static void run_command(const struct attach_job *job, int slave)
+/* B: in the container's pid namespace, as the caller's child. */
+static int run_command(void *data)
 {
-	const struct lxcmgr_attach_options *o = job->opts;
-	uid_t uid = o->uid >= 0 ? (uid_t)o->uid : 0;
-	struct user u = { 0 };
-	bool known = find_user(uid, &u);
-	gid_t gid = o->gid >= 0 ? (gid_t)o->gid : known ? u.gid : 0;
+	const struct command_arg *arg = data;
+	const struct attach_job *job = arg->job;
 	sigset_t none;
 
-	/* The caller blocked the pty's signals. Dispositions stay: exec resets
-	 * handlers, and what the caller ignores (nohup) the command should. */
+	/* The caller blocked the signals it serves. Dispositions stay: exec
+	 * resets handlers, and what the caller ignores (nohup) the command
+	 * should. */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	setup_stdio(job, slave);
-	const char *file = o->argv && o->argv[0] ? o->argv[0] : NULL;
-	char **cmd = file ? (char **)o->argv : shell_argv(&u, &file);
-	char **env = attach_build_env(job, known ? u.name : NULL, known ? u.home : "/",
-				      known ? u.shell : "/bin/sh");
-	if (!cmd || !env)
-		child_fail(job, ENOMEM, "build the environment");
+	setup_stdio(job, arg->slave);
+	attach_join_cgroup(job);
 	drop_privileges(job);
-	switch_user(job, uid, gid);
+	switch_user(job);
 	/* As the user, so that a home it may not enter is not entered. */
-	if (!known || chdir(u.home) < 0)
+	if (!job->home || chdir(job->home) < 0)
 		if (chdir("/") < 0)
 			child_fail(job, errno, "chdir \"/\"");
 	/* Nothing of the caller's but stdio and the socket (for the helper's
 	 * report) passes the exec. */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	fcntl(job->sock, F_SETFD, 0);
-	char **argv = helper_argv(job, file, cmd);
-	syscall(SYS_execveat, job->helper_fd, "", argv, env, AT_EMPTY_PATH);
+	syscall(SYS_execveat, job->helper_fd, "", job->helper_argv, job->env, AT_EMPTY_PATH);
 	child_fail(job, errno, "exec the attach helper (lxcmgr-exec) from its memfd");
+}
+
+/* A. */
+static int join(void *data)
+{
+	const struct attach_job *job = data;
+
+	/* First of all: no ptrace and no /proc/PID/{mem,exe,fd} for the
+	 * container until the command has been exec'd (it resets this). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	enter_namespaces(job);
+	/* Never a host directory as cwd, whatever comes next (CVE-2024-21626). */
+	if (chdir("/") < 0)
+		child_fail(job, errno, "chdir \"/\" in the container");
+	struct command_arg arg = { .job = job, .slave = job->pty ? open_pty(job) : -1 };
+	/* CLONE_PARENT: B is the caller's child, so the caller waits for it
+	 * and we can go; CLONE_NEWPID having been entered, B is in the
+	 * container's pid namespace. CLONE_VFORK: we go on once B has exec'd. */
+	pid_t pid = clone(run_command, job->stack_b, CLONE_VM | CLONE_VFORK | CLONE_PARENT | SIGCHLD,
+			  &arg);
+	if (pid < 0)
+		child_fail(job, errno, "clone the command's process");
+	attach_send(job->sock, ATTACH_MSG_PID, (int)pid, -1, "pid");
+	_exit(0);
+}
+
+pid_t attach_spawn(const struct attach_job *job)
+{
+	pid_t pid = clone(join, job->stack_a, CLONE_VM | CLONE_VFORK | SIGCHLD, (void *)job);
+
+	return pid < 0 ? -errno : pid;
 }
