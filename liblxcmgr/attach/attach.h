@@ -19,6 +19,13 @@
  * process ever shares P's memory. Not dumpable is per memory map: P sets
  * its own back once A is gone.
  *
+ * Sharing costs no protection: B is visible in the container (its pid
+ * namespace) until it execs, but a non-dumpable memory map owned by the
+ * initial user namespace can only be traced with CAP_SYS_PTRACE there. A
+ * container whose root has that (privileged, sys_ptrace not dropped) could
+ * as well take over a forked B before it drops the bounding set, and read
+ * the copy of P's memory; one whose root lacks it can reach neither.
+ *
  * Why the memfd: a command "#!/proc/self/exe" would make the kernel run
  * whatever binary the exec'ing process is. Were that lxc-attach, the
  * container could then reopen it for writing (CVE-2019-5736). B's last
