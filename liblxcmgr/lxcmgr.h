@@ -275,6 +275,8 @@ LXCMGR_PUBLIC int lxcmgr_container_get_running_item(struct lxcmgr_container *c, 
 #define LXCMGR_ATTACH_ELEVATED_LSM (1u << 2)    /* keep the caller's LSM label */
 #define LXCMGR_ATTACH_ELEVATED_ALL 7u
 
+/* In every mode lxc.environment of the running container is applied next
+ * (a bare NAME takes the caller's value), then keep_vars, then set_vars. */
 enum lxcmgr_attach_env {
 	LXCMGR_ATTACH_ENV_CLEAN = 0, /* container=lxc, PATH, TERM, HOME USER LOGNAME SHELL */
 	LXCMGR_ATTACH_ENV_KEEP,      /* the caller's environment, plus container=lxc */
@@ -298,6 +300,9 @@ struct lxcmgr_attach_options {
 	long uid, gid;                /* in the container; -1: root, and the user's group */
 	int pty;                      /* enum lxcmgr_attach_pty */
 	const char *pty_log;          /* host file the pty's output is appended to, or NULL */
+	bool remount_sys_proc;        /* -R: with a namespace subset without the mount one, a
+				       * mount namespace of the command's own with /proc and
+				       * /sys of the namespaces joined */
 	const char *exec_helper;      /* host path of lxcmgr-exec; NULL: the installed one */
 };
 

@@ -33,7 +33,8 @@ static const char help[] =
 	"  -v, --set-var=NAME=VAL   set a variable (repeatable)\n"
 	"      --keep-var=NAME      keep NAME from this environment (repeatable)\n"
 	"  -L, --pty-log=FILE       append what the pty shows to FILE\n"
-	"  -R, --remount-sys-proc   not supported yet\n"
+	"  -R, --remount-sys-proc   with -s without MOUNT: /proc and /sys of the\n"
+	"                           namespaces joined, in a mount namespace of its own\n"
 	"  -a, --arch=ARCH          not supported yet\n"
 	"\n" TOOL_COMMON_HELP;
 
@@ -166,8 +167,7 @@ static void parse_args(struct tool *t, struct attach_args *a, int argc, char **a
 			break;
 		case OPT_KEEP_VAR: push(&a->keep_vars, &a->n_keep, optarg); break;
 		case 'L': a->o.pty_log = optarg; break;
-		case 'R':
-			tool_usage_error(t, "-R is not supported yet");
+		case 'R': a->o.remount_sys_proc = true; break;
 		case 'a':
 			tool_usage_error(t, "-a is not supported yet (personalities come later)");
 		case 'f':

@@ -105,6 +105,12 @@ static int read_init(struct lxcmgr_container *c, struct attach_job *job, lxcmgr_
 	if (ret < 0)
 		return error_set(err, -ret, "ask the monitor of \"%s\" for init", c->name);
 	job->pidfd = pidfd;
+	/* lxc.environment applies to attached commands too, as in LXC. */
+	if (proto_call(fd, CMD_CONFIG_ITEM, 0, "lxc.environment", sizeof("lxc.environment") - 1,
+		       &job->conf_env, NULL, NULL) < 0) {
+		free(job->conf_env);
+		job->conf_env = NULL;
+	}
 	job->init_pid = pidfd_pid(pidfd);
 	ret = job->init_pid < 0 ? job->init_pid : read_status(job);
 	if (ret == 0)
@@ -329,6 +335,7 @@ static void job_release(struct attach_job *job)
 	if (job->stacks)
 		munmap(job->stacks, 2 * STACK_SIZE);
 	free(job->home);
+	free(job->conf_env);
 	free(job->file);
 	free(job->helper_argv);
 	strv_free(job->env);
@@ -350,6 +357,12 @@ LXCMGR_PUBLIC int lxcmgr_container_attach(struct lxcmgr_container *c,
 		job.ns_mask &= o.namespaces;
 		o.elevated = LXCMGR_ATTACH_ELEVATED_ALL;
 	}
+	/* -R: /proc and /sys of the namespaces joined, over the host's file
+	 * system; in the container's mount namespace they are its own. */
+	if (ret == 0 && o.remount_sys_proc && (job.ns_mask & CLONE_NEWNS))
+		ret = error_msg(err, EINVAL, "-R remounts /proc and /sys when the mount namespace "
+				"is not joined; add -s without MOUNT");
+	job.remount = o.remount_sys_proc;
 	/* The time namespace cannot be entered by a process sharing its
 	 * memory (A); lxcmgr makes none yet. */
 	if (ret == 0 && (job.ns_mask & CLONE_NEWTIME))

@@ -79,6 +79,8 @@ struct attach_job {
 	bool pty;           /* allocate one */
 	bool tty[3];        /* which of fds 0 1 2 go to the pty */
 	char **caller_env;  /* environ of P, for --keep-env and --keep-var */
+	char *conf_env;     /* lxc.environment of the running container, one a line */
+	bool remount;       /* -R: a mount namespace of B's own, /proc and /sys fresh */
 	/* Prepared by P for B (owned; attach_job_release frees them): */
 	uid_t uid;
 	gid_t gid;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -185,6 +186,26 @@ static void setup_stdio(const struct attach_job *job, int slave)
 			child_fail(job, errno, "dup2 the pty");
 }
 
+/* -R: B alone gets a copy of the host's mount table, with /proc of the
+ * container's pid namespace and /sys of its network namespace. */
+static void remount_sys_proc(const struct attach_job *job)
+{
+	const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+
+	if (!job->remount)
+		return;
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		child_fail(job, errno, "-R: a mount namespace of its own");
+	umount2("/proc", MNT_DETACH);
+	if (mount("proc", "/proc", "proc", flags, NULL) < 0)
+		child_fail(job, errno, "-R: mount /proc");
+	if (job->ns_mask & CLONE_NEWNET) {
+		umount2("/sys", MNT_DETACH);
+		if (mount("sysfs", "/sys", "sysfs", flags, NULL) < 0)
+			child_fail(job, errno, "-R: mount /sys");
+	}
+}
+
 struct command_arg {
 	const struct attach_job *job;
 	int slave;
@@ -203,6 +224,7 @@ static int run_command(void *data)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	setup_stdio(job, arg->slave);
+	remount_sys_proc(job);
 	attach_join_cgroup(job);
 	drop_privileges(job);
 	switch_user(job);

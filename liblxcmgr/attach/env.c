@@ -109,6 +109,19 @@ char **attach_build_env(const struct attach_job *job, const char *user, const ch
 			env_set(&e, "LOGNAME", user);
 		}
 	}
+	for (const char *line = job->conf_env; line && *line;) {
+		size_t n = strcspn(line, "\n");
+		cleanup_free char *entry = strndup(line, n);
+		const char *value = entry && !strchr(entry, '=') ? caller_get(job->caller_env, entry)
+								  : NULL;
+		if (!entry)
+			e.failed = true;
+		else if (strchr(entry, '='))
+			env_put(&e, entry);
+		else if (value) /* a bare NAME: the caller's value, if it has one */
+			env_set(&e, entry, value);
+		line += n + (line[n] == '\n');
+	}
 	for (const char *const *k = o->keep_vars; k && *k; k++) {
 		const char *value = caller_get(job->caller_env, *k);
 		if (value)

@@ -107,6 +107,34 @@ test_keep_env_clear_env_set_var_keep_var() {
 	assert_contains "$err" "NAME=VALUE"
 }
 
+test_lxc_environment_applies_to_attach() {
+	need_tools || return 0
+	running "lxc.environment = FROMCONF=1" "lxc.environment = BARE"
+	local env
+	env=$(BARE=from-caller att -- env < /dev/null)
+	assert_contains "$env" "FROMCONF=1"
+	assert_contains "$env" "BARE=from-caller" "a bare name takes the caller's value"
+	env=$(att --clear-env -v FROMCONF=2 -- env < /dev/null)
+	assert_contains "$env" "FROMCONF=2" "-v comes last"
+}
+
+test_remount_sys_proc_shows_the_joined_namespaces() {
+	need_tools || return 0
+	running
+	# The host's file system, with /proc of the container's pid namespace
+	# and /sys of its network namespace: only lo, and init as pid 1.
+	assert_eq "$(att -s 'NETWORK|PID' -R -- ls /sys/class/net < /dev/null)" "lo" "/sys/class/net"
+	assert_eq "$(att -s 'NETWORK|PID' -R -- cat /proc/1/comm < /dev/null)" \
+		"$(cat /proc/"$(init_pid)"/comm)" "pid 1"
+	assert_eq "$(att -s 'NETWORK|PID' -- ls /sys/class/net < /dev/null)" "$(ls /sys/class/net)" \
+		"without -R: the host's /sys"
+	# Ours are left alone.
+	assert_eq "$(readlink /proc/self/ns/mnt)" "$(readlink /proc/$$/ns/mnt)" "our mount namespace"
+	[ -d /proc/"$(init_pid)" ] || fail "the host's /proc is gone"
+	assert_fails att -R -- true
+	assert_contains "$err" "-R remounts /proc and /sys when the mount namespace is not joined"
+}
+
 test_user_and_group_switching() {
 	need_tools || return 0
 	running
@@ -213,7 +241,7 @@ test_stopped_container_and_unsupported_options() {
 	lxc_create -P "$(P)" -n $N -t busybox > /dev/null
 	assert_fails att -- true
 	assert_contains "$err" "is not running"
-	assert_fails att -R -- true
+	assert_fails att -a x86_64 -- true
 	assert_contains "$err" "not supported yet"
 	assert_contains "$(att --help)" "Usage: lxc-attach"
 }
