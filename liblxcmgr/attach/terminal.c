@@ -118,6 +118,9 @@ static bool pump_out(const struct attach_tty *t)
 	}
 }
 
+/* Input for the command. While the pty takes no more, its output is
+ * still drained: a command that writes without reading (a large paste
+ * echoed back) would otherwise wait on us as we wait on it. */
 static bool pump_in(const struct attach_tty *t)
 {
 	char buf[4096];
@@ -128,7 +131,21 @@ static bool pump_in(const struct attach_tty *t)
 	while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return false; /* our terminal hung up: stop reading it */
-	write_all(t->master, buf, (size_t)n);
+	for (size_t done = 0; done < (size_t)n;) {
+		ssize_t w = write(t->master, buf + done, (size_t)n - done);
+		if (w > 0) {
+			done += (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno != EAGAIN)
+			return true; /* the command closed the pty; it ends soon */
+		struct pollfd p = { .fd = t->master, .events = POLLIN | POLLOUT };
+		poll(&p, 1, -1);
+		if ((p.revents & POLLIN) && !pump_out(t))
+			return true;
+	}
 	return true;
 }
 

@@ -265,7 +265,10 @@ interactive() {
 	TM new-session -d -s "$S" -x 100 -y 30 "env LXCMGR_CONFIG_PATH='$LXCMGR_CONFIG_PATH' \
 		LXCMGR_RUNTIME_PATH='$LXCMGR_RUNTIME_PATH' LXCMGR_EXEC_PATH='$LXCMGR_EXEC_PATH' \
 		'$LXCMGR_BUILD/tools/lxc-attach' -P '$(P)' -n $N -L '$T/ptylog'; \
-		echo EXITED-\$?; stty -a | grep -o -- '-*icanon' | sed 's/^/MODE/'; sleep 600" || return 1
+		echo EXITED-\$?; stty -a | grep -o -- '-*icanon' | sed 's/^/MODE/'; \
+		env LXCMGR_CONFIG_PATH='$LXCMGR_CONFIG_PATH' LXCMGR_RUNTIME_PATH='$LXCMGR_RUNTIME_PATH' \
+		LXCMGR_EXEC_PATH='$LXCMGR_EXEC_PATH' '$LXCMGR_BUILD/tools/lxc-attach' -P '$(P)' -n $N \
+		-- sh -c 'echo out-line; tty' > '$T/redir'; echo REDIR-\$?; sleep 600" || return 1
 	wait_for "root@$N:~#" || return 1
 	TM send-keys -t "$S" 'echo hello-$((6*7)); tty' Enter
 	wait_for "hello-42" || return 1
@@ -279,7 +282,12 @@ interactive() {
 	# The terminal is back in cooked mode (icanon, not -icanon).
 	wait_for "MODEicanon" || return 1
 	assert_contains "$(TM capture-pane -p -t "$S")" "/dev/pts/" "a pty" || return 1
-	assert_contains "$(cat "$T/ptylog")" "hello-42" "the pty log"
+	assert_contains "$(cat "$T/ptylog")" "hello-42" "the pty log" || return 1
+	# stdin a terminal, stdout a file: the file gets the command's bytes as
+	# they are (no pty in between: no \r), stdin is the pty.
+	wait_for "REDIR-0" || return 1
+	assert_eq "$(head -n1 "$T/redir")" "out-line" "stdout redirected to a file" || return 1
+	assert_contains "$(tail -n1 "$T/redir")" "/dev/pts/" "tty of the redirected command"
 }
 
 test_interactive_shell_through_tmux() {
