@@ -363,10 +363,6 @@ LXCMGR_PUBLIC int lxcmgr_container_attach(struct lxcmgr_container *c,
 		ret = error_msg(err, EINVAL, "-R remounts /proc and /sys when the mount namespace "
 				"is not joined; add -s without MOUNT");
 	job.remount = o.remount_sys_proc;
-	/* The time namespace cannot be entered by a process sharing its
-	 * memory (A); lxcmgr makes none yet. */
-	if (ret == 0 && (job.ns_mask & CLONE_NEWTIME))
-		ret = error_msg(err, ENOTSUP, "init has a time namespace: not supported yet");
 	ret = ret ?: helper_memfd(o.exec_helper ? o.exec_helper : HELPER_PATH, &job.helper_fd,
 				  err);
 	ret = ret ?: attach_prepare(&job, err);

@@ -266,7 +266,10 @@ static int join(void *data)
 
 pid_t attach_spawn(const struct attach_job *job)
 {
-	pid_t pid = clone(join, job->stack_a, CLONE_VM | CLONE_VFORK | SIGCHLD, (void *)job);
+	/* The kernel lets only a process whose memory is its own enter a time
+	 * namespace: then A pays for a copy (B shares A's). */
+	int vm = job->ns_mask & CLONE_NEWTIME ? 0 : CLONE_VM;
+	pid_t pid = clone(join, job->stack_a, vm | CLONE_VFORK | SIGCHLD, (void *)job);
 
 	return pid < 0 ? -errno : pid;
 }

@@ -154,7 +154,7 @@ test_namespaces_are_inits() {
 	need_tools || return 0
 	running
 	local pid ns inside; pid=$(init_pid)
-	for ns in mnt pid net ipc uts cgroup; do
+	for ns in mnt pid net ipc uts cgroup time; do
 		inside=$(att -- readlink /proc/self/ns/$ns < /dev/null)
 		assert_eq "$inside" "$(readlink /proc/"$pid"/ns/$ns)" "$ns namespace"
 	done
@@ -166,6 +166,20 @@ test_namespaces_are_inits() {
 		"$(readlink /proc/self/ns/mnt)" "-s NETWORK: mnt"
 	assert_fails att -s BOGUS -- true
 	assert_contains "$err" 'unknown word "BOGUS"'
+}
+
+test_time_namespace_is_inits() {
+	need_tools || return 0
+	running "lxc.time.offset.boot = 1h"
+	local pid; pid=$(init_pid)
+	[ "$(readlink /proc/"$pid"/ns/time)" != "$(readlink /proc/self/ns/time)" ] ||
+		{ skip "init has no time namespace of its own"; return 0; }
+	assert_eq "$(att -- readlink /proc/self/ns/time < /dev/null)" "$(readlink /proc/"$pid"/ns/time)" "time namespace"
+	# The boot clock is an hour ahead inside.
+	local inside outside
+	inside=$(att -- cut -d. -f1 /proc/uptime < /dev/null)
+	outside=$(cut -d. -f1 /proc/uptime)
+	[ $((inside - outside)) -ge 3500 ] || fail "uptime inside $inside, outside $outside: not an hour apart"
 }
 
 test_bounding_set_and_no_new_privs_are_inits() {
