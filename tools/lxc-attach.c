@@ -29,7 +29,8 @@ static const char help[] =
 	"      --keep-env           keep this environment (adds container=lxc)\n"
 	"      --clear-env          only container=lxc and PATH\n"
 	"                           (default: container=lxc, PATH, TERM, and HOME USER\n"
-	"                           LOGNAME SHELL of the user)\n"
+	"                           LOGNAME SHELL of the user; lxc.environment of the\n"
+	"                           container is added in every case)\n"
 	"  -v, --set-var=NAME=VAL   set a variable (repeatable)\n"
 	"      --keep-var=NAME      keep NAME from this environment (repeatable)\n"
 	"  -L, --pty-log=FILE       append what the pty shows to FILE\n"
@@ -178,6 +179,9 @@ static void parse_args(struct tool *t, struct attach_args *a, int argc, char **a
 				tool_usage_error(t, "unknown option");
 		}
 	}
+	if (t->rcfile) /* --rcfile, a common option */
+		tool_usage_error(t, "--rcfile is not supported: lxc-attach takes everything it "
+				 "applies from the running container");
 	a->o.set_vars = a->set_vars;
 	a->o.keep_vars = a->keep_vars;
 }

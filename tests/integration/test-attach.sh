@@ -259,6 +259,8 @@ test_stopped_container_and_unsupported_options() {
 	assert_contains "$err" "is not running"
 	assert_fails att -a x86_64 -- true
 	assert_contains "$err" "not supported yet"
+	assert_fails att --rcfile /dev/null -- true
+	assert_contains "$err" "--rcfile is not supported"
 	assert_contains "$(att --help)" "Usage: lxc-attach"
 }
 
