@@ -266,8 +266,9 @@ test_stopped_container_and_unsupported_options() {
 
 # ------------------------------------------------------------ interactive
 
-# tmux on a server of our own (-L), so nothing of anyone else's is touched.
-TM() { tmux -L "$S" "$@"; }
+# tmux on a server of our own, its socket under $T, so nothing of anyone
+# else's is touched and nothing is left behind.
+TM() { tmux -S "$T/tmux.sock" "$@"; }
 
 # wait_for TEXT: until the pane shows TEXT (bounded, not timed: 200 looks).
 wait_for() {
