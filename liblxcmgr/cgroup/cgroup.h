@@ -1,0 +1,194 @@
+/* The control groups of one container: a payload cgroup for init and its
+ * descendants, and a monitor cgroup for the monitor, in every hierarchy
+ * the host mounts, beneath a base (the hierarchy's root, or with
+ * lxc.cgroup.relative the caller's own cgroup there).
+ *
+ * One interface (struct cgroup_ops) with a backend per layout, chosen by
+ * statfs of /sys/fs/cgroup:
+ *   v1.c  legacy and hybrid: a cgroup v1 hierarchy per controller (tmpfs at
+ *         /sys/fs/cgroup), plus name=systemd and the controller-less
+ *         cgroup2 hierarchy of a hybrid host when mounted
+ *   v2.c  unified: one cgroup2 hierarchy; controllers are enabled along the
+ *         path, and init is cloned straight into its cgroup
+ * The common parts (paths, directories, attaching, killing, removal, the
+ * runtime record) are in cgroup.c and shared by both.
+ *
+ * A struct cgroup can be written to a record and read back, so clients
+ * (lxc-stop -k after the monitor was killed, lxc-destroy -f) can find,
+ * empty and remove the cgroups of a container whose monitor is gone. */
+#ifndef LXCMGR_CGROUP_CGROUP_H
+#define LXCMGR_CGROUP_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lxcmgr.h"
+
+#define CGROUP_MOUNT "/sys/fs/cgroup"
+#define CGROUP_PAYLOAD_PREFIX "lxcmgr.payload."
+#define CGROUP_MONITOR_PREFIX "lxcmgr.monitor."
+
+enum cgroup_layout {
+	CGROUP_LAYOUT_NONE,    /* nothing usable is mounted at /sys/fs/cgroup */
+	CGROUP_LAYOUT_LEGACY,  /* v1 only: a hierarchy per controller */
+	CGROUP_LAYOUT_HYBRID,  /* v1 controllers, and a cgroup2 hierarchy without them */
+	CGROUP_LAYOUT_UNIFIED, /* cgroup2 only */
+};
+
+enum cgroup_which { CGROUP_PAYLOAD, CGROUP_MONITOR };
+
+/* Where a container's cgroups go, relative to the base of each hierarchy. */
+struct cgroup_spec {
+	const char *payload; /* "lxcmgr.payload.web", "lxcmgr/web" */
+	const char *monitor; /* "lxcmgr.monitor.web" */
+	const char *pivot;   /* lxc.cgroup.dir.monitor.pivot, or NULL: the monitor goes
+			      * back to the cgroup it came from before removing its own */
+	bool relative;       /* base: the caller's cgroup (else the hierarchy's root) */
+};
+
+/* One mounted hierarchy. Paths in cgroup terms start with '/' and are
+ * relative to the hierarchy's root; DIRS are file system paths. */
+struct cgroup_hier {
+	char *mount;        /* "/sys/fs/cgroup/memory" */
+	char *root;         /* the cgroup mounted there: "/" unless in a cgroup namespace */
+	char **controllers; /* v1: "memory"; "cpu","cpuacct"; "name=systemd". v2: those
+			     * enabled at the root (cgroup.controllers) */
+	bool unified;       /* a cgroup2 hierarchy */
+	char *self;         /* our own cgroup at detection ("/user.slice/x") */
+	char *dirs[2];      /* the payload's and monitor's directories, once made */
+	char *made[2];      /* the topmost directory that making dirs[i] created (to
+			     * remove with it); NULL when only dirs[i] itself */
+};
+
+struct cgroup;
+
+/* A backend. Every verb returns 0 or -errno with *err set. */
+struct cgroup_ops {
+	const char *name; /* "v1", "v2" */
+	/* Fills cg->hiers from the mount table and /proc/self/cgroup. */
+	int (*detect)(struct cgroup *cg, lxcmgr_error **err);
+	/* Makes the payload and monitor cgroups in every hierarchy; on failure
+	 * nothing it made is left. */
+	int (*create)(struct cgroup *cg, const struct cgroup_spec *spec, lxcmgr_error **err);
+	/* Moves process PID into the payload or monitor cgroup everywhere. */
+	int (*enter)(struct cgroup *cg, enum cgroup_which which, pid_t pid, lxcmgr_error **err);
+	/* FILE ("memory.limit_in_bytes") of the payload cgroup, for a key of
+	 * cgroup VERSION (1: lxc.cgroup.*, 2: lxc.cgroup2.*, 0: the host's own
+	 * kind, as lxc-cgroup asks). */
+	int (*set)(struct cgroup *cg, unsigned version, const char *file, const char *value,
+		   lxcmgr_error **err);
+	int (*get)(struct cgroup *cg, unsigned version, const char *file, char **value,
+		   lxcmgr_error **err);
+	/* The payload directory holding FILE (malloc'd), or -ENOENT. */
+	int (*dir_of)(struct cgroup *cg, unsigned version, const char *file, char **dir);
+	/* SIGKILL to every process in the payload cgroup and below, and waits
+	 * until they are gone. */
+	int (*kill)(struct cgroup *cg, lxcmgr_error **err);
+	/* Removes the payload and monitor cgroups (children first) and the
+	 * parents create made. The caller must not be in them. */
+	int (*remove)(struct cgroup *cg, lxcmgr_error **err);
+	/* Later: freeze, thaw, stats, devices (v2: a BPF program). */
+};
+
+struct cgroup {
+	enum cgroup_layout layout;
+	const struct cgroup_ops *ops;
+	struct cgroup_hier *hiers;
+	size_t n_hiers;
+	char *pivot;      /* spec->pivot, kept for cgroup_leave */
+	char *payload;    /* the payload cgroup as made, relative to the base
+			   * ("lxcmgr.payload.web-1" when the name was taken) */
+};
+
+/* ---------------------------------------------------------------- API */
+
+/* The layout of /sys/fs/cgroup (statfs; a tmpfs is looked into). */
+enum cgroup_layout cgroup_layout_detect(void);
+const char *cgroup_layout_name(enum cgroup_layout layout);
+
+/* Detects the hierarchies. -ENOENT (with *err) when no cgroups are mounted. */
+int cgroup_open(struct cgroup **cg, lxcmgr_error **err);
+void cgroup_free(struct cgroup *cg);
+
+int cgroup_create(struct cgroup *cg, const struct cgroup_spec *spec, lxcmgr_error **err);
+int cgroup_enter(struct cgroup *cg, enum cgroup_which which, pid_t pid, lxcmgr_error **err);
+int cgroup_set(struct cgroup *cg, unsigned version, const char *file, const char *value,
+	       lxcmgr_error **err);
+int cgroup_get(struct cgroup *cg, unsigned version, const char *file, char **value,
+	       lxcmgr_error **err);
+int cgroup_dir_of(struct cgroup *cg, unsigned version, const char *file, char **dir);
+int cgroup_kill(struct cgroup *cg, lxcmgr_error **err);
+int cgroup_remove(struct cgroup *cg, lxcmgr_error **err);
+
+/* The monitor leaves its cgroup (to the pivot, else where it came from, else
+ * the hierarchy's root), so that cgroup_remove can remove it. */
+int cgroup_leave(struct cgroup *cg, lxcmgr_error **err);
+
+/* v2: an fd of the payload directory for clone3's CLONE_INTO_CGROUP; -1 on
+ * v1, where the parent moves the child with cgroup_enter instead. */
+int cgroup_clone_fd(const struct cgroup *cg);
+
+/* The record: the layout and every hierarchy's paths, one line each. */
+char *cgroup_to_record(const struct cgroup *cg);
+int cgroup_from_record(const char *text, struct cgroup **cg);
+
+/* ----------------------------------------------------- pure helpers */
+
+/* The payload and monitor paths (relative to the base) from
+ * lxc.cgroup.dir.container and .monitor (both or neither), else
+ * lxc.cgroup.dir (DIR/lxcmgr.payload.NAME, DIR/lxcmgr.monitor.NAME), else
+ * the system's lxc.cgroup.pattern, %n being NAME, for the payload (the
+ * monitor goes beside it as lxcmgr.monitor.NAME). -EINVAL with *why
+ * (static text) for a bad combination or path. */
+int cgroup_paths(const char *pattern, const char *dir, const char *dir_container,
+		 const char *dir_monitor, const char *name, char **payload, char **monitor,
+		 const char **why);
+
+/* NULL when PATH is a usable relative cgroup path, else why not. */
+const char *cgroup_path_problem(const char *path);
+
+/* Our cgroup in the hierarchy whose /proc/self/cgroup controller field is
+ * CONTROLLERS ("memory", "cpu,cpuacct", "name=systemd", "" for cgroup2),
+ * from the text of /proc/self/cgroup (malloc'd; NULL when absent). */
+char *cgroup_self_from(const char *proc_self_cgroup, const char *controllers);
+
+/* A mountinfo line of a cgroup or cgroup2 mount: its mount point, root and
+ * super options (all malloc'd). -ENOENT for other lines. */
+int cgroup_mountinfo_line(const char *line, bool *unified, char **mount, char **root,
+			  char **options);
+
+/* ------------------------------------------- for the backends only */
+
+extern const struct cgroup_ops cgroup_v1_ops;
+extern const struct cgroup_ops cgroup_v2_ops;
+
+/* Adds a hierarchy (taking MOUNT, ROOT, CONTROLLERS). */
+int cgroup_add_hier(struct cgroup *cg, char *mount, char *root, char **controllers,
+		    bool unified);
+/* Fills every hierarchy's self from /proc/self/cgroup. */
+int cgroup_read_self(struct cgroup *cg, lxcmgr_error **err);
+/* The directory of cgroup PATH ("/a/b") in H (malloc'd). */
+char *cgroup_hier_dir(const struct cgroup_hier *h, const char *path);
+/* Whether H has CONTROLLER. */
+bool cgroup_hier_has(const struct cgroup_hier *h, const char *controller);
+
+/* Called for each directory create makes, parents first; DIR is new. */
+typedef int (*cgroup_init_dir_fn)(struct cgroup_hier *h, const char *dir, lxcmgr_error **err);
+/* The common create: every hierarchy, payload and monitor, with a "-N"
+ * suffix when the names are taken. */
+int cgroup_create_dirs(struct cgroup *cg, const struct cgroup_spec *spec,
+		       cgroup_init_dir_fn init, lxcmgr_error **err);
+int cgroup_enter_all(struct cgroup *cg, enum cgroup_which which, pid_t pid,
+		     lxcmgr_error **err);
+int cgroup_remove_all(struct cgroup *cg, lxcmgr_error **err);
+/* Sends SIGKILL to every process listed in the payload subtrees; returns
+ * how many were listed (0: empty everywhere), or -errno. */
+int cgroup_kill_listed(struct cgroup *cg);
+/* Waits (bounded) for the payload subtrees to empty, killing again. */
+int cgroup_kill_wait(struct cgroup *cg, lxcmgr_error **err);
+/* Writes or reads FILE in DIR, with errors naming the path. */
+int cgroup_write(const char *dir, const char *file, const char *value, lxcmgr_error **err);
+int cgroup_read(const char *dir, const char *file, char **value, lxcmgr_error **err);
+
+#endif
