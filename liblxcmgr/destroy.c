@@ -10,6 +10,7 @@
 #include "container.h"
 #include "ctx.h"
 #include "hooks.h"
+#include "run/cgroups.h"
 #include "run/start.h"
 #include "store.h"
 #include "util/cleanup.h"
@@ -140,8 +141,11 @@ static int stop_if_running(struct lxcmgr_container *c, unsigned flags, lxcmgr_er
 	bool running = lxcmgr_container_state(c) != LXCMGR_STATE_STOPPED ||
 		       (record && path_exists(record));
 
-	if (!running)
+	if (!running) {
+		/* Cgroups a killed monitor could not remove go with the container. */
+		run_cgroup_orphan(c, NULL);
 		return 0;
+	}
 	if (!(flags & LXCMGR_DESTROY_FORCE)) {
 		int ret = error_msg(err, EBUSY, "container \"%s\" is running", c->name);
 		error_hint(err, "stop it first with lxc-stop -n %s, or lxc-destroy -f kills it", c->name);

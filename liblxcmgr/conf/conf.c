@@ -165,6 +165,34 @@ static int eval_doc(struct conf *c, const struct conf_doc *doc)
 	return 0;
 }
 
+/* The walk of eval_doc, counting assignments until ORIGIN's. */
+static bool find_line(const struct conf_doc *doc, const struct conf_origin *origin, long *n)
+{
+	const char *file = doc->path ? doc->path : "config";
+
+	for (size_t i = 0; i < doc->n; i++) {
+		const struct conf_line *line = &doc->lines[i];
+		if (!line->ref.key)
+			continue;
+		if (line->lineno == origin->line && strcmp(file, origin->file) == 0)
+			return true;
+		(*n)++;
+		for (size_t j = 0; j < line->n_includes; j++)
+			if (find_line(line->includes[j], origin, n))
+				return true;
+	}
+	return false;
+}
+
+long conf_origin_order(const struct conf *c, const struct conf_origin *origin)
+{
+	long n = 0;
+
+	if (find_line(c->top, origin, &n) || find_line(c->defines, origin, &n))
+		return n;
+	return -1;
+}
+
 int conf_eval(struct conf *c)
 {
 	items_clear(c);

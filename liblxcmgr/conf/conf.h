@@ -46,6 +46,10 @@ int conf_origin(const struct conf *c, const char *key, struct conf_origin *origi
 /* The origin of each value of KEY, in the order of conf_values(); returns the
  * count (0 when unset). The array belongs to the config. */
 int conf_origins(const struct conf *c, const char *key, const struct conf_origin **origins);
+/* Where ORIGIN's line comes when the config is read in order, includes
+ * where they stand and defines last (0 first), or -1: for items that
+ * must be applied in the order written across keys. */
+long conf_origin_order(const struct conf *c, const struct conf_origin *origin);
 /* Keys set, in first-set order; NULL-terminated, malloc'd. */
 char **conf_keys(const struct conf *c);
 

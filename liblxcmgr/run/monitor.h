@@ -54,6 +54,7 @@ struct monitor {
 	size_t n_subscribers;
 	enum monitor_intent intent; /* used up when init exits */
 	struct console_log *console_log; /* lxc.console.logfile, or NULL */
+	struct cgroup *cgroup; /* the container's cgroups (start.c owns them), or NULL */
 };
 
 /* Creates the command socket (state STARTING is served from then on). */

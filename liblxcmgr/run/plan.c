@@ -152,7 +152,6 @@ static bool rule_arch(struct build *b, const char *key, size_t i, char *why, siz
 #define LATER(k, ok, why) { k, RULE_LATER, ok, why, NULL }
 #define CHECK(k, fn) { k, RULE_CHECK, NULL, NULL, fn }
 
-static const char cgroups_later[] = "cgroups come later";
 static const char seccomp_later[] = "seccomp comes later";
 
 /* Exact keys win over families; the longest family wins among families. */
@@ -182,9 +181,11 @@ static const struct key_rule rules[] = {
 	      "a console ring buffer of a chosen size comes later; use auto"),
 	/* network */
 	{ "lxc.net.", RULE_NET, NULL, NULL, NULL },
-	/* cgroups, including lxc.cgroup.dir* and lxc.cgroup.relative */
-	LATER("lxc.cgroup.", NULL, cgroups_later),
-	LATER("lxc.cgroup2.", NULL, cgroups_later),
+	/* cgroups (plan-cgroup.c), including lxc.cgroup.dir* and lxc.cgroup.relative */
+	PLAN("lxc.cgroup."),
+	PLAN("lxc.cgroup2."),
+	LATER("lxc.cgroup.dir.container.inner", NULL,
+	      "an inner cgroup for the container's own use comes later"),
 	/* security */
 	PLAN("lxc.cap.drop"),
 	PLAN("lxc.cap.keep"),
@@ -1142,12 +1143,17 @@ static int build_misc(struct build *b)
 	return 0;
 }
 
+static int build_cgroup(struct build *b)
+{
+	return plan_cgroup_build(b->c, &b->p->cgroup, b->err);
+}
+
 static int build_all(struct build *b)
 {
 	static int (*const steps[])(struct build *) = {
 		scan_keys, build_rootfs, build_rootfs_options, build_mount_entries, build_auto,
 		build_dev, build_console_log, build_init, build_env, build_namespaces, plan_build_ns,
-		plan_build_proc, build_caps, build_misc,
+		plan_build_proc, build_caps, build_misc, build_cgroup,
 	};
 
 	b->p->name = strdup(b->c->name);
@@ -1206,5 +1212,6 @@ void plan_free(struct start_plan *p)
 	hook_set_release(&p->hooks);
 	strv_free(p->notices);
 	plan_free_ns_proc(p);
+	plan_cgroup_release(&p->cgroup);
 	free(p);
 }

@@ -39,6 +39,27 @@ struct plan_mount {
 	bool relative;       /* "relative": SOURCE is taken inside the rootfs */
 };
 
+/* lxc.cgroup.CONTROLLER.FILE (version 1) or lxc.cgroup2.FILE (version 2). */
+struct plan_cgroup_item {
+	char *key;        /* "lxc.cgroup.memory.limit_in_bytes" */
+	const char *file; /* in KEY: "memory.limit_in_bytes" */
+	unsigned version;
+	char *value;
+	char *origin;     /* "config:12" */
+	long order;       /* where its line comes in the config, includes expanded */
+};
+
+/* The container's cgroups (plan-cgroup.c). */
+struct plan_cgroup {
+	char *payload;    /* relative to the base: "lxcmgr.payload.web" */
+	char *monitor;    /* "lxcmgr.monitor.web" */
+	char *pivot;      /* lxc.cgroup.dir.monitor.pivot, or NULL */
+	bool relative;    /* lxc.cgroup.relative: the base is the starter's own cgroup */
+	struct plan_cgroup_item *items; /* written before init runs, in config order (a
+					 * devices.deny after the allows comes last) */
+	size_t n_items;
+};
+
 /* Where a plan item came from, for errors: "lxc.mount.entry, config:14". */
 struct plan_where {
 	const char *key;
@@ -138,6 +159,8 @@ struct start_plan {
 	size_t n_sysctls;
 	struct plan_write *procs;
 	size_t n_procs;
+	/* Appended by plan-cgroup.c: */
+	struct plan_cgroup cgroup;
 };
 
 /* Builds the plan from the container's loaded config. Keys that a start
@@ -147,5 +170,11 @@ struct start_plan {
 int plan_build(struct lxcmgr_container *c, char *const *init_argv, struct start_plan **plan,
 	       lxcmgr_error **err);
 void plan_free(struct start_plan *plan);
+
+/* plan-cgroup.c: the cgroup paths and the lxc.cgroup.* / lxc.cgroup2.*
+ * settings of C's config. */
+int plan_cgroup_build(const struct lxcmgr_container *c, struct plan_cgroup *pc,
+		      lxcmgr_error **err);
+void plan_cgroup_release(struct plan_cgroup *pc);
 
 #endif

@@ -48,6 +48,18 @@ static int child_stdio(const struct spawn_io *io, struct child_error *e)
 	return 0;
 }
 
+/* The cgroup namespace is made here, once the process is in its payload
+ * cgroup, not by clone3: its root is the cgroup its maker is in, and
+ * that must be the payload's, not the monitor's. */
+static int child_cgroup_ns(const struct start_plan *p, const struct spawn_io *io,
+			   struct child_error *e)
+{
+	if (io->cgroup && (p->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		return child_error_set(e, errno, "create the cgroup namespace", NULL, NULL,
+				       "unshare");
+	return 0;
+}
+
 /* First, so that every hook sees the container's name. */
 static int child_hostname(const struct start_plan *p, struct child_error *e)
 {
@@ -190,10 +202,16 @@ static __attribute__((noreturn)) void child_main(const struct start_plan *p,
 		signal(sig, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Nothing runs in the container before it is in its cgroups; a parent
+	 * that could not move it kills it. */
+	char placed = 0;
+	if (io->cgroup && (read(sync_fd, &placed, 1) != 1 || placed != SPAWN_PLACED))
+		_exit(127);
 	/* Nothing of the monitor's reaches init but stdio and the sync socket
 	 * (closed by execve). */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	ret = procset_early(p, &e);
+	ret = child_cgroup_ns(p, io, &e);
+	ret = ret ?: procset_early(p, &e);
 	ret = ret ?: child_hostname(p, &e);
 	ret = ret ?: loopback_up(p, &e);
 	ret = ret ?: rootfs_prepare(p, &e);
@@ -238,20 +256,31 @@ static __attribute__((noreturn)) void child_main(const struct start_plan *p,
 
 /* --------------------------------------------------------------- parent */
 
-static int clone_child(const struct start_plan *p, const struct spawn_io *io, pid_t *pid,
-		       int *pidfd, lxcmgr_error **err)
+/* With cgroups the child makes its cgroup namespace itself
+ * (child_cgroup_ns), once in its cgroup. CGROUP_FD >= 0: cgroup2, where
+ * the child is made in its cgroup (*INTO_CGROUP), unless it joins shared
+ * namespaces through an intermediate process. */
+static int clone_child(const struct start_plan *p, const struct spawn_io *io, int cgroup_fd,
+		       bool *into_cgroup, pid_t *pid, int *pidfd, lxcmgr_error **err)
 {
 	/* The child makes its time namespace itself (procset.c): offsets can
 	 * only be written before a process is inside. */
-	uint64_t flags = (uint64_t)(p->clone_flags & ~CLONE_NEWTIME);
+	uint64_t flags = (uint64_t)(p->clone_flags & ~CLONE_NEWTIME &
+				    ~(io->cgroup ? CLONE_NEWCGROUP : 0));
 	struct clone_args args = {
 		.flags = flags | CLONE_PIDFD,
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
 		.exit_signal = SIGCHLD,
 	};
 
+	*into_cgroup = false;
 	if (p->n_shares)
 		return share_clone(p, io->share_fds, flags, pid, pidfd, err);
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgroup_fd;
+		*into_cgroup = true;
+	}
 	long ret = syscall(SYS_clone3, &args, sizeof(args));
 	if (ret < 0) {
 		ret = error_set(err, errno, "create the container's namespaces (clone3)");
@@ -273,7 +302,10 @@ static int clone_child(const struct start_plan *p, const struct spawn_io *io, pi
  * Only for plans where the two need not run at once, and whose namespaces
  * are known to allow it: no start-host hooks (SPAWN_READY, SPAWN_GO), no
  * hooks in the child, which would fork from a process sharing memory, no
- * time namespace (procset.c) and none shared (share.c has its own way). */
+ * time namespace (procset.c) and none shared (share.c has its own way),
+ * and no cgroups: the monitor moves the child into them, or tells it that
+ * clone3 did, while the child waits (SPAWN_PLACED), which a child that
+ * keeps the monitor asleep until its execve cannot do. */
 #define SHARED_VM_NAMESPACES \
 	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET)
 #define SHARED_VM_STACK (1u << 20) /* touched pages only, a few */
@@ -298,14 +330,14 @@ struct child_args {
 #define SHARED_VM_POSSIBLE true
 #endif
 
-static bool can_share_memory(const struct start_plan *p)
+static bool can_share_memory(const struct start_plan *p, const struct spawn_io *io)
 {
 	static const enum hook_type in_child[] = { HOOK_PRE_MOUNT, HOOK_MOUNT, HOOK_AUTODEV,
 						   HOOK_START_HOST, HOOK_START };
 
 	if (!SHARED_VM_POSSIBLE)
 		return false;
-	if ((p->clone_flags & ~SHARED_VM_NAMESPACES) || p->n_shares)
+	if ((p->clone_flags & ~SHARED_VM_NAMESPACES) || p->n_shares || io->cgroup)
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(in_child); i++)
 		if (hook_set_has(&p->hooks, in_child[i]))
@@ -432,18 +464,42 @@ static int read_outcome(const struct start_plan *p, int sync_fd, pid_t pid, int 
 	}
 }
 
+/* The child waits at its start until it is in its payload cgroup: moved
+ * there now (v1), or cloned into it (v2). */
+static int place_child(const struct spawn_io *io, bool cloned_into, int sync_fd, pid_t pid,
+		       int pidfd, lxcmgr_error **err)
+{
+	char tag = SPAWN_PLACED;
+	int ret = 0;
+
+	if (!io->cgroup)
+		return 0;
+	if (!cloned_into)
+		ret = cgroup_enter(io->cgroup, CGROUP_PAYLOAD, pid, err);
+	if (ret == 0 && write(sync_fd, &tag, 1) != 1)
+		ret = error_set(err, errno, "let the container go on once in its cgroups");
+	if (ret < 0) {
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		waitpid(pid, NULL, 0);
+		error_wrap(err, ret, "move init into its cgroup");
+	}
+	return ret;
+}
+
 int spawn_init(const struct start_plan *p, const struct spawn_io *io, pid_t *pid, int *pidfd,
 	       lxcmgr_error **err)
 {
+	cleanup_close int cgroup_fd = io->cgroup ? cgroup_clone_fd(io->cgroup) : -1;
+	bool into_cgroup = false;
 	int sv[2];
 	int ret;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return error_set(err, errno, "create the start sync socket");
-	if (can_share_memory(p))
+	if (can_share_memory(p, io))
 		ret = clone_shared(&(struct child_args){ p, io, sv[1], sv[0] }, pid, pidfd, err);
 	else
-		ret = clone_child(p, io, pid, pidfd, err);
+		ret = clone_child(p, io, cgroup_fd, &into_cgroup, pid, pidfd, err);
 	if (ret == 0 && *pid == 0) {
 		close(sv[0]);
 		child_main(p, io, sv[1]);
@@ -453,7 +509,8 @@ int spawn_init(const struct start_plan *p, const struct spawn_io *io, pid_t *pid
 		close(sv[0]);
 		return ret;
 	}
-	ret = read_outcome(p, sv[0], *pid, *pidfd, err);
+	ret = place_child(io, into_cgroup, sv[0], *pid, *pidfd, err);
+	ret = ret ?: read_outcome(p, sv[0], *pid, *pidfd, err);
 	close(sv[0]);
 	if (ret < 0) {
 		close(*pidfd);

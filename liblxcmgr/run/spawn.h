@@ -4,6 +4,9 @@
  * host name, drops capabilities, and executes init. It talks to the parent
  * over a socketpair, each message a tag byte:
  *
+ *   parent -> child   SPAWN_PLACED      init is in its cgroups (first of all, and
+ *                                       only when there are cgroups: on v1 the
+ *                                       parent moves it, on v2 clone3 did)
  *   child -> parent   SPAWN_READY       set up; run the start-host hooks
  *   parent -> child   SPAWN_GO          they ran (only after SPAWN_READY)
  *   child -> parent   SPAWN_ERROR + struct child_error   a setup step failed
@@ -18,6 +21,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgroup/cgroup.h"
 #include "lxcmgr.h"
 #include "run/dev.h"
 #include "run/plan.h"
@@ -26,6 +30,7 @@
 #define SPAWN_ERROR 'E'
 #define SPAWN_READY 'R'
 #define SPAWN_GO 'G'
+#define SPAWN_PLACED 'C'
 
 /* Where plan->exec_helper is bound in the container (on the /dev tmpfs). */
 #define SPAWN_EXEC_HELPER_PATH "/dev/.lxcmgr-init"
@@ -36,6 +41,7 @@ struct spawn_io {
 	bool inherit_stdio;   /* lxc-execute: init keeps the caller's fds 0, 1, 2 (console_fd
 			       * unused), without a session or controlling terminal of its own */
 	int share_fds[PLAN_NS_MAX]; /* one per plan->shares[i], from share_open() */
+	struct cgroup *cgroup; /* init's cgroups (its payload cgroup), or NULL */
 };
 
 /* Spawns init. On success *pid and *pidfd are set; on failure the error is

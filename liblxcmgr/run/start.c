@@ -17,6 +17,7 @@
 #include "container.h"
 #include "ctx.h"
 #include "hooks.h"
+#include "run/cgroups.h"
 #include "run/childerr.h"
 #include "run/conslog.h"
 #include "run/monitor.h"
@@ -291,6 +292,9 @@ static void stopped(struct monitor *m)
 
 	run_stop_hooks(s, HOOK_STOP);
 	release_namespaces(s);
+	/* A reboot keeps them: the new init goes into the same cgroups. */
+	run_cgroup_stopped(m->c, &m->cgroup, monitor_reboot_pending(m));
+	s->io.cgroup = m->cgroup;
 	run_stop_hooks(s, HOOK_POST_STOP);
 	if (opts->pidfile)
 		unlink(opts->pidfile);
@@ -353,6 +357,8 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 
 	ret = monitor_listen(&s.m, err);
+	ret = ret ?: run_cgroup_setup(c, plan, &s.m.cgroup, err);
+	s.io.cgroup = s.m.cgroup;
 	ret = ret ?: open_ptys(&s, err);
 	ret = ret ?: open_console_log(&s, err);
 	if (ret == 0 && hooks_run_set(&plan->hooks, HOOK_PRE_START, NULL, err) < 0)
@@ -370,6 +376,7 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 	}
 	close_ptys(&s); /* kept until here: a reboot spawns init on them again */
 	release_namespaces(&s);
+	run_cgroup_stopped(c, &s.m.cgroup, false); /* a failed start or restart */
 	console_log_close(&s.console_log);
 	monitor_release(&s.m);
 	return ret;

@@ -14,6 +14,7 @@
 
 #include "conf/values.h"
 #include "container.h"
+#include "run/cgroups.h"
 #include "run/proto.h"
 #include "run/start.h"
 #include "util/cleanup.h"
@@ -182,8 +183,12 @@ static int kill_orphan(struct lxcmgr_container *c, unsigned flags, lxcmgr_error 
 	cleanup_close int pidfd = -1;
 	int pid = orphan_init(c, &pidfd);
 
-	if (pid < 0)
+	if (pid < 0) {
+		/* init is gone too, maybe not its cgroups (lxc-destroy -f comes here) */
+		if (flags & LXCMGR_STOP_KILL)
+			run_cgroup_orphan(c, NULL);
 		return error_msg(err, ESRCH, "container \"%s\" is not running", c->name);
+	}
 	if (!(flags & LXCMGR_STOP_KILL))
 		return error_msg(err, ESRCH, "the monitor of \"%s\" is gone but its init (pid %d) "
 				 "still runs; lxc-stop -k kills it", c->name, pid);
@@ -191,13 +196,16 @@ static int kill_orphan(struct lxcmgr_container *c, unsigned flags, lxcmgr_error 
 		return error_set(err, errno, "kill init (pid %d)", pid);
 	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
 	poll(&pfd, 1, 10000);
+	/* What init left behind: processes outside its pid namespace, and
+	 * the cgroups. */
+	int ret = run_cgroup_orphan(c, err);
 	cleanup_free char *record = start_init_record_path(c->ctx, c->name);
 	cleanup_free char *sock = proto_socket_path(c->ctx, c->name);
 	if (record)
 		unlink(record);
 	if (sock)
 		unlink(sock);
-	return 0;
+	return ret;
 }
 
 LXCMGR_PUBLIC int lxcmgr_container_stop(struct lxcmgr_container *c, int timeout,

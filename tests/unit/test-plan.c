@@ -325,10 +325,7 @@ TEST(refused_keys)
 		"lxc.net.0.type = veth",
 		"lxc.net.0.type = macvlan",
 		"lxc.net.1.link = br0",
-		"lxc.cgroup2.memory.max = 1G",
-		"lxc.cgroup.devices.allow = c 1:3 rwm",
-		"lxc.cgroup.dir = web",
-		"lxc.cgroup.relative = 1",
+		"lxc.cgroup.dir.container.inner = inner",
 		"lxc.idmap = u 0 100000 65536",
 		"lxc.apparmor.raw = mount,",
 		"lxc.apparmor.profile = lxc-container-default",
@@ -366,11 +363,11 @@ TEST(refusals_are_listed)
 	plan_fails("lxc.seccomp.profile = /x\n"
 		   "lxc.net.0.type = veth\n"
 		   "lxc.net.0.link = br0\n"
-		   "lxc.cgroup2.memory.max = 1G\n"
+		   "lxc.cgroup.dir.container.inner = i\n"
 		   "lxc.ephemeral = 1\n",
 		   -EOPNOTSUPP,
 		   "lxc.seccomp.profile = /x (config:2): not supported yet: seccomp comes later "
-		   "(also not supported yet: lxc.net.0.type, lxc.cgroup2.memory.max, "
+		   "(also not supported yet: lxc.net.0.type, lxc.cgroup.dir.container.inner, "
 		   "lxc.ephemeral)");
 }
 
@@ -908,6 +905,68 @@ TEST(lxc_busybox_config)
 	rmdir("/run/lxc/lock/tmp"); /* only when nothing else is in it */
 }
 
+static void expect_item(const struct start_plan *p, size_t i, const char *key,
+			unsigned version, const char *file, const char *value, const char *origin)
+{
+	EXPECT(i < p->cgroup.n_items, "item %zu of %zu", i, p->cgroup.n_items);
+	if (i >= p->cgroup.n_items)
+		return;
+	const struct plan_cgroup_item *it = &p->cgroup.items[i];
+	EXPECT_STR(it->key, key);
+	EXPECT_INT(it->version, version);
+	EXPECT_STR(it->file, file);
+	EXPECT_STR(it->value, value);
+	EXPECT_STR(it->origin, origin);
+}
+
+TEST(cgroups)
+{
+	struct start_plan *p = plan_ok("");
+	if (p) {
+		EXPECT_STR(p->cgroup.payload, "lxcmgr.payload.x");
+		EXPECT_STR(p->cgroup.monitor, "lxcmgr.monitor.x");
+		EXPECT(!p->cgroup.relative && !p->cgroup.pivot && !p->cgroup.n_items, "defaults");
+	}
+	plan_free(p);
+	p = plan_ok("lxc.cgroup.dir = a/b\nlxc.cgroup.relative = 1\n");
+	if (p) {
+		EXPECT_STR(p->cgroup.payload, "a/b/lxcmgr.payload.x");
+		EXPECT_STR(p->cgroup.monitor, "a/b/lxcmgr.monitor.x");
+		EXPECT(p->cgroup.relative, "lxc.cgroup.relative = 1");
+	}
+	plan_free(p);
+	p = plan_ok("lxc.cgroup.dir.container = c/x\nlxc.cgroup.dir.monitor = m/x\n"
+		    "lxc.cgroup.dir.monitor.pivot = pivot\n");
+	if (p) {
+		EXPECT_STR(p->cgroup.payload, "c/x");
+		EXPECT_STR(p->cgroup.monitor, "m/x");
+		EXPECT_STR(p->cgroup.pivot, "pivot");
+	}
+	plan_free(p);
+	/* In the order written, across keys: the last deny comes last. */
+	p = plan_ok("lxc.cgroup.devices.deny = a\n"
+		    "lxc.cgroup.devices.allow = c 1:3 rwm\n"
+		    "lxc.cgroup2.pids.max = 5\n"
+		    "lxc.cgroup.devices.deny = c 1:9 rwm\n");
+	if (p) {
+		EXPECT_INT(p->cgroup.n_items, 4);
+		expect_item(p, 0, "lxc.cgroup.devices.deny", 1, "devices.deny", "a", "config:2");
+		expect_item(p, 1, "lxc.cgroup.devices.allow", 1, "devices.allow", "c 1:3 rwm",
+			    "config:3");
+		expect_item(p, 2, "lxc.cgroup2.pids.max", 2, "pids.max", "5", "config:4");
+		expect_item(p, 3, "lxc.cgroup.devices.deny", 1, "devices.deny", "c 1:9 rwm",
+			    "config:5");
+	}
+	plan_free(p);
+	plan_fails("lxc.cgroup.dir.container = c\n", -EINVAL,
+		   "lxc.cgroup.dir.container = c (config:2): lxc.cgroup.dir.container and "
+		   "lxc.cgroup.dir.monitor go together");
+	plan_fails("lxc.cgroup.dir = d\nlxc.cgroup.dir.container = c\nlxc.cgroup.dir.monitor = m\n",
+		   -EINVAL, "cannot be combined");
+	plan_fails("lxc.cgroup.dir.container = same\nlxc.cgroup.dir.monitor = same\n", -EINVAL,
+		   "need different cgroups");
+}
+
 TEST(setup)
 {
 	lxcmgr_error *err = NULL;
@@ -942,4 +1001,4 @@ UNIT_MAIN(setup, defaults, busybox_template, mount_entries, mount_fstab, mount_a
 	  every_key_has_a_rule, rootfs_path, init, environment, namespaces,
 	  shared_namespaces, time_namespace, process_settings, capabilities, misc, hooks,
 	  console_log, init_groups,
-	  lxc_busybox_config, teardown)
+	  lxc_busybox_config, cgroups, teardown)

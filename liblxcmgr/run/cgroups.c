@@ -1,0 +1,152 @@
+/* A container's cgroups from start to stop (see cgroups.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "ctx.h"
+#include "run/cgroups.h"
+#include "run/proto.h"
+#include "store.h"
+#include "util/cleanup.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/log.h"
+#include "util/str.h"
+
+#define RECORD_MAX (1u << 16)
+
+char *run_cgroup_record_path(const struct lxcmgr_ctx *ctx, const char *name)
+{
+	cleanup_free char *sock = proto_socket_path(ctx, name);
+	return sock ? str_printf("%.*s.cgroup", (int)(strlen(sock) - 5), sock) : NULL;
+}
+
+/* ---------------------------------------------------------- monitor */
+
+/* Every setting, in the plan's order; the first failure names its key. */
+static int apply_items(struct cgroup *cg, const struct plan_cgroup *pc, lxcmgr_error **err)
+{
+	for (size_t i = 0; i < pc->n_items; i++) {
+		const struct plan_cgroup_item *it = &pc->items[i];
+		cleanup_error lxcmgr_error *e = NULL;
+		int ret = cgroup_set(cg, it->version, it->file, it->value, &e);
+		if (ret < 0)
+			return error_msg(err, -ret, "%s = %s (%s): %s", it->key, it->value, it->origin,
+					 e && e->msg ? e->msg : strerror(-ret));
+	}
+	return 0;
+}
+
+static int write_record(struct lxcmgr_container *c, const struct cgroup *cg,
+			lxcmgr_error **err)
+{
+	cleanup_free char *path = run_cgroup_record_path(c->ctx, c->name);
+	cleanup_free char *text = cgroup_to_record(cg);
+	int ret = path && text ? file_write_atomic(path, text, strlen(text), 0600) : -ENOMEM;
+
+	return ret < 0 ? error_set(err, -ret, "write cgroup record \"%s\"", path ? path : "?")
+		       : 0;
+}
+
+/* The monitor gives up its cgroups: out of its own, then all removed. */
+static int teardown(struct cgroup *cg, lxcmgr_error **err)
+{
+	int ret = cgroup_kill(cg, err);
+	int left = cgroup_leave(cg, err);
+	int removed = cgroup_remove(cg, err);
+
+	return ret ?: left ?: removed;
+}
+
+int run_cgroup_setup(struct lxcmgr_container *c, const struct start_plan *p,
+		     struct cgroup **out, lxcmgr_error **err)
+{
+	const struct plan_cgroup *pc = &p->cgroup;
+	struct cgroup_spec spec = { .payload = pc->payload, .monitor = pc->monitor,
+				    .pivot = pc->pivot, .relative = pc->relative };
+	struct cgroup *cg = NULL;
+	int ret;
+
+	*out = NULL;
+	if (cgroup_layout_detect() == CGROUP_LAYOUT_NONE && pc->n_items == 0) {
+		log_notice(c->ctx, "no cgroups are mounted at " CGROUP_MOUNT ": the container "
+			   "runs in the monitor's cgroups");
+		return 0;
+	}
+	ret = cgroup_open(&cg, err);
+	ret = ret ?: cgroup_create(cg, &spec, err);
+	if (ret < 0) {
+		cgroup_free(cg);
+		return error_wrap(err, ret, "container \"%s\": cgroups", c->name);
+	}
+	ret = cgroup_enter(cg, CGROUP_MONITOR, getpid(), err);
+	ret = ret ?: apply_items(cg, pc, err);
+	ret = ret ?: write_record(c, cg, err);
+	if (ret < 0) {
+		teardown(cg, NULL);
+		cgroup_free(cg);
+		return ret;
+	}
+	log_debug(c->ctx, "cgroups: %s (%s), payload \"%s\"", cg->ops->name,
+		  cgroup_layout_name(cg->layout), cg->payload);
+	*out = cg;
+	return 0;
+}
+
+void run_cgroup_stopped(struct lxcmgr_container *c, struct cgroup **cg, bool keep)
+{
+	cleanup_error lxcmgr_error *err = NULL;
+
+	if (!*cg)
+		return;
+	if (keep) {
+		if (cgroup_kill(*cg, &err) < 0)
+			log_warn(c->ctx, "cgroups: %s", err->msg);
+		return;
+	}
+	if (teardown(*cg, &err) < 0) {
+		log_warn(c->ctx, "cgroups: %s", err && err->msg ? err->msg : "teardown failed");
+		return; /* the record stays, for lxc-stop -k or lxc-destroy -f to retry */
+	}
+	cleanup_free char *record = run_cgroup_record_path(c->ctx, c->name);
+	if (record)
+		unlink(record);
+	cgroup_free(*cg);
+	*cg = NULL;
+}
+
+/* ----------------------------------------------------------- clients */
+
+int run_cgroup_orphan(struct lxcmgr_container *c, lxcmgr_error **err)
+{
+	cleanup_free char *path = run_cgroup_record_path(c->ctx, c->name);
+	cleanup_free char *text = NULL;
+	cleanup_close int lock = -1;
+	struct cgroup *cg = NULL;
+	int ret;
+
+	if (!path)
+		return error_set(err, ENOMEM, "cgroup record");
+	/* A monitor alive (it holds the lock) owns the cgroups. */
+	if (store_lock(c->ctx, c->name, &lock, NULL) < 0)
+		return 0;
+	ret = file_read(path, RECORD_MAX, &text, NULL);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret == 0 && (ret = cgroup_from_record(text, &cg)) == -EINVAL) {
+		unlink(path);
+		return error_msg(err, EINVAL, "cgroup record \"%s\" is damaged; removed", path);
+	}
+	if (ret < 0)
+		return error_set(err, -ret, "read cgroup record \"%s\"", path);
+	ret = cgroup_kill(cg, err);
+	ret = ret ?: cgroup_remove(cg, err);
+	cgroup_free(cg);
+	if (ret < 0)
+		return error_wrap(err, ret, "container \"%s\": cgroups", c->name);
+	unlink(path);
+	return 0;
+}

@@ -1,0 +1,164 @@
+/* The cgroup part of the start plan: where the container's cgroups go
+ * (lxc.cgroup.dir*, lxc.cgroup.relative, the system's lxc.cgroup.pattern)
+ * and the controller settings to write before init runs. Which host can
+ * apply which setting is known only to the cgroup backend, at start. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroup/cgroup.h"
+#include "conf/conf.h"
+#include "container.h"
+#include "ctx.h"
+#include "run/plan.h"
+#include "util/cleanup.h"
+#include "util/error.h"
+#include "util/str.h"
+
+/* lxc.cgroup.* keys that are not controller files. */
+static const char *const path_keys[] = {
+	"lxc.cgroup.dir",         "lxc.cgroup.dir.container", "lxc.cgroup.dir.container.inner",
+	"lxc.cgroup.dir.monitor", "lxc.cgroup.dir.monitor.pivot", "lxc.cgroup.relative",
+	NULL,
+};
+
+static char *origin_of(const struct conf *conf, const char *key, size_t i)
+{
+	const struct conf_origin *o = NULL;
+	int n = conf_origins(conf, key, &o);
+
+	if (n <= 0)
+		return strdup("?");
+	return str_printf("%s:%u", o[i < (size_t)n ? i : (size_t)n - 1].file,
+			  o[i < (size_t)n ? i : (size_t)n - 1].line);
+}
+
+/* "KEY = VALUE (ORIGIN): WHY" for the last value of KEY. */
+static int key_error(const struct conf *conf, const char *key, const char *why,
+		     lxcmgr_error **err)
+{
+	cleanup_free char *origin = origin_of(conf, key, SIZE_MAX);
+	const char *value = conf_value(conf, key);
+
+	return error_msg(err, EINVAL, "%s = %s (%s): %s", key, value ? value : "",
+			 origin ? origin : "?", why);
+}
+
+/* The key the path problem is most likely about, for the error. */
+static const char *blamed_key(const struct conf *conf)
+{
+	if (conf_value(conf, "lxc.cgroup.dir.container") || conf_value(conf, "lxc.cgroup.dir.monitor"))
+		return conf_value(conf, "lxc.cgroup.dir.container") ? "lxc.cgroup.dir.container"
+								    : "lxc.cgroup.dir.monitor";
+	return conf_value(conf, "lxc.cgroup.dir") ? "lxc.cgroup.dir" : NULL;
+}
+
+static int build_paths(const struct lxcmgr_container *c, struct plan_cgroup *pc,
+		       lxcmgr_error **err)
+{
+	const struct conf *conf = c->conf;
+	const char *pattern = system_config_value(&c->ctx->sys, "lxc.cgroup.pattern");
+	const char *pivot = conf_value(conf, "lxc.cgroup.dir.monitor.pivot");
+	const char *why = NULL;
+	int ret = cgroup_paths(pattern, conf_value(conf, "lxc.cgroup.dir"),
+			       conf_value(conf, "lxc.cgroup.dir.container"),
+			       conf_value(conf, "lxc.cgroup.dir.monitor"), c->name, &pc->payload,
+			       &pc->monitor, &why);
+
+	if (ret == -EINVAL && blamed_key(conf))
+		return key_error(conf, blamed_key(conf), why, err);
+	if (ret == -EINVAL)
+		return error_msg(err, EINVAL, "lxc.cgroup.pattern = %s (system config): %s",
+				 pattern ? pattern : "", why);
+	if (ret < 0)
+		return error_set(err, -ret, "cgroup paths");
+	if (pivot && (why = cgroup_path_problem(pivot)))
+		return key_error(conf, "lxc.cgroup.dir.monitor.pivot", why, err);
+	if (pivot && !(pc->pivot = strdup(pivot)))
+		return error_set(err, ENOMEM, "cgroup paths");
+	pc->relative = str_eq(conf_value(conf, "lxc.cgroup.relative"), "1");
+	return 0;
+}
+
+static int add_item(struct plan_cgroup *pc, const struct conf *conf, const char *key,
+		    unsigned version, size_t i, const char *value)
+{
+	const struct conf_origin *o = NULL;
+	int n = conf_origins(conf, key, &o);
+	long order = (size_t)n > i ? conf_origin_order(conf, &o[i]) : -1;
+
+	struct plan_cgroup_item *grown = realloc(pc->items, (pc->n_items + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	pc->items = grown;
+	struct plan_cgroup_item *it = &pc->items[pc->n_items];
+	*it = (struct plan_cgroup_item){ .key = strdup(key), .version = version,
+					 .value = strdup(value), .origin = origin_of(conf, key, i),
+					 .order = order };
+	if (!it->key || !it->value || !it->origin) {
+		free(it->key);
+		free(it->value);
+		free(it->origin);
+		return -ENOMEM;
+	}
+	it->file = it->key + strlen(version == 1 ? "lxc.cgroup." : "lxc.cgroup2.");
+	pc->n_items++;
+	return 0;
+}
+
+/* By config line. An insertion sort: stable (ties keep the order they were
+ * collected in, a key's values in order), and the lists are short. */
+static void sort_items(struct plan_cgroup_item *items, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct plan_cgroup_item it = items[i];
+		size_t j = i;
+		for (; j > 0 && items[j - 1].order > it.order; j--)
+			items[j] = items[j - 1];
+		items[j] = it;
+	}
+}
+
+static int build_items(const struct lxcmgr_container *c, struct plan_cgroup *pc,
+		       lxcmgr_error **err)
+{
+	cleanup_strv char **keys = conf_keys(c->conf);
+
+	if (!keys)
+		return error_set(err, ENOMEM, "cgroup settings");
+	for (size_t k = 0; keys[k]; k++) {
+		unsigned version = str_starts_with(keys[k], "lxc.cgroup2.") ? 2
+				   : str_starts_with(keys[k], "lxc.cgroup.") ? 1 : 0;
+		if (!version || strv_contains((char **)path_keys, keys[k]))
+			continue;
+		char *const *v = conf_values(c->conf, keys[k]);
+		for (size_t i = 0; v && v[i]; i++)
+			if (add_item(pc, c->conf, keys[k], version, i, v[i]) < 0)
+				return error_set(err, ENOMEM, "cgroup settings");
+	}
+	sort_items(pc->items, pc->n_items);
+	return 0;
+}
+
+int plan_cgroup_build(const struct lxcmgr_container *c, struct plan_cgroup *pc,
+		      lxcmgr_error **err)
+{
+	int ret = build_paths(c, pc, err);
+
+	return ret ?: build_items(c, pc, err);
+}
+
+void plan_cgroup_release(struct plan_cgroup *pc)
+{
+	free(pc->payload);
+	free(pc->monitor);
+	free(pc->pivot);
+	for (size_t i = 0; i < pc->n_items; i++) {
+		free(pc->items[i].key);
+		free(pc->items[i].value);
+		free(pc->items[i].origin);
+	}
+	free(pc->items);
+	memset(pc, 0, sizeof(*pc));
+}
