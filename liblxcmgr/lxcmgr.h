@@ -319,6 +319,14 @@ LXCMGR_PUBLIC int lxcmgr_container_attach(struct lxcmgr_container *c,
 					  const struct lxcmgr_attach_options *opts,
 					  int *exit_status, lxcmgr_error **err);
 
+/* A file of the running container's cgroup (lxc-cgroup): FILE is
+ * CONTROLLER.FILE ("memory.limit_in_bytes"), found in the hierarchy of its
+ * controller. Get gives the content without its final newline. */
+LXCMGR_PUBLIC int lxcmgr_container_cgroup_get(struct lxcmgr_container *c, const char *file,
+					      char **value, lxcmgr_error **err);
+LXCMGR_PUBLIC int lxcmgr_container_cgroup_set(struct lxcmgr_container *c, const char *file,
+					      const char *value, lxcmgr_error **err);
+
 /* ------------------------------------------------------------ host check */
 
 enum lxcmgr_check_status {

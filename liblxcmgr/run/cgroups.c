@@ -1,4 +1,6 @@
-/* A container's cgroups from start to stop (see cgroups.h). */
+/* A container's cgroups from start to stop (see cgroups.h), and
+ * lxc-cgroup's get and set, which ask the monitor where the file is and
+ * then read or write it themselves. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -149,4 +151,57 @@ int run_cgroup_orphan(struct lxcmgr_container *c, lxcmgr_error **err)
 		return error_wrap(err, ret, "container \"%s\": cgroups", c->name);
 	unlink(path);
 	return 0;
+}
+
+/* lxc-cgroup takes file names only: no paths. */
+static int check_file(const char *file, lxcmgr_error **err)
+{
+	const char *dot = strchr(file, '.');
+
+	if (!dot || dot == file || !dot[1] || strchr(file, '/'))
+		return error_msg(err, EINVAL, "\"%s\" is not a cgroup file name; use "
+				 "CONTROLLER.FILE, e.g. memory.limit_in_bytes", file);
+	return 0;
+}
+
+/* The payload directory that holds FILE, from the monitor. */
+static int payload_dir(struct lxcmgr_container *c, const char *file, char **dir,
+		       lxcmgr_error **err)
+{
+	cleanup_close int fd = -1;
+	int ret = check_file(file, err);
+
+	ret = ret ?: proto_connect(c->ctx, c->name, &fd);
+	if (ret == -ENOENT || ret == -ECONNREFUSED)
+		return error_msg(err, ESRCH, "container \"%s\" is not running", c->name);
+	if (ret < 0)
+		return err && *err ? ret : error_set(err, -ret, "ask the monitor of \"%s\"", c->name);
+	ret = proto_call(fd, CMD_CGROUP_DIR, 0, file, (uint32_t)strlen(file), dir, NULL, NULL);
+	if (ret == -ENOENT)
+		return error_msg(err, ENOENT, "container \"%s\" has no cgroup with \"%s\": its "
+				 "controller is not mounted, or not a controller", c->name, file);
+	if (ret == -ESRCH)
+		return error_msg(err, ESRCH, "container \"%s\" runs without cgroups", c->name);
+	if (ret == 0 && (!*dir || !**dir))
+		ret = -EPROTO;
+	return ret < 0 ? error_set(err, -ret, "ask the monitor of \"%s\" for its cgroup", c->name)
+		       : 0;
+}
+
+LXCMGR_PUBLIC int lxcmgr_container_cgroup_get(struct lxcmgr_container *c, const char *file,
+					      char **value, lxcmgr_error **err)
+{
+	cleanup_free char *dir = NULL;
+	int ret = payload_dir(c, file, &dir, err);
+
+	return ret ?: cgroup_read(dir, file, value, err);
+}
+
+LXCMGR_PUBLIC int lxcmgr_container_cgroup_set(struct lxcmgr_container *c, const char *file,
+					      const char *value, lxcmgr_error **err)
+{
+	cleanup_free char *dir = NULL;
+	int ret = payload_dir(c, file, &dir, err);
+
+	return ret ?: cgroup_write(dir, file, value, err);
 }

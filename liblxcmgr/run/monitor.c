@@ -31,6 +31,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "conf/conf.h"
 #include "container.h"
 #include "ctx.h"
@@ -370,6 +371,16 @@ static int cmd_config_item(struct monitor *m, const char *key, uint32_t len, cha
 	return ret;
 }
 
+/* Where FILE of the container's cgroup is: clients read and write it. */
+static int cmd_cgroup_dir(struct monitor *m, const char *file, uint32_t len, char **out)
+{
+	if (!m->cgroup)
+		return -ESRCH;
+	if (len == 0 || strlen(file) != len)
+		return -EINVAL;
+	return cgroup_dir_of(m->cgroup, 0, file, out);
+}
+
 /* The reply (0 and the current state) goes first, then a state per change. */
 static int cmd_subscribe(struct loop *l, struct client *c)
 {
@@ -428,6 +439,11 @@ static int serve(struct loop *l, struct client *c, const struct proto_request *r
 		break;
 	case CMD_SUBSCRIBE:
 		return cmd_subscribe(l, c);
+	case CMD_CGROUP_DIR:
+		r.ret = cmd_cgroup_dir(m, data, req->len, &value);
+		r.data = value;
+		r.len = value ? (uint32_t)strlen(value) : 0;
+		break;
 	default:
 		r.ret = -EOPNOTSUPP; /* a newer client; it may try an older command */
 		break;

@@ -34,6 +34,10 @@ enum proto_cmd {
 			     exited, for whatever reason, the container stays stopped */
 	CMD_REBOOT,       /* arg: signal for init, which the monitor sends; once init has
 			     exited, for whatever reason, it is started again */
+	CMD_CGROUP_DIR = 10, /* data: a cgroup file name ("memory.limit_in_bytes"); reply
+			   * data: the directory of the container's cgroup holding it.
+			   * -ENOENT: no hierarchy has its controller; -ESRCH: the
+			   * container has no cgroups */
 };
 
 struct proto_request {
