@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# Container cgroups on a cgroup v1 (legacy or hybrid) host: placement, the
+# lxc.cgroup.* limits seen from inside and outside, lxc-cgroup, and that no
+# cgroup is left after each kind of stop. (A pure cgroup2 host is covered by
+# the VM lane.)
+#
+# Every container's cgroups go below this test's own cgroup, in a directory
+# of its own per test (lxc.cgroup.relative = 1 and lxc.cgroup.dir), so the
+# test touches no cgroup it did not make and tests running side by side do
+# not meet.
+. "$(dirname "$0")/../lib.sh"
+
+P() { echo "$T/lxcpath"; }
+N=lxcmgr-test-cg
+lxc_cgroup() { "$LXCMGR_BUILD/tools/lxc-cgroup" "$@"; }
+
+# Skips unless the host has v1 controllers; use: need_v1 || return 0
+need_v1() {
+	need_root || return 1
+	grep -q ' - cgroup cgroup ' /proc/self/mountinfo && return 0
+	skip "no cgroup v1 hierarchies here (the cgroup2 lane covers this host kind)"
+	return 1
+}
+
+base() { echo "lxcmgr-test-${T##*.}"; }
+
+# Our own cgroup's directory in the hierarchy mounted at /sys/fs/cgroup/$1.
+self_dir() {
+	local key=$1 line
+	[ "$key" = systemd ] && key=name=systemd
+	[ "$key" = unified ] && key=
+	line=$(grep -E "^[0-9]+:$key:" /proc/self/cgroup | head -n 1)
+	echo "/sys/fs/cgroup/$1${line#*:*:}" | sed 's|/$||'
+}
+
+# Every hierarchy mounted below /sys/fs/cgroup that we can place cgroups in.
+hierarchies() {
+	local h
+	for h in /sys/fs/cgroup/*/; do
+		h=${h%/}; h=${h##*/}
+		grep -q " /sys/fs/cgroup/$h .* - cgroup2\? " /proc/self/mountinfo && echo "$h"
+	done
+}
+
+# The directories of this test's cgroups that still exist, one per line.
+leftovers() {
+	local h
+	for h in $(hierarchies); do
+		[ -e "$(self_dir "$h")/$(base)" ] && echo "$(self_dir "$h")/$(base)"
+	done
+	return 0
+}
+
+payload() { echo "$(self_dir "$1")/$(base)/lxcmgr.payload.$N"; }
+
+create() {
+	lxc_create -P "$(P)" -n "$N" -t busybox > /dev/null
+	printf 'lxc.cgroup.relative = 1\nlxc.cgroup.dir = %s\n' "$(base)" >> "$(P)/$N/config"
+}
+
+# A process that runs (a zombie waiting for a reaper that is not ours does
+# not count).
+alive() { [ -e "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2> /dev/null)" != Z ]; }
+
+init_pid() { lxc_info -P "$(P)" -n $N -p | awk '{print $2}'; }
+
+# Starts the container with a shell script as init, and waits until it has
+# written its last line ("END") to /res in the rootfs; prints /res.
+run_script() {
+	local res="$(P)/$N/rootfs/res" i
+	rm -f "$res"
+	lxc_start -P "$(P)" -n $N -- /bin/sh -c "$1; echo END >> /res; exec sleep 1000"
+	for i in $(seq 600); do
+		grep -q '^END$' "$res" 2> /dev/null && break
+		sleep 0.1
+	done
+	cat "$res" 2> /dev/null
+}
+
+assert_no_leftovers() {
+	assert_eq "$(leftovers)" "" "cgroups left after $1"
+	assert_eq "$(ls "$T/run/c/"*.cgroup 2> /dev/null)" "" "cgroup record left after $1"
+}
+
+test_init_and_monitor_are_in_their_cgroups_in_every_hierarchy() {
+	need_v1 || return 0
+	create
+	lxc_start -P "$(P)" -n $N
+	local pid monitor h n=0
+	pid=$(init_pid)
+	monitor=$(awk '{print $4}' "/proc/$pid/stat")
+	for h in $(hierarchies); do
+		n=$((n + 1))
+		grep -qx "$pid" "$(payload "$h")/cgroup.procs" ||
+			fail "init ($pid) is not in $(payload "$h")"
+		grep -qx "$monitor" "$(self_dir "$h")/$(base)/lxcmgr.monitor.$N/cgroup.procs" ||
+			fail "the monitor ($monitor) is not in its cgroup in $h"
+	done
+	[ "$n" -ge 2 ] || fail "found only $n hierarchies"
+	# init's cgroup namespace starts at its payload cgroup.
+	assert_eq "$(nsenter --target "$pid" --mount --pid --cgroup cat /proc/1/cgroup | grep -c -v ':/$')" 0 \
+		"lines of init's /proc/1/cgroup other than / inside"
+	lxc_stop -P "$(P)" -n $N -t 20
+	assert_no_leftovers "a clean stop"
+}
+
+test_memory_limit_kills_an_allocation_that_passes_it() {
+	need_v1 || return 0
+	hierarchies | grep -qx memory || { skip "no memory hierarchy"; return 0; }
+	create
+	echo 'lxc.cgroup.memory.limit_in_bytes = 32M' >> "$(P)/$N/config"
+	# Without swap accounting a limit could be met by swapping.
+	[ -e "$(self_dir memory)/memory.memsw.limit_in_bytes" ] &&
+		echo 'lxc.cgroup.memory.memsw.limit_in_bytes = 32M' >> "$(P)/$N/config"
+	local res
+	res=$(run_script 'head -c 8388608 /dev/zero > /dev/shm/small; echo small=$? > /res
+		rm -f /dev/shm/small; cat /dev/zero | tail; echo big=$? >> /res')
+	assert_contains "$res" "small=0" "8 MiB under a 32 MiB limit"
+	assert_contains "$res" "big=137" "an unbounded allocation (killed by SIGKILL)"
+	assert_eq "$(lxc_cgroup -P "$(P)" -n $N memory.limit_in_bytes)" 33554432 "lxc-cgroup memory.limit_in_bytes"
+	local oom; oom=$(awk '/^oom_kill / {print $2}' "$(payload memory)/memory.oom_control")
+	[ "${oom:-0}" -ge 1 ] || fail "memory.oom_control counts no OOM kill: $(cat "$(payload memory)/memory.oom_control")"
+	lxc_stop -P "$(P)" -n $N -k
+	assert_no_leftovers "lxc-stop -k"
+}
+
+test_pids_max_stops_a_fork_loop() {
+	need_v1 || return 0
+	hierarchies | grep -qx pids || { skip "no pids hierarchy"; return 0; }
+	create
+	echo 'lxc.cgroup.pids.max = 10' >> "$(P)/$N/config"
+	local res
+	res=$(run_script '( i=0; while [ $i -lt 50 ]; do sleep 1000 & i=$((i + 1)); done ) 2> /dev/null
+		echo loop=$? > /res')
+	assert_contains "$res" "loop=" "the fork loop ended"
+	assert_not_contains "$res" "loop=0" "the fork loop's status"
+	local current; current=$(cat "$(payload pids)/pids.current")
+	[ "$current" -le 10 ] || fail "pids.current is $current, over pids.max 10"
+	assert_contains "$(cat "$(payload pids)/pids.events")" "max " "pids.events"
+	[ "$(awk '{print $2}' "$(payload pids)/pids.events")" -ge 1 ] || fail "no fork was refused: $(cat "$(payload pids)/pids.events")"
+	lxc_stop -P "$(P)" -n $N -k
+	assert_no_leftovers "lxc-stop -k"
+}
+
+test_cpuset_pins_and_lxc_cgroup_moves_the_container() {
+	need_v1 || return 0
+	hierarchies | grep -qx cpuset || { skip "no cpuset hierarchy"; return 0; }
+	create
+	echo 'lxc.cgroup.cpuset.cpus = 0' >> "$(P)/$N/config"
+	lxc_start -P "$(P)" -n $N
+	local pid; pid=$(init_pid)
+	assert_eq "$(awk '/^Cpus_allowed_list/ {print $2}' "/proc/$pid/status")" 0 "init's CPUs"
+	assert_eq "$(lxc_cgroup -P "$(P)" -n $N cpuset.cpus)" 0 "lxc-cgroup cpuset.cpus"
+	if [ "$(nproc)" -ge 2 ]; then
+		lxc_cgroup -P "$(P)" -n $N cpuset.cpus 1
+		assert_eq "$(awk '/^Cpus_allowed_list/ {print $2}' "/proc/$pid/status")" 1 "init's CPUs after lxc-cgroup"
+		assert_eq "$(lxc_cgroup -P "$(P)" -n $N cpuset.cpus)" 1 "lxc-cgroup cpuset.cpus after the set"
+	fi
+	lxc_stop -P "$(P)" -n $N -k
+}
+
+test_a_denied_device_cannot_be_opened() {
+	need_v1 || return 0
+	hierarchies | grep -qx devices || { skip "no devices hierarchy"; return 0; }
+	create
+	# The shipped allowlist, then one device taken away again: in config
+	# order, so the deny after the allows wins.
+	printf 'lxc.include = %s\nlxc.cgroup.devices.deny = c 1:9 rwm\n' \
+		"$top_srcdir/config/common.conf" >> "$(P)/$N/config"
+	local res
+	res=$(run_script 'head -c 1 /dev/zero > /dev/null; echo zero=$? > /res
+		head -c 1 /dev/urandom > /dev/null; echo urandom=$? >> /res
+		mknod /tmp/sda b 8 0 && head -c 1 /tmp/sda > /dev/null; echo sda=$? >> /res')
+	assert_contains "$res" "zero=0" "/dev/zero (allowed)"
+	assert_contains "$res" "urandom=1" "/dev/urandom (denied after the allows)"
+	assert_contains "$res" "sda=1" "a block device (denied by deny a)"
+	local list; list=$(cat "$(payload devices)/devices.list")
+	assert_not_contains "$list" "a *:* rwm" "devices.list"
+	assert_contains "$list" "c 1:5 rwm" "devices.list"
+	assert_not_contains "$list" "c 1:9 rwm" "devices.list"
+	lxc_stop -P "$(P)" -n $N -k
+}
+
+test_lxc_cgroup_gets_sets_and_names_errors() {
+	need_v1 || return 0
+	create
+	assert_fails lxc_cgroup -P "$(P)" -n $N pids.max
+	assert_contains "$err" "is not running" "lxc-cgroup on a stopped container"
+	echo 'lxc.cgroup.pids.max = 100' >> "$(P)/$N/config"
+	lxc_start -P "$(P)" -n $N
+	assert_eq "$(lxc_cgroup -P "$(P)" -n $N pids.max)" 100 "pids.max"
+	lxc_cgroup -P "$(P)" -n $N pids.max 42
+	assert_eq "$(cat "$(payload pids)/pids.max")" 42 "pids.max in the cgroup after lxc-cgroup"
+	assert_fails lxc_cgroup -P "$(P)" -n $N pids.max lots
+	assert_contains "$err" "Invalid argument" "a value the kernel refuses"
+	assert_contains "$err" "$(payload pids)/pids.max" "the file in the error"
+	assert_fails lxc_cgroup -P "$(P)" -n $N nosuch.file
+	assert_contains "$err" "nosuch.file" "an unknown controller"
+	assert_fails lxc_cgroup -P "$(P)" -n $N ../pids.max
+	assert_contains "$err" "not a cgroup file name" "a path"
+	lxc_stop -P "$(P)" -n $N -k
+}
+
+test_a_bad_setting_names_key_line_file_and_errno_and_leaves_nothing() {
+	need_v1 || return 0
+	create
+	echo 'lxc.cgroup.pids.max = lots' >> "$(P)/$N/config"
+	local line; line=$(grep -n 'pids.max = lots' "$(P)/$N/config" | cut -d: -f1)
+	assert_fails lxc_start -P "$(P)" -n $N
+	assert_contains "$err" "lxc.cgroup.pids.max = lots ($(P)/$N/config:$line)" "key and line"
+	assert_contains "$err" "/lxcmgr.payload.$N/pids.max" "the cgroup file"
+	assert_contains "$err" "Invalid argument" "the errno text"
+	assert_no_leftovers "a start refused by a setting"
+}
+
+test_a_cgroup2_key_on_a_v1_controller_is_refused_clearly() {
+	need_v1 || return 0
+	grep -qw memory "$(self_dir unified)/cgroup.controllers" 2> /dev/null && { skip "memory is a cgroup2 controller here"; return 0; }
+	create
+	echo 'lxc.cgroup2.memory.max = 64M' >> "$(P)/$N/config"
+	assert_fails lxc_start -P "$(P)" -n $N
+	assert_contains "$err" "lxc.cgroup2.memory.max = 64M (" "key"
+	assert_contains "$err" "cgroup v1 controller here" "why"
+	assert_no_leftovers "a refused start"
+}
+
+test_a_start_that_fails_after_the_cgroups_leaves_none() {
+	need_v1 || return 0
+	create
+	assert_fails lxc_start -P "$(P)" -n $N -- /no/such/init
+	assert_contains "$err" "/no/such/init" "the failure"
+	assert_no_leftovers "a failed exec of init"
+}
+
+test_a_killed_monitor_leaves_nothing_after_lxc_stop_k() {
+	need_v1 || return 0
+	create
+	lxc_start -P "$(P)" -n $N
+	local pid monitor
+	pid=$(init_pid)
+	monitor=$(awk '{print $4}' "/proc/$pid/stat")
+	kill -KILL "$monitor"
+	while alive "$monitor"; do sleep 0.05; done
+	[ -n "$(leftovers)" ] || fail "the cgroups went with the monitor already"
+	lxc_stop -P "$(P)" -n $N -k
+	alive "$pid" && fail "init survived lxc-stop -k"
+	assert_no_leftovers "a killed monitor and lxc-stop -k"
+}
+
+test_a_killed_monitor_leaves_nothing_after_lxc_destroy_f() {
+	need_v1 || return 0
+	create
+	echo 'lxc.cgroup.pids.max = 20' >> "$(P)/$N/config"
+	lxc_start -P "$(P)" -n $N
+	local pid monitor
+	pid=$(init_pid)
+	monitor=$(awk '{print $4}' "/proc/$pid/stat")
+	kill -KILL "$monitor"
+	while alive "$monitor"; do sleep 0.05; done
+	lxc_destroy -P "$(P)" -n $N -f
+	alive "$pid" && fail "init survived lxc-destroy -f"
+	[ -d "$(P)/$N" ] && fail "the container is still there"
+	assert_no_leftovers "a killed monitor and lxc-destroy -f"
+}
+
+test_two_containers_share_the_base_and_leave_nothing() {
+	need_v1 || return 0
+	create
+	lxc_create -P "$(P)" -n "$N-2" -t busybox > /dev/null
+	printf 'lxc.cgroup.relative = 1\nlxc.cgroup.dir = %s\n' "$(base)" >> "$(P)/$N-2/config"
+	lxc_start -P "$(P)" -n $N
+	lxc_start -P "$(P)" -n "$N-2"
+	lxc_stop -P "$(P)" -n $N -k
+	[ -d "$(self_dir pids)/$(base)/lxcmgr.payload.$N-2" ] || fail "the second container lost its cgroup"
+	lxc_stop -P "$(P)" -n "$N-2" -k
+	# The base was made by the first container, and it could not remove
+	# it while the second one used it: it stays, empty (see lxc-cgroup(1)).
+	local d
+	for d in $(leftovers); do
+		assert_eq "$(find "$d" -mindepth 1 -type d)" "" "cgroups below $d"
+		rmdir "$d"
+	done
+	assert_no_leftovers "two stops and the removal of the base"
+}
+
+run_tests
