@@ -150,6 +150,14 @@ int cgroup_dir_of(struct cgroup *cg, unsigned version, const char *file, char **
 	return cg->ops->dir_of(cg, version, file, dir);
 }
 
+int cgroup_translate(struct cgroup *cg, unsigned version, const char *file, const char *value,
+		     char **file_out, char **value_out, lxcmgr_error **err)
+{
+	if (!cg->ops->translate)
+		return -EOPNOTSUPP;
+	return cg->ops->translate(cg, version, file, value, file_out, value_out, err);
+}
+
 int cgroup_kill(struct cgroup *cg, lxcmgr_error **err)
 {
 	return cg->ops->kill(cg, err);

@@ -80,6 +80,11 @@ struct cgroup_ops {
 		   lxcmgr_error **err);
 	int (*get)(struct cgroup *cg, unsigned version, const char *file, char **value,
 		   lxcmgr_error **err);
+	/* A key of the other cgroup version (VERSION) as this host's: the
+	 * file and value of the same limit (malloc'd). NULL: none. */
+	int (*translate)(struct cgroup *cg, unsigned version, const char *file,
+			 const char *value, char **file_out, char **value_out,
+			 lxcmgr_error **err);
 	/* The payload directory holding FILE (malloc'd), or -ENOENT. */
 	int (*dir_of)(struct cgroup *cg, unsigned version, const char *file, char **dir);
 	/* SIGKILL to every process in the payload cgroup and below, and waits
@@ -118,6 +123,9 @@ int cgroup_set(struct cgroup *cg, unsigned version, const char *file, const char
 int cgroup_get(struct cgroup *cg, unsigned version, const char *file, char **value,
 	       lxcmgr_error **err);
 int cgroup_dir_of(struct cgroup *cg, unsigned version, const char *file, char **dir);
+/* -EOPNOTSUPP (no *err) when the backend translates nothing. */
+int cgroup_translate(struct cgroup *cg, unsigned version, const char *file, const char *value,
+		     char **file_out, char **value_out, lxcmgr_error **err);
 int cgroup_kill(struct cgroup *cg, lxcmgr_error **err);
 int cgroup_remove(struct cgroup *cg, lxcmgr_error **err);
 
@@ -144,6 +152,16 @@ int cgroup_from_record(const char *text, struct cgroup **cg);
 int cgroup_paths(const char *pattern, const char *dir, const char *dir_container,
 		 const char *dir_monitor, const char *name, char **payload, char **monitor,
 		 const char **why);
+
+/* A cgroup v1 FILE = VALUE as cgroup2's file and value of the same limit
+ * (malloc'd): memory.limit_in_bytes -> memory.max, memory.memsw.limit_in_
+ * bytes -> memory.swap.max (the swap part: minus MEMORY_MAX, the current
+ * memory.max), cpu.shares -> cpu.weight (1024 -> 100), cpu.cfs_quota_us and
+ * cpu.cfs_period_us -> their field of CPU_MAX (the current cpu.max),
+ * blkio.weight -> io.weight (500 -> 100), cpuset.cpus, cpuset.mems and
+ * pids.max as they are; -1 is max. -EOPNOTSUPP or -EINVAL with *why. */
+int cgroup_v1_to_v2(const char *file, const char *value, const char *memory_max,
+		    const char *cpu_max, char **file_out, char **value_out, const char **why);
 
 /* NULL when PATH is a usable relative cgroup path, else why not. */
 const char *cgroup_path_problem(const char *path);

@@ -7,8 +7,11 @@
  *
  * init is cloned straight into its cgroup (CLONE_INTO_CGROUP, with the fd
  * from cgroup_clone_fd); cgroup.kill (Linux 5.14) empties it at once.
- * Device rules (a BPF program) and the translation of v1 keys come later. */
+ * The common lxc.cgroup.* (v1) keys are translated, so one config works on
+ * both kinds of host. Device rules (a BPF program) come later. */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +137,177 @@ static int v2_create(struct cgroup *cg, const struct cgroup_spec *spec, lxcmgr_e
 	return ret;
 }
 
+/* ------------------------------------------------- v1 keys on cgroup2 */
+
+/* A size as the kernel's memparse reads it ("512M", "1g", "4096"). */
+static int parse_size(const char *s, uint64_t *out)
+{
+	static const char units[] = "kmgtpe";
+	char *end;
+	uint64_t n;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno)
+		return -errno;
+	if (*end) {
+		const char *u = strchr(units, end[0] | 0x20);
+		if (!u || end[1])
+			return -EINVAL;
+		for (const char *k = units; k <= u; k++) {
+			if (n > UINT64_MAX / 1024)
+				return -ERANGE;
+			n *= 1024;
+		}
+	}
+	*out = n;
+	return 0;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno ? -errno : *end ? -EINVAL : 0;
+}
+
+/* A v1 weight scaled so that defaults meet (cpu.shares 1024 and blkio.weight
+ * 500 are cgroup2's 100), clamped to cgroup2's 1..10000. */
+static char *weight(const char *value, uint64_t v1_default, const char *prefix)
+{
+	uint64_t n;
+
+	if (parse_u64(value, &n) < 0 || n > UINT64_MAX / 100)
+		return NULL;
+	n = n * 100 / v1_default;
+	return str_printf("%s%" PRIu64, prefix, n < 1 ? 1 : n > 10000 ? 10000 : n);
+}
+
+/* memsw is memory plus swap; cgroup2 limits swap alone. */
+static char *swap_max(const char *value, const char *memory_max, const char **why)
+{
+	uint64_t total, mem;
+
+	if (parse_size(value, &total) < 0)
+		return *why = "not a size", NULL;
+	if (!memory_max || parse_size(memory_max, &mem) < 0)
+		return str_printf("%" PRIu64, total); /* memory unlimited: the best fit */
+	if (total < mem)
+		return *why = "memory.memsw.limit_in_bytes must not be below memory.limit_in_bytes",
+		       NULL;
+	return str_printf("%" PRIu64, total - mem);
+}
+
+/* cpu.max is "QUOTA PERIOD"; each v1 key sets one of them. */
+static char *cpu_max_field(const char *value, const char *cpu_max, int field)
+{
+	char quota[32] = "max", period[32] = "100000";
+	uint64_t n;
+
+	if (cpu_max)
+		sscanf(cpu_max, "%31s %31s", quota, period);
+	if (field == 0 && strcmp(value, "-1") == 0)
+		return str_printf("max %s", period);
+	if (parse_u64(value, &n) < 0)
+		return NULL;
+	return field == 0 ? str_printf("%" PRIu64 " %s", n, period)
+			  : str_printf("%s %" PRIu64, quota, n);
+}
+
+static char *translate_value(const char *file, const char *value, const char *memory_max,
+			     const char *cpu_max, const char **why)
+{
+	bool memory = str_starts_with(file, "memory.");
+	uint64_t n;
+
+	if (memory && strcmp(value, "-1") == 0) /* v1's "no limit" */
+		return strdup("max");
+	if (strcmp(file, "memory.limit_in_bytes") == 0)
+		return parse_size(value, &n) < 0 ? (*why = "not a size", NULL) : strdup(value);
+	if (strcmp(file, "memory.memsw.limit_in_bytes") == 0)
+		return swap_max(value, memory_max, why);
+	if (strcmp(file, "cpu.shares") == 0)
+		return weight(value, 1024, "");
+	if (strcmp(file, "blkio.weight") == 0)
+		return weight(value, 500, "default ");
+	if (strcmp(file, "cpu.cfs_quota_us") == 0)
+		return cpu_max_field(value, cpu_max, 0);
+	if (strcmp(file, "cpu.cfs_period_us") == 0)
+		return cpu_max_field(value, cpu_max, 1);
+	return strdup(value); /* cpuset.cpus, cpuset.mems, pids.max */
+}
+
+static const struct {
+	const char *v1, *v2;
+} v1_to_v2[] = {
+	{ "memory.limit_in_bytes", "memory.max" },
+	{ "memory.memsw.limit_in_bytes", "memory.swap.max" },
+	{ "cpu.shares", "cpu.weight" },
+	{ "cpu.cfs_quota_us", "cpu.max" },
+	{ "cpu.cfs_period_us", "cpu.max" },
+	{ "blkio.weight", "io.weight" },
+	{ "cpuset.cpus", "cpuset.cpus" },
+	{ "cpuset.mems", "cpuset.mems" },
+	{ "pids.max", "pids.max" },
+};
+
+int cgroup_v1_to_v2(const char *file, const char *value, const char *memory_max,
+		    const char *cpu_max, char **file_out, char **value_out, const char **why)
+{
+	size_t i = 0;
+
+	*file_out = *value_out = NULL;
+	*why = NULL;
+	while (i < ARRAY_SIZE(v1_to_v2) && strcmp(v1_to_v2[i].v1, file) != 0)
+		i++;
+	if (i == ARRAY_SIZE(v1_to_v2)) {
+		*why = str_starts_with(file, "devices.")
+			       ? "device rules on cgroup2 (a BPF program) come later"
+			       : "it has no cgroup2 counterpart lxcmgr knows; use the lxc.cgroup2.* "
+				 "key of that limit";
+		return -EOPNOTSUPP;
+	}
+	*value_out = translate_value(file, value, memory_max, cpu_max, why);
+	if (!*value_out) {
+		if (!*why)
+			*why = "not a number";
+		return -EINVAL;
+	}
+	if (!(*file_out = strdup(v1_to_v2[i].v2))) {
+		free(*value_out);
+		*value_out = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int v2_translate(struct cgroup *cg, unsigned version, const char *file,
+			const char *value, char **file_out, char **value_out, lxcmgr_error **err)
+{
+	const char *dir = cg->hiers[0].dirs[CGROUP_PAYLOAD];
+	cleanup_free char *memory_max = NULL, *cpu_max = NULL;
+	const char *why = NULL;
+
+	if (version != 1)
+		return -EOPNOTSUPP;
+	/* What earlier keys set, for the keys that set part of a file. */
+	cgroup_read(dir, "memory.max", &memory_max, NULL);
+	cgroup_read(dir, "cpu.max", &cpu_max, NULL);
+	int ret = cgroup_v1_to_v2(file, value, memory_max, cpu_max, file_out, value_out, &why);
+	if (ret == -ENOMEM)
+		return error_set(err, ENOMEM, "cgroups");
+	if (ret < 0)
+		return error_msg(err, -ret, "this host has only cgroup2 and lxc.cgroup.%s is a cgroup "
+				 "v1 key: %s", file, why);
+	return 0;
+}
+
 /* lxc.cgroup.* (v1) keys name files cgroup2 does not have. */
 static int v1_key(const char *file, lxcmgr_error **err)
 {
@@ -202,6 +376,7 @@ const struct cgroup_ops cgroup_v2_ops = {
 	.enter = cgroup_enter_all,
 	.set = v2_set,
 	.get = v2_get,
+	.translate = v2_translate,
 	.dir_of = v2_dir_of,
 	.kill = v2_kill,
 	.remove = cgroup_remove_all,

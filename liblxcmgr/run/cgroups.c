@@ -28,17 +28,41 @@ char *run_cgroup_record_path(const struct lxcmgr_ctx *ctx, const char *name)
 
 /* ---------------------------------------------------------- monitor */
 
-/* Every setting, in the plan's order; the first failure names its key. */
-static int apply_items(struct cgroup *cg, const struct plan_cgroup *pc, lxcmgr_error **err)
+/* One setting; a v1 key on a cgroup2 host as the file of the same limit
+ * there, listed in *DONE for the notice. */
+static int apply_item(struct cgroup *cg, const struct plan_cgroup_item *it, char ***done,
+		      lxcmgr_error **err)
 {
+	cleanup_free char *file = NULL, *value = NULL;
+	int ret = cgroup_translate(cg, it->version, it->file, it->value, &file, &value, err);
+
+	if (ret == -EOPNOTSUPP && !*err) /* nothing to translate */
+		return cgroup_set(cg, it->version, it->file, it->value, err);
+	if (ret < 0)
+		return ret;
+	ret = strv_push(done, str_printf("%s = %s as %s = %s (%s)", it->key, it->value, file, value,
+					 it->origin));
+	return ret < 0 ? error_set(err, -ret, "cgroups") : cgroup_set(cg, 0, file, value, err);
+}
+
+/* Every setting, in the plan's order; the first failure names its key. */
+static int apply_items(struct lxcmgr_container *c, struct cgroup *cg,
+		       const struct plan_cgroup *pc, lxcmgr_error **err)
+{
+	cleanup_strv char **done = NULL;
+
 	for (size_t i = 0; i < pc->n_items; i++) {
 		const struct plan_cgroup_item *it = &pc->items[i];
 		cleanup_error lxcmgr_error *e = NULL;
-		int ret = cgroup_set(cg, it->version, it->file, it->value, &e);
+		int ret = apply_item(cg, it, &done, &e);
 		if (ret < 0)
 			return error_msg(err, -ret, "%s = %s (%s): %s", it->key, it->value, it->origin,
 					 e && e->msg ? e->msg : strerror(-ret));
 	}
+	cleanup_free char *list = done ? strv_join(done, "; ") : NULL;
+	if (list)
+		log_notice(c->ctx, "this host has only cgroup2: lxc.cgroup.* keys written as their "
+			   "cgroup2 counterparts: %s", list);
 	return 0;
 }
 
@@ -85,7 +109,7 @@ int run_cgroup_setup(struct lxcmgr_container *c, const struct start_plan *p,
 		return error_wrap(err, ret, "container \"%s\": cgroups", c->name);
 	}
 	ret = cgroup_enter(cg, CGROUP_MONITOR, getpid(), err);
-	ret = ret ?: apply_items(cg, pc, err);
+	ret = ret ?: apply_items(c, cg, pc, err);
 	ret = ret ?: write_record(c, cg, err);
 	if (ret < 0) {
 		teardown(cg, NULL);

@@ -126,6 +126,54 @@ TEST(hier_dirs)
 	EXPECT(d == NULL, "a path outside the mounted subtree has no directory");
 }
 
+static void v2_as(const char *file, const char *value, const char *mem, const char *cpu,
+		  const char *want_file, const char *want_value)
+{
+	cleanup_free char *f = NULL, *v = NULL;
+	const char *why = NULL;
+	int ret = cgroup_v1_to_v2(file, value, mem, cpu, &f, &v, &why);
+
+	EXPECT(ret == 0, "%s = %s translates: %d %s", file, value, ret, why ? why : "");
+	EXPECT_STR(f, want_file);
+	EXPECT_STR(v, want_value);
+}
+
+static void v2_refuses(const char *file, const char *value, const char *mem, int want,
+		       const char *needle)
+{
+	cleanup_free char *f = NULL, *v = NULL;
+	const char *why = NULL;
+
+	EXPECT_INT(cgroup_v1_to_v2(file, value, mem, NULL, &f, &v, &why), want);
+	EXPECT(!f && !v, "nothing for %s = %s", file, value);
+	EXPECT_CONTAINS(why, needle);
+}
+
+TEST(v1_keys_on_cgroup2)
+{
+	v2_as("memory.limit_in_bytes", "512M", NULL, NULL, "memory.max", "512M");
+	v2_as("memory.limit_in_bytes", "-1", NULL, NULL, "memory.max", "max");
+	v2_as("memory.memsw.limit_in_bytes", "1G", "536870912", NULL, "memory.swap.max",
+	      "536870912");
+	v2_as("memory.memsw.limit_in_bytes", "1g", "max", NULL, "memory.swap.max", "1073741824");
+	v2_as("memory.memsw.limit_in_bytes", "-1", "1024", NULL, "memory.swap.max", "max");
+	v2_as("cpu.shares", "1024", NULL, NULL, "cpu.weight", "100");
+	v2_as("cpu.shares", "2", NULL, NULL, "cpu.weight", "1");
+	v2_as("cpu.shares", "262144", NULL, NULL, "cpu.weight", "10000");
+	v2_as("cpu.cfs_quota_us", "50000", NULL, "max 100000", "cpu.max", "50000 100000");
+	v2_as("cpu.cfs_quota_us", "-1", NULL, "50000 200000", "cpu.max", "max 200000");
+	v2_as("cpu.cfs_period_us", "250000", NULL, "50000 100000", "cpu.max", "50000 250000");
+	v2_as("blkio.weight", "500", NULL, NULL, "io.weight", "default 100");
+	v2_as("blkio.weight", "1000", NULL, NULL, "io.weight", "default 200");
+	v2_as("cpuset.cpus", "0-1", NULL, NULL, "cpuset.cpus", "0-1");
+	v2_as("pids.max", "max", NULL, NULL, "pids.max", "max");
+	v2_refuses("memory.memsw.limit_in_bytes", "1M", "2097152", -EINVAL, "must not be below");
+	v2_refuses("memory.limit_in_bytes", "lots", NULL, -EINVAL, "not a size");
+	v2_refuses("cpu.shares", "many", NULL, -EINVAL, "not a number");
+	v2_refuses("devices.allow", "c 1:3 rwm", NULL, -EOPNOTSUPP, "BPF");
+	v2_refuses("net_cls.classid", "1", NULL, -EOPNOTSUPP, "no cgroup2 counterpart");
+}
+
 static char **strv(const char *a, const char *b)
 {
 	char **v = NULL;
@@ -173,4 +221,5 @@ TEST(record_round_trip)
 	EXPECT(back == NULL, "nothing from a bad record");
 }
 
-UNIT_MAIN(paths, path_problems, self_from_proc, mountinfo, hier_dirs, record_round_trip)
+UNIT_MAIN(paths, path_problems, self_from_proc, mountinfo, hier_dirs, v1_keys_on_cgroup2,
+	  record_round_trip)
