@@ -38,11 +38,11 @@ static const struct key_def keys[] = {
 	{ "lxc.net", C, GROUP_NET, NULL, NULL, "(empty)", "", "Network", "An empty value removes every network device defined so far." },
 
 	/* cgroups */
-	{ "lxc.cgroup.dir", S, 0, check_relative_dir, NULL, "PATH", "lxcmgr/web", "Control groups", "cgroup path of the container, relative to the base cgroup." },
-	{ "lxc.cgroup.dir.container", S, 0, check_relative_dir, NULL, "PATH", "lxcmgr.payload/web", "Control groups", "cgroup path of the container's processes (with .monitor)." },
+	{ "lxc.cgroup.dir", S, 0, check_relative_dir, NULL, "PATH", "lxcmgr/web", "Control groups", "Directory, below the base cgroup, of lxcmgr.payload.NAME and lxcmgr.monitor.NAME." },
+	{ "lxc.cgroup.dir.container", S, 0, check_relative_dir, NULL, "PATH", "lxcmgr.payload/web", "Control groups", "cgroup of the container's processes, below the base (with .monitor)." },
 	{ "lxc.cgroup.dir.container.inner", S, 0, check_relative_dir, NULL, "PATH", "inner", "Control groups", "An inner cgroup the container's processes are placed in (delegation)." },
-	{ "lxc.cgroup.dir.monitor", S, 0, check_relative_dir, NULL, "PATH", "lxcmgr.monitor/web", "Control groups", "cgroup path of the container's monitor." },
-	{ "lxc.cgroup.dir.monitor.pivot", S, 0, check_relative_dir, NULL, "PATH", "lxcmgr.pivot", "Control groups", "cgroup the monitor moves to while it removes the container's cgroups." },
+	{ "lxc.cgroup.dir.monitor", S, 0, check_relative_dir, NULL, "PATH", "lxcmgr.monitor/web", "Control groups", "cgroup of the container's monitor, below the base (with .container)." },
+	{ "lxc.cgroup.dir.monitor.pivot", S, 0, check_relative_dir, NULL, "PATH", "lxcmgr.pivot", "Control groups", "cgroup (made when missing) the monitor moves to before it removes its own; default: where it came from." },
 	{ "lxc.cgroup.relative", S, 0, check_bool, NULL, "0|1", "1", "Control groups", "1: place the cgroups under the cgroup of the process that starts the container." },
 	{ "lxc.cgroup", C, GROUP_CGROUP1, NULL, NULL, "(empty)", "", "Control groups", "An empty value removes every lxc.cgroup.* controller setting." },
 	{ "lxc.cgroup.", L, GROUP_CGROUP1, check_nonempty, check_cgroup1_file, "VALUE", "512M", "Control groups", "lxc.cgroup.CONTROLLER.FILE: write VALUE to a cgroup v1 controller file." },
