@@ -430,44 +430,50 @@ int cgroup_read(const char *dir, const char *file, char **value, lxcmgr_error **
 
 /* ------------------------------------------------------------ create */
 
+static void remove_parents(const char *dir, const char *top);
+
 /* Makes cgroup PATH ("/base/a/b") in H: every missing component, calling
- * INIT on each new one. -EEXIST when the last one exists already. */
+ * INIT on each new one. -EEXIST (no *err) when the last one exists
+ * already. On failure, what this call made is removed again. */
 static int make_dir(struct cgroup_hier *h, const char *path, cgroup_init_dir_fn init,
 		    char **dir, char **made, lxcmgr_error **err)
 {
 	cleanup_free char *full = cgroup_hier_dir(h, path);
-	size_t start;
+	cleanup_free char *top = NULL; /* the first directory made here */
+	int ret = 0;
 
 	if (!full)
 		return error_msg(err, ENOENT, "cgroup \"%s\" is outside the hierarchy mounted at "
 				 "\"%s\"", path, h->mount);
-	start = strlen(h->mount) + 1;
-	for (char *p = full + start;; p++) {
+	for (char *p = full + strlen(h->mount) + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
 		bool last = *p == '\0';
 		*p = '\0';
-		int ret = mkdir(full, 0755) < 0 ? -errno : 0;
-		if (ret == 0 && !*made && !(*made = strdup(full)))
-			ret = -ENOMEM;
-		if (ret == 0 && init)
-			ret = init(h, full, err);
-		else if (ret == -EEXIST && !last)
-			ret = 0;
-		else if (ret < 0 && ret != -EEXIST)
-			ret = error_set(err, -ret, "create cgroup \"%s\"", full);
-		if (ret < 0 || last) {
-			/* The leaf's own record is dirs[]; made[] is for its parents. */
-			if (ret == 0 && *made && strcmp(*made, full) == 0) {
-				free(*made);
-				*made = NULL;
-			}
-			if (ret == 0)
-				*dir = steal_ptr(full);
-			return ret;
+		if (mkdir(full, 0755) == 0) {
+			if (!top && !(top = strdup(full)))
+				ret = error_set(err, ENOMEM, "cgroups");
+			else if (init)
+				ret = init(h, full, err);
+			if (ret < 0)
+				rmdir(full);
+		} else if (errno != EEXIST || last) {
+			ret = errno == EEXIST ? -EEXIST
+					      : error_set(err, errno, "create cgroup \"%s\"", full);
 		}
+		if (ret < 0 || last)
+			break;
 		*p = '/';
 	}
+	if (ret < 0) {
+		if (top)
+			remove_parents(full, top);
+		return ret;
+	}
+	/* made[] is for the parents; the leaf itself is dirs[]. */
+	*made = top && strcmp(top, full) != 0 ? steal_ptr(top) : NULL;
+	*dir = steal_ptr(full);
+	return 0;
 }
 
 static char *base_path(const struct cgroup_hier *h, bool relative, const char *rel)
@@ -494,6 +500,16 @@ static int create_once(struct cgroup *cg, const struct cgroup_spec *spec, char *
 	return 0;
 }
 
+static void forget_dirs(struct cgroup *cg)
+{
+	for (size_t i = 0; i < cg->n_hiers; i++)
+		for (int w = 0; w < 2; w++) {
+			free(cg->hiers[i].dirs[w]);
+			free(cg->hiers[i].made[w]);
+			cg->hiers[i].dirs[w] = cg->hiers[i].made[w] = NULL;
+		}
+}
+
 int cgroup_create_dirs(struct cgroup *cg, const struct cgroup_spec *spec,
 		       cgroup_init_dir_fn init, lxcmgr_error **err)
 {
@@ -512,6 +528,7 @@ int cgroup_create_dirs(struct cgroup *cg, const struct cgroup_spec *spec,
 			return 0;
 		}
 		cgroup_remove_all(cg, NULL); /* what this attempt made */
+		forget_dirs(cg);
 		if (ret != -EEXIST)
 			return ret;
 	}

@@ -283,4 +283,22 @@ test_two_containers_share_the_base_and_leave_nothing() {
 	assert_no_leftovers "two stops and the removal of the base"
 }
 
+test_a_taken_name_gets_a_suffix() {
+	need_v1 || return 0
+	create
+	# The same name in another lxcpath, with the same cgroup base.
+	mkdir -p "$T/other"
+	lxc_create -P "$T/other" -n $N -t busybox > /dev/null
+	printf 'lxc.cgroup.relative = 1\nlxc.cgroup.dir = %s\nlxc.cgroup.pids.max = 33\n' "$(base)" >> "$T/other/$N/config"
+	lxc_start -P "$(P)" -n $N
+	lxc_start -P "$T/other" -n $N
+	local pid; pid=$(lxc_info -P "$T/other" -n $N -p | awk '{print $2}')
+	grep -qx "$pid" "$(payload pids)-1/cgroup.procs" || fail "the second one is not in lxcmgr.payload.$N-1"
+	assert_eq "$(lxc_cgroup -P "$T/other" -n $N pids.max)" 33 "the second one's pids.max"
+	assert_eq "$(lxc_cgroup -P "$(P)" -n $N pids.max)" max "the first one's pids.max"
+	lxc_stop -P "$T/other" -n $N -k
+	lxc_stop -P "$(P)" -n $N -k
+	assert_no_leftovers "both stops"
+}
+
 run_tests
