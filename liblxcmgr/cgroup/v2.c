@@ -65,10 +65,14 @@ static int v2_detect(struct cgroup *cg, lxcmgr_error **err)
 }
 
 /* Enables in DIR's cgroup.subtree_control every controller DIR has that
- * is not enabled yet. */
+ * is not enabled yet, in one write: the kernel takes all or none, so a
+ * refusal leaves DIR as it was. A cgroup with processes refuses (EBUSY);
+ * a single controller the kernel will not enable here (cpu, with realtime
+ * processes below) costs only itself: the settings that need it fail. */
 static int enable_controllers(const char *dir, lxcmgr_error **err)
 {
-	cleanup_free char *avail = NULL, *enabled = NULL;
+	cleanup_free char *avail = NULL, *enabled = NULL, *all = NULL;
+	cleanup_error lxcmgr_error *e = NULL;
 	int ret = cgroup_read(dir, "cgroup.controllers", &avail, err);
 
 	ret = ret ?: cgroup_read(dir, "cgroup.subtree_control", &enabled, err);
@@ -76,22 +80,27 @@ static int enable_controllers(const char *dir, lxcmgr_error **err)
 		return ret;
 	cleanup_free char **have = str_words(enabled, " \n");
 	cleanup_free char **want = str_words(avail, " \n");
+	cleanup_strv char **plus = NULL;
 	if (!have || !want)
 		return error_set(err, ENOMEM, "cgroups");
-	for (size_t i = 0; want[i]; i++) {
-		cleanup_free char *plus = str_printf("+%s", want[i]);
-		if (strv_contains(have, want[i]))
-			continue;
-		ret = plus ? cgroup_write(dir, "cgroup.subtree_control", plus, err)
-			   : error_set(err, ENOMEM, "cgroups");
-		if (ret == -EBUSY)
-			error_hint(err, "on cgroup2 a cgroup with processes of its own cannot pass "
-				   "controllers on; start the container from a cgroup of its own "
-				   "(e.g. systemd-run --scope -p Delegate=yes) or without "
-				   "lxc.cgroup.relative");
-		if (ret < 0)
-			return ret;
+	for (size_t i = 0; want[i]; i++)
+		if (!strv_contains(have, want[i]) && strv_push(&plus, str_printf("+%s", want[i])) < 0)
+			return error_set(err, ENOMEM, "cgroups");
+	if (!plus)
+		return 0;
+	if (!(all = strv_join(plus, " ")))
+		return error_set(err, ENOMEM, "cgroups");
+	ret = cgroup_write(dir, "cgroup.subtree_control", all, &e);
+	if (ret == -EBUSY || ret == -EOPNOTSUPP) {
+		error_msg(err, -ret, "%s", e && e->msg ? e->msg : strerror(-ret));
+		error_hint(err, "on cgroup2 a cgroup with processes of its own cannot pass "
+			   "controllers on; start the container from a cgroup of its own "
+			   "(e.g. systemd-run --scope -p Delegate=yes) or without "
+			   "lxc.cgroup.relative");
+		return ret;
 	}
+	for (size_t i = 0; ret < 0 && plus[i]; i++)
+		cgroup_write(dir, "cgroup.subtree_control", plus[i], NULL);
 	return 0;
 }
 
