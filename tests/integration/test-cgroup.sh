@@ -283,6 +283,28 @@ test_two_containers_share_the_base_and_leave_nothing() {
 	assert_no_leftovers "two stops and the removal of the base"
 }
 
+test_a_reboot_keeps_the_cgroups_and_their_limits() {
+	need_v1 || return 0
+	create
+	echo 'lxc.cgroup.pids.max = 30' >> "$(P)/$N/config"
+	lxc_start -P "$(P)" -n $N
+	local pid; pid=$(init_pid)
+	lxc_cgroup -P "$(P)" -n $N pids.max 31
+	lxc_stop -P "$(P)" -n $N -r -t 10
+	# lxc-stop -r returns once init was asked; wait for the new init.
+	local i new=$pid
+	for i in $(seq 200); do
+		new=$(init_pid 2> /dev/null) || new=
+		[ -n "$new" ] && [ "$new" != "$pid" ] && break
+		sleep 0.1
+	done
+	[ -n "$new" ] && [ "$new" != "$pid" ] || { fail "no new init after lxc-stop -r"; return 1; }
+	grep -qx "$new" "$(payload pids)/cgroup.procs" || fail "the new init ($new) is not in the payload cgroup"
+	assert_eq "$(lxc_cgroup -P "$(P)" -n $N pids.max)" 31 "pids.max set before the reboot"
+	lxc_stop -P "$(P)" -n $N -k
+	assert_no_leftovers "a reboot and lxc-stop -k"
+}
+
 test_a_taken_name_gets_a_suffix() {
 	need_v1 || return 0
 	create
