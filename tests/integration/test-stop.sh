@@ -30,6 +30,10 @@ until_true() {
 }
 gone() { ! kill -0 "$1" 2> /dev/null; }
 pidns_of() { readlink "/proc/$1/ns/pid" 2> /dev/null; }
+# hold_pidns PID: keeps PID's pid namespace referenced (fd 9) for the rest
+# of the test, so that a namespace made later cannot get its inode number
+# and pass for it in pids_in.
+hold_pidns() { exec 9< "/proc/$1/ns/pid"; }
 # pids_in NS: every host pid whose pid namespace is NS.
 pids_in() {
 	local p
@@ -157,7 +161,7 @@ test_stop_r_reboots_in_place() {
 	need_root || return 0
 	create
 	start
-	local pid ns; pid=$(init_pid); ns=$(pidns_of "$pid")
+	local pid ns; pid=$(init_pid); ns=$(pidns_of "$pid"); hold_pidns "$pid"
 	stop -r -t 30
 	check_rebooted "$pid" "$ns"
 	stop -t 20
@@ -172,7 +176,7 @@ test_reboot_and_poweroff_from_inside() {
 	need_root || return 0
 	create
 	start
-	local pid ns; pid=$(init_pid); ns=$(pidns_of "$pid")
+	local pid ns; pid=$(init_pid); ns=$(pidns_of "$pid"); hold_pidns "$pid"
 	inside "$pid" reboot
 	until_true new_init "$pid" || { fail "no new init after reboot inside (pid $(init_pid))"; return 1; }
 	check_rebooted "$pid" "$ns"
@@ -200,7 +204,7 @@ test_a_reboot_stays_a_reboot_however_init_ends() {
 	need_root || return 0
 	create
 	start -s lxc.signal.reboot=SIGINT
-	local pid ns; pid=$(init_pid); ns=$(pidns_of "$pid")
+	local pid ns; pid=$(init_pid); ns=$(pidns_of "$pid"); hold_pidns "$pid"
 	stop -r -t 30
 	check_rebooted "$pid" "$ns"
 }
