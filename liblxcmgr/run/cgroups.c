@@ -93,16 +93,23 @@ int run_cgroup_setup(struct lxcmgr_container *c, const struct start_plan *p,
 	const struct plan_cgroup *pc = &p->cgroup;
 	struct cgroup_spec spec = { .payload = pc->payload, .monitor = pc->monitor,
 				    .pivot = pc->pivot, .relative = pc->relative };
+	cleanup_error lxcmgr_error *open_err = NULL;
 	struct cgroup *cg = NULL;
 	int ret;
 
 	*out = NULL;
-	if (cgroup_layout_detect() == CGROUP_LAYOUT_NONE && pc->n_items == 0) {
-		log_notice(c->ctx, "no cgroups are mounted at " CGROUP_MOUNT ": the container "
-			   "runs in the monitor's cgroups");
+	ret = cgroup_open(&cg, &open_err);
+	if (ret == -ENOENT && pc->n_items == 0) {
+		/* Nothing asked of them: a start without cgroups beats none. */
+		log_notice(c->ctx, "%s; the container runs in the monitor's cgroups",
+			   open_err && open_err->msg ? open_err->msg : "no cgroups");
 		return 0;
 	}
-	ret = cgroup_open(&cg, err);
+	if (ret < 0) {
+		error_msg(err, -ret, "%s", open_err && open_err->msg ? open_err->msg : strerror(-ret));
+		if (ret == -ENOENT)
+			error_hint(err, "%s (%s) needs them", pc->items[0].key, pc->items[0].origin);
+	}
 	ret = ret ?: cgroup_create(cg, &spec, err);
 	if (ret < 0) {
 		cgroup_free(cg);
