@@ -147,6 +147,30 @@ static int v1_create(struct cgroup *cg, const struct cgroup_spec *spec, lxcmgr_e
 	return cgroup_create_dirs(cg, spec, v1_init_dir, err);
 }
 
+static bool unified_has(const struct cgroup *cg, const char *ctrl)
+{
+	for (size_t i = 0; i < cg->n_hiers; i++)
+		if (cg->hiers[i].unified && cgroup_hier_has(&cg->hiers[i], ctrl))
+			return true;
+	return false;
+}
+
+/* The payload's own list in the cgroup2 hierarchy: this backend enables
+ * no controller there (on a hybrid host it would mean writing to cgroups
+ * above the container's, systemd's), so only those enabled already. */
+static bool payload_has(const struct cgroup_hier *h, const char *ctrl)
+{
+	cleanup_free char *list = NULL;
+	cleanup_free char **words = NULL;
+
+	if (!h->dirs[CGROUP_PAYLOAD])
+		return cgroup_hier_has(h, ctrl);
+	if (cgroup_read(h->dirs[CGROUP_PAYLOAD], "cgroup.controllers", &list, NULL) < 0)
+		return false;
+	words = str_words(list, " \n");
+	return words && strv_contains(words, ctrl);
+}
+
 /* The hierarchy of FILE ("memory.limit_in_bytes"): that of its controller
  * for VERSION 1; the cgroup2 one for VERSION 2 when it has the controller;
  * VERSION 0 tries both. NULL with *why otherwise. */
@@ -165,9 +189,14 @@ static struct cgroup_hier *v1_hier_for(struct cgroup *cg, unsigned version, cons
 			return &cg->hiers[i];
 	for (size_t i = 0; version != 1 && i < cg->n_hiers; i++)
 		if (cg->hiers[i].unified &&
-		    (strcmp(ctrl, "cgroup") == 0 || cgroup_hier_has(&cg->hiers[i], ctrl)))
+		    (strcmp(ctrl, "cgroup") == 0 || payload_has(&cg->hiers[i], ctrl)))
 			return &cg->hiers[i];
-	if (version == 2)
+	if (unified_has(cg, ctrl))
+		snprintf(why, size, "the %s controller is bound to this host's cgroup2 hierarchy "
+			 "and not enabled for the container's cgroup there (lxcmgr enables no "
+			 "cgroup2 controllers on a %s host)", ctrl,
+			 cg->layout == CGROUP_LAYOUT_HYBRID ? "hybrid" : "legacy");
+	else if (version == 2)
 		snprintf(why, size, "the %s controller is not in this host's cgroup2 hierarchy "
 			 "(%s layout: it is a cgroup v1 controller here); use the "
 			 "lxc.cgroup.%s.* key of that limit",

@@ -224,6 +224,20 @@ test_a_cgroup2_key_on_a_v1_controller_is_refused_clearly() {
 	assert_no_leftovers "a refused start"
 }
 
+test_a_controller_of_the_cgroup2_hierarchy_is_refused_clearly() {
+	need_v1 || return 0
+	local ctrl
+	ctrl=$(cat "$(self_dir unified)/cgroup.controllers" 2> /dev/null | awk '{print $1}')
+	[ -n "$ctrl" ] || { skip "the cgroup2 hierarchy has no controller here"; return 0; }
+	grep -qw "$ctrl" "$(self_dir unified)/cgroup.subtree_control" && { skip "$ctrl is enabled below us"; return 0; }
+	create
+	echo "lxc.cgroup.$ctrl.x = 1" >> "$(P)/$N/config"
+	assert_fails lxc_start -P "$(P)" -n $N
+	assert_contains "$err" "lxc.cgroup.$ctrl.x = 1 (" "key"
+	assert_contains "$err" "bound to this host's cgroup2 hierarchy and not enabled" "why"
+	assert_no_leftovers "a refused start"
+}
+
 test_a_start_that_fails_after_the_cgroups_leaves_none() {
 	need_v1 || return 0
 	create
