@@ -20,11 +20,10 @@ done
 [ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
 [ -x /usr/bin/lxc-attach ] || { echo "bench: /usr/bin/lxc-attach missing (scripts/install-deps --test)" >&2; exit 1; }
 command -v hyperfine > /dev/null || { echo "bench: hyperfine missing" >&2; exit 1; }
-[ -x "$top/_build/tools/.libs/lxc-attach" ] || { echo "bench: build first (tests/run --quick)" >&2; exit 1; }
+[ -x "$top/_build/tools/lxc-attach" ] || { echo "bench: build first (tests/run --quick)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/lxcmgr-bench.XXXXXX)
-ours=$top/_build/tools/.libs
-export LD_LIBRARY_PATH=$top/_build/liblxcmgr/.libs
+ours=$top/_build/tools # plain ELF files: the library's code is linked in
 export LXCMGR_TEMPLATE_PATH=$top/templates LXCMGR_CONFIG_PATH=$work/etc LXCMGR_RUNTIME_PATH=$work/run
 export LXCMGR_EXEC_PATH=$top/_build/tools/lxcmgr-exec
 mkdir -p "$work/etc" "$work/ours" "$work/lxc"

@@ -224,8 +224,9 @@ test_not_dumpable_before_namespaces_are_entered() {
 	running
 	# LeakSanitizer (the ASan lane) cannot run under ptrace.
 	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
-	LD_LIBRARY_PATH="$LXCMGR_BUILD/liblxcmgr/.libs" strace -f -o "$T/trace" \
-		-e trace=prctl,setns,execve,execveat "$LXCMGR_BUILD/tools/.libs/lxc-attach" -P "$(P)" -n $N -- true < /dev/null
+	# The tools are plain ELF files (the library's code linked in), not libtool wrappers.
+	strace -f -o "$T/trace" \
+		-e trace=prctl,setns,execve,execveat "$LXCMGR_BUILD/tools/lxc-attach" -P "$(P)" -n $N -- true < /dev/null
 	local dumpable setns exec
 	dumpable=$(grep -En 'PR_SET_DUMPABLE, (0|SUID_DUMP_DISABLE)' "$T/trace" | head -n1 | cut -d: -f1)
 	setns=$(grep -n 'setns(' "$T/trace" | head -n1 | cut -d: -f1)
