@@ -167,5 +167,8 @@ int main(int argc, char **argv)
 	}
 	free_ips(ips);
 	free(a.keys);
-	return tool_exit(&t, ret, NULL, c);
+	/* Each failure above has been printed where it happened. */
+	lxcmgr_container_put(c);
+	tool_finish(&t);
+	return ret == 0 ? 0 : 1;
 }

@@ -580,10 +580,18 @@ LXCMGR_PUBLIC int lxcmgr_container_init_pid(struct lxcmgr_container *c)
 LXCMGR_PUBLIC int lxcmgr_container_get_running_item(struct lxcmgr_container *c, const char *key,
 						    char **value, lxcmgr_error **err)
 {
+	*value = NULL;
 	int ret = ask(c, CMD_CONFIG_ITEM, 0, key, value, NULL);
 
 	if (ret == -ESRCH)
 		return error_msg(err, ESRCH, "container \"%s\" is not running", c->name);
+	if (ret < 0 && *value) {
+		/* The monitor's own words: "lxc.nope: unknown key (did you mean ...)". */
+		ret = error_msg(err, -ret, "%s", *value);
+		free(*value);
+		*value = NULL;
+		return ret;
+	}
 	if (ret < 0)
 		return error_set(err, -ret, "%s", key);
 	if (!*value)

@@ -94,6 +94,17 @@ test_unknown_init_user_is_a_config_error() {
 	assert_contains "$err" "www-data"
 }
 
+test_info_c_of_an_unknown_key_says_so_once() {
+	need_root || return 0
+	create
+	lxc_start -P "$(P)" -n $N
+	assert_fails lxc_info -P "$(P)" -n $N -c lxc.nope
+	assert_eq "$err" "lxc-info: $N: lxc.nope: unknown key (did you mean lxc.net?)" "lxc-info -c, running"
+	lxc_stop -P "$(P)" -n $N -k
+	assert_fails lxc_info -P "$(P)" -n $N -c lxc.nope
+	assert_eq "$err" "lxc-info: $N: lxc.nope: unknown key (did you mean lxc.net?)" "lxc-info -c, stopped"
+}
+
 test_start_twice_says_already_running() {
 	need_root || return 0
 	create
