@@ -356,6 +356,23 @@ int cgroup_add_hier(struct cgroup *cg, char *mount, char *root, char **controlle
 	return 0;
 }
 
+int cgroup_scan_mounts(struct cgroup *cg, int (*one)(struct cgroup *cg, const char *line),
+		       const char *what, lxcmgr_error **err)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	cleanup_free char *line = NULL;
+	size_t cap = 0;
+
+	if (!f)
+		return error_set(err, errno, "open \"/proc/self/mountinfo\"");
+	while (getline(&line, &cap, f) > 0) {
+		int ret = one(cg, line);
+		if (ret < 0)
+			return error_set(err, -ret, "%s", what);
+	}
+	return 0;
+}
+
 int cgroup_read_self(struct cgroup *cg, lxcmgr_error **err)
 {
 	cleanup_free char *text = NULL;

@@ -184,6 +184,10 @@ extern const struct cgroup_ops cgroup_v2_ops;
 /* Adds a hierarchy (taking MOUNT, ROOT, CONTROLLERS). */
 int cgroup_add_hier(struct cgroup *cg, char *mount, char *root, char **controllers,
 		    bool unified);
+/* Hands each line of /proc/self/mountinfo to ONE (a backend's reader of
+ * its mounts); WHAT names them in an error. */
+int cgroup_scan_mounts(struct cgroup *cg, int (*one)(struct cgroup *cg, const char *line),
+		       const char *what, lxcmgr_error **err);
 /* Fills every hierarchy's self from /proc/self/cgroup. */
 int cgroup_read_self(struct cgroup *cg, lxcmgr_error **err);
 /* The directory of cgroup PATH ("/a/b") in H (malloc'd). */

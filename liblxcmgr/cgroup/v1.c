@@ -102,17 +102,10 @@ static int v1_mount(struct cgroup *cg, const char *line)
 
 static int v1_detect(struct cgroup *cg, lxcmgr_error **err)
 {
-	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
-	cleanup_free char *line = NULL;
-	size_t cap = 0;
+	int ret = cgroup_scan_mounts(cg, v1_mount, "cgroup hierarchies", err);
 
-	if (!f)
-		return error_set(err, errno, "open \"/proc/self/mountinfo\"");
-	while (getline(&line, &cap, f) > 0) {
-		int ret = v1_mount(cg, line);
-		if (ret < 0)
-			return error_set(err, -ret, "cgroup hierarchies");
-	}
+	if (ret < 0)
+		return ret;
 	return cgroup_read_self(cg, err);
 }
 

@@ -50,17 +50,10 @@ static int v2_mount(struct cgroup *cg, const char *line)
 
 static int v2_detect(struct cgroup *cg, lxcmgr_error **err)
 {
-	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
-	cleanup_free char *line = NULL;
-	size_t cap = 0;
+	int ret = cgroup_scan_mounts(cg, v2_mount, "cgroup2 hierarchy", err);
 
-	if (!f)
-		return error_set(err, errno, "open \"/proc/self/mountinfo\"");
-	while (getline(&line, &cap, f) > 0) {
-		int ret = v2_mount(cg, line);
-		if (ret < 0)
-			return error_set(err, -ret, "cgroup2 hierarchy");
-	}
+	if (ret < 0)
+		return ret;
 	return cg->n_hiers ? cgroup_read_self(cg, err) : 0;
 }
 
