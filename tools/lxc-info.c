@@ -153,7 +153,7 @@ int main(int argc, char **argv)
 	char **ips = a.json || a.ips || a.all ? get_ips(&t, c, pid, &ret) : NULL;
 	if (a.json) {
 		print_json(t.name, state, pid, ips);
-	} else if (ret == 0) {
+	} else { /* what is known is shown even when the addresses could not be read */
 		if (a.all)
 			printf("Name:           %s\n", t.name);
 		if (a.state)
@@ -162,8 +162,8 @@ int main(int argc, char **argv)
 			printf("PID:            %d\n", pid);
 		for (size_t i = 0; (a.ips || a.all) && ips && ips[i]; i++)
 			printf("IP:             %s\n", ips[i]);
-		if (a.n_keys)
-			ret = print_keys(&t, c, &a);
+		if (a.n_keys && print_keys(&t, c, &a) < 0)
+			ret = -1;
 	}
 	free_ips(ips);
 	free(a.keys);
