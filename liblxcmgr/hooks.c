@@ -90,9 +90,15 @@ int hook_set_load(const struct lxcmgr_container *c, struct hook_set *h, lxcmgr_e
 	memset(h, 0, sizeof(*h));
 	h->v1 = str_eq(conf_value(c->conf, "lxc.hook.version"), "1");
 	h->name = strdup(c->name);
-	ret = h->name ? base_env(c, h->v1, &h->env) : -ENOMEM;
-	for (int t = 0; ret == 0 && t < HOOK_TYPES; t++)
+	ret = h->name ? 0 : -ENOMEM;
+	bool any = false;
+	for (int t = 0; ret == 0 && t < HOOK_TYPES; t++) {
 		ret = load_type(c, h, (enum hook_type)t);
+		any = any || hook_set_has(h, (enum hook_type)t);
+	}
+	/* Most containers have no hooks: no environment to build for them. */
+	if (ret == 0 && any)
+		ret = base_env(c, h->v1, &h->env);
 	if (ret < 0) {
 		hook_set_release(h);
 		return error_set(err, -ret, "container \"%s\": hooks", c->name);
