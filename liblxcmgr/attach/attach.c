@@ -100,7 +100,7 @@ static int read_init(struct lxcmgr_container *c, struct attach_job *job, lxcmgr_
 	int ret = proto_connect(c->ctx, c->name, &fd);
 
 	ret = ret ?: proto_call(fd, CMD_INIT_PIDFD, 0, NULL, 0, NULL, NULL, &pidfd);
-	if (ret == -ENOENT || ret == -ECONNREFUSED || ret == -ESRCH)
+	if (proto_monitor_gone(ret))
 		return error_msg(err, ESRCH, "container \"%s\" is not running", c->name);
 	if (ret < 0)
 		return error_set(err, -ret, "ask the monitor of \"%s\" for init", c->name);

@@ -203,7 +203,7 @@ static int payload_dir(struct lxcmgr_container *c, const char *file, char **dir,
 	int ret = check_file(file, err);
 
 	ret = ret ?: proto_connect(c->ctx, c->name, &fd);
-	if (ret == -ENOENT || ret == -ECONNREFUSED)
+	if (proto_monitor_gone(ret))
 		return error_msg(err, ESRCH, "container \"%s\" is not running", c->name);
 	if (ret < 0)
 		return err && *err ? ret : error_set(err, -ret, "ask the monitor of \"%s\"", c->name);

@@ -109,7 +109,7 @@ LXCMGR_PUBLIC int lxcmgr_container_get_ips(struct lxcmgr_container *c, char ***i
 
 	*ips = NULL;
 	ret = ret ?: proto_call(fd, CMD_INIT_PIDFD, 0, NULL, 0, NULL, NULL, &pidfd);
-	if (ret == -ENOENT || ret == -ECONNREFUSED || ret == -ESRCH)
+	if (proto_monitor_gone(ret))
 		return error_msg(err, ESRCH, "container \"%s\" is not running", c->name);
 	ret = ret ?: list_ips(pidfd, ips);
 	return ret < 0 ? error_set(err, -ret, "container \"%s\": IP addresses", c->name) : 0;

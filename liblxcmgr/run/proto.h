@@ -13,6 +13,8 @@
 #define LXCMGR_RUN_PROTO_H
 
 #include <stddef.h>
+#include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lxcmgr.h"
@@ -64,6 +66,15 @@ int proto_connect(const struct lxcmgr_ctx *ctx, const char *name, int *fd);
  * -errno when the exchange failed. */
 int proto_call(int fd, uint32_t cmd, int32_t arg, const void *req_data, uint32_t req_len,
 	       char **data, uint32_t *len, int *fd_out);
+
+/* Whether RET, from proto_connect or proto_call, means that no monitor
+ * serves the container (any more): no socket, nobody listening, or one that
+ * ended before it replied (it was stopping), or its own -ESRCH (no init). */
+static inline bool proto_monitor_gone(int ret)
+{
+	return ret == -ENOENT || ret == -ECONNREFUSED || ret == -ECONNRESET || ret == -EPIPE ||
+	       ret == -ESRCH;
+}
 
 /* Server side: read one request (data malloc'd into *data, NUL-terminated),
  * send one reply (FD -1 for none). */

@@ -88,7 +88,7 @@ static int open_container(const struct lxcmgr_ctx *ctx, const struct plan_share 
 		ret = proto_call(sock, CMD_INIT_PIDFD, 0, NULL, 0, NULL, NULL, &fd);
 	if (ret == 0 && fd < 0)
 		ret = -EPROTO;
-	if (ret == -ENOENT || ret == -ECONNREFUSED || ret == -ESRCH)
+	if (proto_monitor_gone(ret))
 		return share_where(err, error_msg(err, ESRCH, "join the %s namespace of container "
 						  "\"%s\": it is not running",
 						  ns_title(s->flag), s->value),

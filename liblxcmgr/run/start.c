@@ -543,12 +543,10 @@ static int ask(struct lxcmgr_container *c, uint32_t cmd, int32_t arg, const char
 	cleanup_close int fd = -1;
 	int ret = proto_connect(c->ctx, c->name, &fd);
 
-	if (ret == -ENOENT || ret == -ECONNREFUSED)
-		return -ESRCH;
-	if (ret < 0)
-		return ret;
-	return proto_call(fd, cmd, arg, data, data ? (uint32_t)strlen(data) : 0, reply, NULL,
-			  fd_out);
+	ret = ret ?: proto_call(fd, cmd, arg, data, data ? (uint32_t)strlen(data) : 0, reply,
+				NULL, fd_out);
+	/* A monitor's -ESRCH stays; one that ended meanwhile is the same. */
+	return ret != -ESRCH && proto_monitor_gone(ret) ? -ESRCH : ret;
 }
 
 static int ask_int(struct lxcmgr_container *c, uint32_t cmd, int *value)

@@ -36,10 +36,10 @@ static int subscribe(struct lxcmgr_container *c, int *fd, int *state)
 	cleanup_free char *reply = NULL;
 	int ret = proto_connect(c->ctx, c->name, fd);
 
-	if (ret == -ENOENT || ret == -ECONNREFUSED)
-		return -ESRCH;
 	if (ret == 0)
 		ret = proto_call(*fd, CMD_SUBSCRIBE, 0, NULL, 0, &reply, NULL, NULL);
+	if (proto_monitor_gone(ret))
+		ret = -ESRCH; /* not running, or it ended as we asked: STOPPED */
 	if (ret == 0 && reply)
 		memcpy(state, reply, sizeof(*state));
 	if (ret < 0 && *fd >= 0) {
@@ -134,7 +134,7 @@ static int send_to_init(struct lxcmgr_container *c, bool reboot, int sig, lxcmgr
 		if (ret == 0 && syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
 			ret = -errno;
 	}
-	if (ret == -ESRCH || ret == -ENOENT || ret == -ECONNREFUSED)
+	if (proto_monitor_gone(ret))
 		return 0; /* gone already */
 	return ret < 0 ? error_set(err, -ret, "send signal %d to init", sig) : 0;
 }
