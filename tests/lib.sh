@@ -56,8 +56,30 @@ _setup_test_env() {
 	printf 'lxc.lxcpath = %s\n' "$T/lxcpath" > "$T/etc/lxc.conf"
 	cp "$top_srcdir/config/default.conf" "$T/etc/default.conf"
 	printf 'lxc.default_config = %s\n' "$T/etc/default.conf" >> "$T/etc/lxc.conf"
+	# Container cgroups go below the test's own cgroup, in a directory of
+	# this test's (containers made with -f FILE set these themselves).
+	printf 'lxc.cgroup.relative = 1\nlxc.cgroup.dir = %s\n' "$(_test_cgroup_dir)" \
+		>> "$T/etc/default.conf"
 	export LXCMGR_CONFIG_PATH="$T/etc"
 	export LXCMGR_RUNTIME_PATH="$T/run"
+}
+
+_test_cgroup_dir() { echo "lxcmgr-test-${T##*.}"; }
+
+# Removes this test's cgroup directory (made by its containers' starts) from
+# every hierarchy; rmdir leaves it if something still uses it.
+_remove_test_cgroups() {
+	local line ctrl path mnt
+	while IFS= read -r line; do
+		ctrl=${line#*:}; ctrl=${ctrl%%:*}; path=${line#*:*:}
+		case "$ctrl" in
+		"") mnt=$(awk '$(NF-2) == "cgroup2" { print $5; exit }' /proc/self/mountinfo) ;;
+		*) mnt=$(awk -v o="$ctrl" '$(NF-2) == "cgroup" && ("," $NF ",") ~ ("," o ",") { print $5; exit }' /proc/self/mountinfo) ;;
+		esac
+		[ -n "$mnt" ] && [ -d "$mnt${path%/}/$(_test_cgroup_dir)" ] &&
+			rmdir "$mnt${path%/}/$(_test_cgroup_dir)" 2> /dev/null
+	done < /proc/self/cgroup
+	return 0
 }
 
 _cleanup_test_env() {
@@ -74,6 +96,7 @@ _cleanup_test_env() {
 		grep -o " $T[^ ]*" /proc/self/mounts 2>/dev/null | sort -r | while read -r m; do
 			umount -l "$m" 2>/dev/null
 		done
+		_remove_test_cgroups
 		rm -rf "$T"
 		# Debian's LXC keeps lock files per lxcpath; tests that ran it made these.
 		rm -rf "/run/lxc/lock$T"
