@@ -17,7 +17,7 @@ struct conf *conf_new(void)
 	if (!c)
 		return NULL;
 	c->top = doc_new(NULL);
-	c->defines = doc_new("define");
+	c->defines = doc_new("command line");
 	if (!c->top || !c->defines) {
 		conf_free(c);
 		return NULL;
@@ -222,7 +222,7 @@ static void conf_reset(struct conf *c, struct conf_doc *top)
 	doc_free(c->top);
 	c->top = top;
 	doc_free(c->defines);
-	c->defines = doc_new("define");
+	c->defines = doc_new("command line");
 }
 
 /* Parses TEXT as the document NAME and makes it the config; on an error the

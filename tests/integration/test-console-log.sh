@@ -70,7 +70,7 @@ test_unopenable_console_log_fails_the_start() {
 	create
 	assert_fails lxc_start -P "$(P)" -n $N -L "$T/no/such/dir/c.log"
 	assert_contains "$err" "open console log \"$T/no/such/dir/c.log\": No such file or directory"
-	assert_contains "$err" "(lxc.console.logfile, define:1)"
+	assert_contains "$err" "(lxc.console.logfile, command line:1)"
 	assert_contains "$(lxc_info -P "$(P)" -n $N -s)" "STOPPED"
 }
 
