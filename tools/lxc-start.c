@@ -82,14 +82,22 @@ static int load_config(struct tool *t, struct lxcmgr_container *c, const struct 
 		return -1;
 	if (!a->console_log)
 		return 0;
-	/* The monitor runs in "/": a relative FILE is the caller's. */
-	char cwd[4096], line[4200];
-	bool relative = a->console_log[0] != '/';
-	if (relative && !getcwd(cwd, sizeof(cwd)))
-		cwd[0] = '\0'; /* then the path stays relative, and is refused as such */
-	snprintf(line, sizeof(line), "lxc.console.logfile=%s%s%s", relative ? cwd : "",
-		 relative && cwd[0] ? "/" : "", a->console_log);
+	char line[4200];
+	snprintf(line, sizeof(line), "lxc.console.logfile=%s", a->console_log);
 	return lxcmgr_container_define(c, "-L", line, err);
+}
+
+/* The monitor runs in "/": a relative FILE (-L, -p) is the caller's. The
+ * result is PATH itself when it is absolute or the cwd is unknown (then it
+ * stays relative, and is refused as such). */
+static const char *callers_path(const char *path, char *buf, size_t size)
+{
+	char cwd[4096];
+
+	if (!path || path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return path;
+	snprintf(buf, size, "%s/%s", cwd, path);
+	return buf;
 }
 
 int main(int argc, char **argv)
@@ -99,7 +107,11 @@ int main(int argc, char **argv)
 	lxcmgr_error *err = NULL;
 	int ret = 1;
 
+	char console_log[4200], pidfile[4200];
+
 	parse_args(&t, &a, argc, argv);
+	a.console_log = callers_path(a.console_log, console_log, sizeof(console_log));
+	a.pidfile = callers_path(a.pidfile, pidfile, sizeof(pidfile));
 	tool_require_name(&t);
 	if (tool_setup(&t) < 0)
 		return 1;

@@ -147,14 +147,18 @@ unsigned long long start_process_start_time(int pid)
 	return start;
 }
 
+/* "PID START-TIME [PIDFILE]": the pid file (lxc-start -p), so that the
+ * one who cleans up after a killed monitor removes it too. */
 static void write_init_record(struct monitor *m)
 {
+	const char *pidfile = ((struct start_ctx *)m)->opts->pidfile;
 	cleanup_free char *path = start_init_record_path(m->c->ctx, m->c->name);
-	char buf[64];
-	int len = snprintf(buf, sizeof(buf), "%d %llu\n", (int)m->init_pid,
-			   start_process_start_time(m->init_pid));
+	cleanup_free char *text = str_printf("%d %llu%s%s\n", (int)m->init_pid,
+					     start_process_start_time(m->init_pid),
+					     pidfile && pidfile[0] == '/' ? " " : "",
+					     pidfile && pidfile[0] == '/' ? pidfile : "");
 
-	if (path && file_write_runtime(path, buf, (size_t)len, 0600) < 0)
+	if (path && (!text || file_write_runtime(path, text, strlen(text), 0600) < 0))
 		log_warn(m->c->ctx, "could not record init's pid in \"%s\"", path);
 }
 

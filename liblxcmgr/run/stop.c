@@ -3,6 +3,7 @@
  * reboot was asked for (CMD_HALT, CMD_REBOOT), which decides what happens
  * when init exits; the state subscription tells when it has. */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <signal.h>
@@ -160,16 +161,19 @@ static int wait_reboot(struct lxcmgr_container *c, int fd, int timeout, lxcmgr_e
 
 /* The monitor is gone (killed) but its init may live on: the record the
  * monitor left names it, checked against the process's start time. */
-static int orphan_init(struct lxcmgr_container *c, int *pidfd)
+static int orphan_init(struct lxcmgr_container *c, int *pidfd, char **pidfile)
 {
 	cleanup_free char *path = start_init_record_path(c->ctx, c->name);
 	cleanup_free char *text = NULL;
 	unsigned long long start = 0;
-	int pid = 0;
+	int pid = 0, used = 0;
 
-	if (!path || file_read(path, 256, &text, NULL) < 0 ||
-	    sscanf(text, "%d %llu", &pid, &start) != 2 || pid <= 0)
+	if (!path || file_read(path, PATH_MAX + 64, &text, NULL) < 0 ||
+	    sscanf(text, "%d %llu %n", &pid, &start, &used) != 2 || pid <= 0)
 		return -ESRCH;
+	text[strcspn(text, "\n")] = '\0';
+	if (text[used] == '/')
+		*pidfile = strdup(text + used);
 	if (start_process_start_time(pid) != start) {
 		unlink(path); /* a stale record of an init long gone */
 		return -ESRCH;
@@ -178,10 +182,21 @@ static int orphan_init(struct lxcmgr_container *c, int *pidfd)
 	return *pidfd < 0 ? -ESRCH : pid;
 }
 
+/* Only while it still names the init we killed: lxc-start may have
+ * reused the path since. */
+static void remove_pidfile(const char *path, int pid)
+{
+	cleanup_free char *text = NULL;
+
+	if (path && file_read(path, 64, &text, NULL) >= 0 && atoi(text) == pid)
+		unlink(path);
+}
+
 static int kill_orphan(struct lxcmgr_container *c, unsigned flags, lxcmgr_error **err)
 {
 	cleanup_close int pidfd = -1;
-	int pid = orphan_init(c, &pidfd);
+	cleanup_free char *pidfile = NULL;
+	int pid = orphan_init(c, &pidfd, &pidfile);
 
 	if (pid < 0) {
 		/* init is gone too, maybe not its cgroups (lxc-destroy -f comes here) */
@@ -205,6 +220,7 @@ static int kill_orphan(struct lxcmgr_container *c, unsigned flags, lxcmgr_error 
 		unlink(record);
 	if (sock)
 		unlink(sock);
+	remove_pidfile(pidfile, pid);
 	return ret;
 }
 

@@ -136,13 +136,15 @@ test_stop_k_leaves_nothing_behind() {
 test_stop_k_after_the_monitor_was_killed_leaves_nothing_behind() {
 	need_root || return 0
 	create
-	start_busy
+	cd "$T" && start_busy -p init.pid
+	assert_eq "$(cat "$T/init.pid")" "$(init_pid)" "the pid file (lxc-start -p, relative)"
 	kill -9 "$MONITOR"
 	until_true gone "$MONITOR" || { fail "the monitor survived SIGKILL"; return 1; }
 	assert_fails stop
 	assert_contains "$err" "lxc-stop -k"
 	stop -k
 	check_nothing_left
+	[ ! -e "$T/init.pid" ] || fail "lxc-stop -k left the pid file of the killed monitor's start"
 	start || fail "could not start again after the cleanup"
 }
 
