@@ -123,7 +123,7 @@ static const struct key_def keys[] = {
 
 	/* monitor and logging */
 	{ "lxc.monitor.unshare", S, 0, check_bool, NULL, "0|1", "1", "Monitor and logging", "1: the monitor runs in its own mount namespace." },
-	{ "lxc.monitor.signal.pdeath", S, 0, check_signal, NULL, "SIGNAL", "SIGKILL", "Monitor and logging", "Signal the monitor gets when its parent dies (foreground starts)." },
+	{ "lxc.monitor.signal.pdeath", S, 0, check_signal_or_zero, NULL, "SIGNAL|0", "SIGKILL", "Monitor and logging", "Signal init gets when the monitor dies; 0 (lxcmgr's default, LXC's is SIGKILL): init lives on, and lxc-stop -k can still stop it." },
 	{ "lxc.log.file", S, 0, check_path, NULL, "PATH", "/var/log/lxcmgr/web.log", "Monitor and logging", "Log file of the container." },
 	{ "lxc.log.level", S, 0, check_log_level, NULL, "LEVEL", "DEBUG", "Monitor and logging", "Log level: 0-8 or TRACE, DEBUG, INFO, NOTICE, WARN, ERROR, CRIT, ALERT, FATAL." },
 	{ "lxc.log.syslog", S, 0, check_nonempty, NULL, "FACILITY", "daemon", "Monitor and logging", "Also log to syslog with this facility." },

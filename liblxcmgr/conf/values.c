@@ -120,6 +120,12 @@ int signal_from_name(const char *s)
 	return rt_signal(s);
 }
 
+/* lxc.monitor.signal.pdeath: 0 sends nothing. */
+char *check_signal_or_zero(const char *v)
+{
+	return strcmp(v, "0") == 0 ? NULL : check_signal(v);
+}
+
 char *check_signal(const char *v)
 {
 	if (signal_from_name(v) > 0)

@@ -16,6 +16,7 @@ char *check_bool(const char *v);
 char *check_uint(const char *v);
 char *check_int(const char *v);
 char *check_signal(const char *v);
+char *check_signal_or_zero(const char *v);
 char *check_hwaddr(const char *v);
 char *check_ipv4_address(const char *v);
 char *check_ipv6_address(const char *v);

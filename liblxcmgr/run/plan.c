@@ -100,6 +100,14 @@ static int get_signal(struct build *b, const char *key, int *out)
 	return 0;
 }
 
+static int get_pdeath_signal(struct build *b, int *out)
+{
+	static const char key[] = "lxc.monitor.signal.pdeath";
+
+	*out = 0;
+	return str_eq(conf_value(b->conf, key), "0") ? 0 : get_signal(b, key, out);
+}
+
 static int dup_or_null(const char *s, char **out)
 {
 	*out = s ? strdup(s) : NULL;
@@ -235,8 +243,7 @@ static const struct key_rule rules[] = {
 	OTHER("lxc.start."),
 	OTHER("lxc.group"),
 	LATER("lxc.monitor.unshare", "0", "a monitor in its own mount namespace comes later"),
-	LATER("lxc.monitor.signal.pdeath", NULL,
-	      "choosing the signal init gets when the monitor dies comes later"),
+	PLAN("lxc.monitor.signal.pdeath"),
 	OTHER("lxc.log."),
 	OTHER("lxc.include"), /* read when the config is loaded */
 };
@@ -1123,6 +1130,7 @@ static int build_misc(struct build *b)
 	if ((ret = get_signal(b, "lxc.signal.halt", &p->halt_signal)) < 0 ||
 	    (ret = get_signal(b, "lxc.signal.reboot", &p->reboot_signal)) < 0 ||
 	    (ret = get_signal(b, "lxc.signal.stop", &p->stop_signal)) < 0 ||
+	    (ret = get_pdeath_signal(b, &p->pdeath_signal)) < 0 ||
 	    (ret = get_uint(b, "lxc.no_new_privs", 1, &nnp)) < 0)
 		return ret;
 	p->no_new_privs = nnp == 1;

@@ -135,6 +135,7 @@ struct start_plan {
 	int halt_signal;            /* lxc.signal.halt; 0: chosen at stop time */
 	int reboot_signal;
 	int stop_signal;
+	int pdeath_signal;          /* lxc.monitor.signal.pdeath; 0: init outlives the monitor */
 	bool no_new_privs;
 	/* Appended by plan.c: */
 	bool cgroup_mounts_skipped; /* lxc.mount.auto had cgroup words: not mounted (the

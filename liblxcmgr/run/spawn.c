@@ -202,6 +202,9 @@ static __attribute__((noreturn)) void child_main(const struct start_plan *p,
 		signal(sig, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* The monitor is our parent: its death sends init this signal. */
+	if (p->pdeath_signal)
+		prctl(PR_SET_PDEATHSIG, p->pdeath_signal, 0, 0, 0);
 	/* Nothing runs in the container before it is in its cgroups; a parent
 	 * that could not move it kills it. */
 	char placed = 0;

@@ -161,66 +161,76 @@ static int wait_reboot(struct lxcmgr_container *c, int fd, int timeout, lxcmgr_e
 
 /* The monitor is gone (killed) but its init may live on: the record the
  * monitor left names it, checked against the process's start time. */
-static int orphan_init(struct lxcmgr_container *c, int *pidfd, char **pidfile)
+/* Sets *RECORDED to the pid the record names (0: no record) and returns
+ * it while that process still runs, with a pidfd for it; else -ESRCH. */
+static int orphan_init(struct lxcmgr_container *c, int *pidfd, int *recorded, char **pidfile)
 {
 	cleanup_free char *path = start_init_record_path(c->ctx, c->name);
 	cleanup_free char *text = NULL;
 	unsigned long long start = 0;
 	int pid = 0, used = 0;
 
+	*recorded = 0;
 	if (!path || file_read(path, PATH_MAX + 64, &text, NULL) < 0 ||
 	    sscanf(text, "%d %llu %n", &pid, &start, &used) != 2 || pid <= 0)
 		return -ESRCH;
+	*recorded = pid;
 	text[strcspn(text, "\n")] = '\0';
 	if (text[used] == '/')
 		*pidfile = strdup(text + used);
-	if (start_process_start_time(pid) != start) {
-		unlink(path); /* a stale record of an init long gone */
-		return -ESRCH;
-	}
+	if (start_process_start_time(pid) != start)
+		return -ESRCH; /* an init long gone */
 	*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	return *pidfd < 0 ? -ESRCH : pid;
 }
 
-/* Only while it still names the init we killed: lxc-start may have
- * reused the path since. */
-static void remove_pidfile(const char *path, int pid)
+/* What a killed monitor left in the runtime directory, and lxc-start's pid
+ * file while it still names the init (lxc-start may have reused the path). */
+static void forget_monitor(struct lxcmgr_container *c, int pid, const char *pidfile)
 {
-	cleanup_free char *text = NULL;
-
-	if (path && file_read(path, 64, &text, NULL) >= 0 && atoi(text) == pid)
-		unlink(path);
-}
-
-static int kill_orphan(struct lxcmgr_container *c, unsigned flags, lxcmgr_error **err)
-{
-	cleanup_close int pidfd = -1;
-	cleanup_free char *pidfile = NULL;
-	int pid = orphan_init(c, &pidfd, &pidfile);
-
-	if (pid < 0) {
-		/* init is gone too, maybe not its cgroups (lxc-destroy -f comes here) */
-		if (flags & LXCMGR_STOP_KILL)
-			run_cgroup_orphan(c, NULL);
-		return error_msg(err, ESRCH, "container \"%s\" is not running", c->name);
-	}
-	if (!(flags & LXCMGR_STOP_KILL))
-		return error_msg(err, ESRCH, "the monitor of \"%s\" is gone but its init (pid %d) "
-				 "still runs; lxc-stop -k kills it", c->name, pid);
-	if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
-		return error_set(err, errno, "kill init (pid %d)", pid);
-	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-	poll(&pfd, 1, 10000);
-	/* What init left behind: processes outside its pid namespace, and
-	 * the cgroups. */
-	int ret = run_cgroup_orphan(c, err);
 	cleanup_free char *record = start_init_record_path(c->ctx, c->name);
 	cleanup_free char *sock = proto_socket_path(c->ctx, c->name);
+	cleanup_free char *text = NULL;
+
 	if (record)
 		unlink(record);
 	if (sock)
 		unlink(sock);
-	remove_pidfile(pidfile, pid);
+	if (pidfile && pid > 0 && file_read(pidfile, 64, &text, NULL) >= 0 && atoi(text) == pid)
+		unlink(pidfile);
+}
+
+/* MONITOR_GONE: no monitor answers (else one runs, but knows no init). */
+static int kill_orphan(struct lxcmgr_container *c, bool monitor_gone, unsigned flags,
+		       lxcmgr_error **err)
+{
+	cleanup_close int pidfd = -1;
+	cleanup_free char *pidfile = NULL;
+	int recorded;
+	int pid = orphan_init(c, &pidfd, &recorded, &pidfile);
+
+	if (pid > 0 && !(flags & LXCMGR_STOP_KILL))
+		return error_msg(err, ESRCH, "the monitor of \"%s\" is gone but its init (pid %d) "
+				 "still runs; lxc-stop -k kills it", c->name, pid);
+	if (pid < 0 && !(flags & LXCMGR_STOP_KILL)) {
+		cleanup_free char *record = start_init_record_path(c->ctx, c->name);
+		if (record && recorded)
+			unlink(record); /* a stale record */
+		return error_msg(err, ESRCH, "container \"%s\" is not running", c->name);
+	}
+	if (pid > 0) {
+		if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+			return error_set(err, errno, "kill init (pid %d)", pid);
+		struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+		poll(&pfd, 1, 10000);
+	}
+	/* What init left behind: processes outside its pid namespace, and the
+	 * cgroups (when init is gone too, lxc-destroy -f comes here). */
+	int ret = run_cgroup_orphan(c, pid > 0 ? err : NULL);
+	if (monitor_gone)
+		forget_monitor(c, recorded, pidfile);
+	if (pid < 0)
+		return error_msg(err, ESRCH, "container \"%s\" is not running", c->name);
 	return ret;
 }
 
@@ -232,7 +242,7 @@ LXCMGR_PUBLIC int lxcmgr_container_stop(struct lxcmgr_container *c, int timeout,
 	int pid = ret == 0 ? lxcmgr_container_init_pid(c) : -ESRCH;
 
 	if (ret == -ESRCH || pid < 0)
-		return kill_orphan(c, flags, err);
+		return kill_orphan(c, ret == -ESRCH, flags, err);
 	if (ret < 0)
 		return error_set(err, -ret, "ask the monitor of \"%s\"", c->name);
 	int sig = stop_signal(c, flags, pid);
