@@ -19,4 +19,8 @@ struct lxcmgr_container {
  * or NULL (with *why) when it is another kind of storage. */
 char *container_rootfs_dir(const struct lxcmgr_container *c, const char **why);
 
+/* lxc-destroy for a caller that holds the container lock already: the
+ * monitor of an ephemeral container (lxc.ephemeral) once it stopped. */
+int container_destroy_locked(struct lxcmgr_container *c, lxcmgr_error **err);
+
 #endif

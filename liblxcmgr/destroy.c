@@ -163,6 +163,11 @@ static int stop_if_running(struct lxcmgr_container *c, unsigned flags, lxcmgr_er
 	return 0;
 }
 
+int container_destroy_locked(struct lxcmgr_container *c, lxcmgr_error **err)
+{
+	return destroy_locked(c, 0, err);
+}
+
 LXCMGR_PUBLIC int lxcmgr_container_destroy(struct lxcmgr_container *c, unsigned flags,
 					   lxcmgr_error **err)
 {

@@ -174,7 +174,7 @@ static const struct key_rule rules[] = {
 	PLAN("lxc.mount.auto"),
 	PLAN("lxc.autodev"),
 	PLAN("lxc.autodev.tmpfs.size"),
-	LATER("lxc.ephemeral", "0", "ephemeral containers come later"),
+	PLAN("lxc.ephemeral"),
 	/* console and ttys */
 	PLAN("lxc.tty.max"),
 	PLAN("lxc.tty.dir"),
@@ -1134,6 +1134,10 @@ static int build_misc(struct build *b)
 	    (ret = get_uint(b, "lxc.no_new_privs", 1, &nnp)) < 0)
 		return ret;
 	p->no_new_privs = nnp == 1;
+	uint64_t ephemeral = 0;
+	if ((ret = get_uint(b, "lxc.ephemeral", 1, &ephemeral)) < 0)
+		return ret;
+	p->ephemeral = ephemeral == 1;
 	if ((ret = get_uint(b, "lxc.keyring.session", 1, &keyring)) < 0)
 		return ret;
 	p->session_keyring = keyring == 1;

@@ -137,6 +137,7 @@ struct start_plan {
 	int stop_signal;
 	int pdeath_signal;          /* lxc.monitor.signal.pdeath; 0: init outlives the monitor */
 	bool no_new_privs;
+	bool ephemeral;             /* lxc.ephemeral: destroyed once stopped (not rebooted) */
 	/* Appended by plan.c: */
 	bool cgroup_mounts_skipped; /* lxc.mount.auto had cgroup words: not mounted (the
 				     * container has a cgroup namespace; LXC skips them too) */

@@ -289,6 +289,17 @@ static int respawn(struct monitor *m, lxcmgr_error **err)
 	return spawn((struct start_ctx *)m, err);
 }
 
+/* Last: it reloads the container's config, which the plan no longer needs. */
+static void destroy_ephemeral(struct lxcmgr_container *c)
+{
+	cleanup_error lxcmgr_error *err = NULL;
+
+	if (container_destroy_locked(c, &err) < 0)
+		log_error(c->ctx, "lxc.ephemeral: destroy: %s", err->msg);
+	else
+		log_info(c->ctx, "destroyed (lxc.ephemeral)");
+}
+
 static void stopped(struct monitor *m)
 {
 	struct start_ctx *s = (struct start_ctx *)m;
@@ -306,6 +317,8 @@ static void stopped(struct monitor *m)
 	if (record)
 		unlink(record);
 	log_info(m->c->ctx, "stopped");
+	if (m->plan->ephemeral && !monitor_reboot_pending(m))
+		destroy_ephemeral(m->c);
 }
 
 static const struct monitor_ops start_ops = { .respawn = respawn, .stopped = stopped };

@@ -165,6 +165,18 @@ test_pdeath_signal_stops_init_with_its_monitor() {
 	check_nothing_left
 }
 
+test_ephemeral_container_is_destroyed_once_stopped_not_rebooted() {
+	need_root || return 0
+	create
+	echo "lxc.ephemeral = 1" >> "$(P)/$N/config"
+	start
+	stop -r || { fail "lxc-stop -r of an ephemeral container"; return 1; }
+	[ -f "$(P)/$N/config" ] || fail "a reboot destroyed the ephemeral container"
+	stop
+	until_true test ! -e "$(P)/$N" || fail "the ephemeral container is still there after its stop"
+	assert_eq "$(lxc_ls -P "$(P)")" "" "lxc-ls after the stop"
+}
+
 test_bad_pdeath_signal_is_a_config_error() {
 	create
 	echo "lxc.monitor.signal.pdeath = SIGNOPE" >> "$(P)/$N/config"
