@@ -10,6 +10,7 @@
 #include "container.h"
 #include "ctx.h"
 #include "hooks.h"
+#include "net/net.h"
 #include "run/cgroups.h"
 #include "run/start.h"
 #include "store.h"
@@ -144,6 +145,7 @@ static int stop_if_running(struct lxcmgr_container *c, unsigned flags, lxcmgr_er
 	if (!running) {
 		/* Cgroups a killed monitor could not remove go with the container. */
 		run_cgroup_orphan(c, NULL);
+		net_orphan(c, NULL);
 		return 0;
 	}
 	if (!(flags & LXCMGR_DESTROY_FORCE)) {

@@ -37,6 +37,10 @@ int plan_build_ns(struct build *b);
 /* plan-proc.c: lxc.prlimit.*, lxc.sysctl.*, lxc.proc.*, after plan_build_ns. */
 int plan_build_proc(struct build *b);
 void plan_free_ns_proc(struct start_plan *p);
+/* plan-net.c: lxc.net.N.*, after plan_build_ns (which namespaces are
+ * made is known). */
+int plan_build_net(struct build *b);
+void plan_free_net(struct start_plan *p);
 /* The CLONE_NEW* flag of the namespace sysctl NAME ("net.ipv4.ip_forward")
  * belongs to, or 0 when it is not namespaced (as far as lxcmgr knows). */
 int plan_sysctl_namespace(const char *name);

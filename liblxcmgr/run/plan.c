@@ -136,7 +136,6 @@ enum rule_kind {
 	RULE_NOOP,  /* asks nothing of a start here */
 	RULE_LATER, /* refused with WHY, unless the value is one of OK */
 	RULE_CHECK, /* CHECK decides */
-	RULE_NET,   /* lxc.net.N.*: see scan_net */
 };
 
 /* True when value I of KEY can start; else false with WHY filled. */
@@ -188,7 +187,7 @@ static const struct key_rule rules[] = {
 	LATER("lxc.console.buffer.size", "0|auto",
 	      "a console ring buffer of a chosen size comes later; use auto"),
 	/* network */
-	{ "lxc.net.", RULE_NET, NULL, NULL, NULL },
+	PLAN("lxc.net."), /* plan-net.c */
 	/* cgroups (plan-cgroup.c), including lxc.cgroup.dir* and lxc.cgroup.relative */
 	PLAN("lxc.cgroup."),
 	PLAN("lxc.cgroup2."),
@@ -340,28 +339,6 @@ static int refuse(struct build *b, const char *key, size_t i, const char *why)
 	return strv_push_dup(&b->refused, key);
 }
 
-/* lxc.net.N.*: only a device of type empty (a new network namespace with
- * just lo) or none (the host's network) can start now. A device of
- * another type is refused once, at its type line. */
-static int scan_net(struct build *b, const char *key)
-{
-	const char *dot = strchr(key + strlen("lxc.net."), '.');
-
-	if (!dot)
-		return 0;
-	cleanup_free char *type_key = str_printf("%.*stype", (int)(dot + 1 - key), key);
-	if (!type_key)
-		return -ENOMEM;
-	const char *type = conf_value(b->conf, type_key);
-	if (str_eq(type, "empty") || str_eq(type, "none"))
-		return 0;
-	cleanup_free char *why = str_printf("networking comes later; use %s = empty or none",
-					    type_key);
-	if (!why)
-		return -ENOMEM;
-	return type ? refuse(b, type_key, LAST, why) : refuse(b, key, 0, why);
-}
-
 static int scan_key(struct build *b, const char *key)
 {
 	const struct key_rule *r = rule_find(key);
@@ -375,8 +352,6 @@ static int scan_key(struct build *b, const char *key)
 	case RULE_OTHER:
 	case RULE_NOOP:
 		return 0;
-	case RULE_NET:
-		return scan_net(b, key);
 	case RULE_LATER:
 		for (size_t i = 0; values && values[i]; i++)
 			if (!value_in(values[i], r->ok))
@@ -999,8 +974,8 @@ static int ns_flags(struct build *b, const char *key, bool clone, int *flags, si
 	return 0;
 }
 
-/* The network: lxc.net.N.type = none (alone) shares the host's. Other
- * types were refused by the scan, except empty. */
+/* The network: lxc.net.N.type = none (alone) shares the host's. The
+ * devices of other types are read by plan-net.c. */
 static int build_net_none(struct build *b)
 {
 	cleanup_strv char **keys = conf_keys(b->conf);
@@ -1165,7 +1140,7 @@ static int build_all(struct build *b)
 	static int (*const steps[])(struct build *) = {
 		scan_keys, build_rootfs, build_rootfs_options, build_mount_entries, build_auto,
 		build_dev, build_console_log, build_init, build_env, build_namespaces, plan_build_ns,
-		plan_build_proc, build_caps, build_misc, build_cgroup,
+		plan_build_net, plan_build_proc, build_caps, build_misc, build_cgroup,
 	};
 
 	b->p->name = strdup(b->c->name);
@@ -1224,6 +1199,7 @@ void plan_free(struct start_plan *p)
 	hook_set_release(&p->hooks);
 	strv_free(p->notices);
 	plan_free_ns_proc(p);
+	plan_free_net(p);
 	plan_cgroup_release(&p->cgroup);
 	free(p);
 }

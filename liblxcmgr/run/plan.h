@@ -12,6 +12,7 @@
 
 #include "hooks.h"
 #include "lxcmgr.h"
+#include "net/netdev.h"
 
 struct lxcmgr_container;
 
@@ -163,6 +164,10 @@ struct start_plan {
 	size_t n_procs;
 	/* Appended by plan-cgroup.c: */
 	struct plan_cgroup cgroup;
+	/* Appended by plan-net.c: lxc.net.N devices of a type that makes one,
+	 * by N; none and empty make none. */
+	struct net_dev *netdevs;
+	size_t n_netdevs;
 };
 
 /* Builds the plan from the container's loaded config. Keys that a start
@@ -172,6 +177,11 @@ struct start_plan {
 int plan_build(struct lxcmgr_container *c, char *const *init_argv, struct start_plan **plan,
 	       lxcmgr_error **err);
 void plan_free(struct start_plan *plan);
+
+/* plan-net.c: lxc.net.N.hwaddr values with x digits get random ones, once:
+ * written back to the container's config (under the container lock), so
+ * the MAC stays the same at every start. Values from -s defines stay. */
+int plan_net_fix_hwaddrs(struct lxcmgr_container *c, lxcmgr_error **err);
 
 /* plan-cgroup.c: the cgroup paths and the lxc.cgroup.* / lxc.cgroup2.*
  * settings of C's config. */

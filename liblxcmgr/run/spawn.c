@@ -208,7 +208,7 @@ static __attribute__((noreturn)) void child_main(const struct start_plan *p,
 	/* Nothing runs in the container before it is in its cgroups; a parent
 	 * that could not move it kills it. */
 	char placed = 0;
-	if (io->cgroup && (read(sync_fd, &placed, 1) != 1 || placed != SPAWN_PLACED))
+	if (spawn_child_waits(io) && (read(sync_fd, &placed, 1) != 1 || placed != SPAWN_PLACED))
 		_exit(127);
 	/* Nothing of the monitor's reaches init but stdio and the sync socket
 	 * (closed by execve). */
@@ -340,7 +340,7 @@ static bool can_share_memory(const struct start_plan *p, const struct spawn_io *
 
 	if (!SHARED_VM_POSSIBLE)
 		return false;
-	if ((p->clone_flags & ~SHARED_VM_NAMESPACES) || p->n_shares || io->cgroup)
+	if ((p->clone_flags & ~SHARED_VM_NAMESPACES) || p->n_shares || spawn_child_waits(io))
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(in_child); i++)
 		if (hook_set_has(&p->hooks, in_child[i]))
@@ -467,24 +467,27 @@ static int read_outcome(const struct start_plan *p, int sync_fd, pid_t pid, int 
 	}
 }
 
-/* The child waits at its start until it is in its payload cgroup: moved
- * there now (v1), or cloned into it (v2). */
+/* The child waits at its start until it is in its payload cgroup (moved
+ * there now on v1, cloned into it on v2) and its network devices are in
+ * its namespace and configured. */
 static int place_child(const struct spawn_io *io, bool cloned_into, int sync_fd, pid_t pid,
 		       int pidfd, lxcmgr_error **err)
 {
 	char tag = SPAWN_PLACED;
 	int ret = 0;
 
-	if (!io->cgroup)
+	if (!spawn_child_waits(io))
 		return 0;
-	if (!cloned_into)
-		ret = cgroup_enter(io->cgroup, CGROUP_PAYLOAD, pid, err);
+	if (io->cgroup && !cloned_into &&
+	    (ret = cgroup_enter(io->cgroup, CGROUP_PAYLOAD, pid, err)) < 0)
+		error_wrap(err, ret, "move init into its cgroup");
+	if (ret == 0 && io->net)
+		ret = net_enter(io->net, pid, err);
 	if (ret == 0 && write(sync_fd, &tag, 1) != 1)
 		ret = error_set(err, errno, "let the container go on once in its cgroups");
 	if (ret < 0) {
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 		waitpid(pid, NULL, 0);
-		error_wrap(err, ret, "move init into its cgroup");
 	}
 	return ret;
 }

@@ -4,9 +4,11 @@
  * host name, drops capabilities, and executes init. It talks to the parent
  * over a socketpair, each message a tag byte:
  *
- *   parent -> child   SPAWN_PLACED      init is in its cgroups (first of all, and
- *                                       only when there are cgroups: on v1 the
- *                                       parent moves it, on v2 clone3 did)
+ *   parent -> child   SPAWN_PLACED      init is in its cgroups and its network
+ *                                       devices are in its namespace, configured
+ *                                       (first of all, and only when there are
+ *                                       cgroups or devices: on v1 the parent moves
+ *                                       it, on v2 clone3 did; net/net.h)
  *   child -> parent   SPAWN_READY       set up; run the start-host hooks
  *   parent -> child   SPAWN_GO          they ran (only after SPAWN_READY)
  *   child -> parent   SPAWN_ERROR + struct child_error   a setup step failed
@@ -24,6 +26,7 @@
 #include "cgroup/cgroup.h"
 #include "lxcmgr.h"
 #include "run/dev.h"
+#include "net/net.h"
 #include "run/plan.h"
 
 #define SPAWN_EXEC_NEXT 'X'
@@ -42,7 +45,14 @@ struct spawn_io {
 			       * unused), without a session or controlling terminal of its own */
 	int share_fds[PLAN_NS_MAX]; /* one per plan->shares[i], from share_open() */
 	struct cgroup *cgroup; /* init's cgroups (its payload cgroup), or NULL */
+	struct net_state *net; /* the plan's devices, made on the host (net_host_setup) */
 };
+
+/* Does the child wait for SPAWN_PLACED? */
+static inline bool spawn_child_waits(const struct spawn_io *io)
+{
+	return io->cgroup || (io->net && io->net->n);
+}
 
 /* Spawns init. On success *pid and *pidfd are set; on failure the error is
  * the child's own ("mount ...: ... (lxc.mount.entry, config:14; ...)"). */

@@ -17,6 +17,7 @@
 #include "container.h"
 #include "ctx.h"
 #include "hooks.h"
+#include "net/net.h"
 #include "run/cgroups.h"
 #include "run/childerr.h"
 #include "run/conslog.h"
@@ -53,6 +54,7 @@ struct start_ctx {
 	const struct lxcmgr_start_options *opts;
 	int ns_fds[N_NAMESPACES]; /* init's namespaces, for the stop hooks; -1: none */
 	struct console_log console_log;
+	struct net_state net;
 };
 
 /* --------------------------------------------------------------- ptys */
@@ -266,8 +268,13 @@ static int spawn(struct start_ctx *s, lxcmgr_error **err)
 	/* Shared namespaces are looked up anew at each (re)start. */
 	int ret = share_open(m->c->ctx, m->plan, s->io.share_fds, err);
 
+	/* Devices are made anew at each (re)start: the last ones went with
+	 * the last init's network namespace. */
+	ret = ret ?: net_host_setup(&s->net, m->plan, m->c, err);
 	ret = ret ?: spawn_init(m->plan, &s->io, &m->init_pid, &m->init_pidfd, err);
 	share_close(s->io.share_fds);
+	if (ret < 0)
+		net_stop(&s->net, m->c);
 
 	if (ret == 0)
 		write_init_record(m);
@@ -307,6 +314,7 @@ static void stopped(struct monitor *m)
 
 	run_stop_hooks(s, HOOK_STOP);
 	release_namespaces(s);
+	net_stop(&s->net, m->c);
 	/* A reboot keeps them: the new init goes into the same cgroups. */
 	run_cgroup_stopped(m->c, &m->cgroup, monitor_reboot_pending(m));
 	s->io.cgroup = m->cgroup;
@@ -348,7 +356,7 @@ static void send_result(int fd, int ret, const lxcmgr_error *err)
 static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 			const struct lxcmgr_start_options *opts, int result_fd, lxcmgr_error **err)
 {
-	struct start_ctx s = { .opts = opts, .console_log = { .fd = -1 } };
+	struct start_ctx s = { .opts = opts, .console_log = { .fd = -1 }, .net = NET_STATE_INIT };
 	sigset_t mask;
 	int ret;
 
@@ -357,6 +365,7 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 	s.m = (struct monitor){ .c = c, .plan = plan, .ops = &start_ops, .init_pidfd = -1,
 				.listen_fd = -1, .console_master = -1, .fg_in = -1, .fg_out = -1 };
 	s.io.console_fd = -1;
+	s.io.net = &s.net;
 	/* lxc-execute (inherit_stdio): init gets this process's fds 0, 1, 2
 	 * (spawn.c), so the monitor must not touch them: fg_in and fg_out stay
 	 * -1 and the console is drained as in the background. */
@@ -393,7 +402,8 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 	}
 	close_ptys(&s); /* kept until here: a reboot spawns init on them again */
 	release_namespaces(&s);
-	run_cgroup_stopped(c, &s.m.cgroup, false); /* a failed start or restart */
+	net_stop(&s.net, c); /* a failed start or restart */
+	run_cgroup_stopped(c, &s.m.cgroup, false);
 	console_log_close(&s.console_log);
 	monitor_release(&s.m);
 	return ret;
@@ -521,6 +531,7 @@ LXCMGR_PUBLIC int lxcmgr_container_start(struct lxcmgr_container *c,
 	if (opts->inherit_stdio && !opts->foreground)
 		return error_msg(err, EINVAL, "inherit_stdio needs a start in the foreground");
 	ret = store_lock(c->ctx, c->name, &lock_fd, err);
+	ret = ret ?: plan_net_fix_hwaddrs(c, err);
 	ret = ret ?: plan_build(c, (char *const *)opts->init_argv, &plan, err);
 	ret = ret ?: use_exec_helper(plan, opts, err);
 	for (size_t i = 0; ret == 0 && plan->notices && plan->notices[i]; i++)
@@ -549,75 +560,4 @@ LXCMGR_PUBLIC int lxcmgr_container_start(struct lxcmgr_container *c,
 	close(pipefd[0]);
 	plan_free(plan);
 	return ret;
-}
-
-/* ------------------------------------------------------------ clients */
-
-/* One call to NAME's monitor; -ESRCH when it is not running. */
-static int ask(struct lxcmgr_container *c, uint32_t cmd, int32_t arg, const char *data,
-	       char **reply, int *fd_out)
-{
-	cleanup_close int fd = -1;
-	int ret = proto_connect(c->ctx, c->name, &fd);
-
-	ret = ret ?: proto_call(fd, cmd, arg, data, data ? (uint32_t)strlen(data) : 0, reply,
-				NULL, fd_out);
-	/* A monitor's -ESRCH stays; one that ended meanwhile is the same. */
-	return ret != -ESRCH && proto_monitor_gone(ret) ? -ESRCH : ret;
-}
-
-static int ask_int(struct lxcmgr_container *c, uint32_t cmd, int *value)
-{
-	cleanup_free char *reply = NULL;
-	int ret = ask(c, cmd, 0, NULL, &reply, NULL);
-
-	if (ret == 0 && reply)
-		memcpy(value, reply, sizeof(*value));
-	return ret;
-}
-
-LXCMGR_PUBLIC int lxcmgr_container_state(struct lxcmgr_container *c)
-{
-	int state = LXCMGR_STATE_STOPPED;
-	int ret = ask_int(c, CMD_STATE, &state);
-
-	return ret == -ESRCH ? LXCMGR_STATE_STOPPED : ret < 0 ? ret : state;
-}
-
-LXCMGR_PUBLIC int lxcmgr_container_init_pid(struct lxcmgr_container *c)
-{
-	int pid = -1;
-	int ret = ask_int(c, CMD_INIT_PID, &pid);
-
-	return ret < 0 ? ret : pid;
-}
-
-LXCMGR_PUBLIC int lxcmgr_container_get_running_item(struct lxcmgr_container *c, const char *key,
-						    char **value, lxcmgr_error **err)
-{
-	*value = NULL;
-	int ret = ask(c, CMD_CONFIG_ITEM, 0, key, value, NULL);
-
-	if (ret == -ESRCH)
-		return error_msg(err, ESRCH, "container \"%s\" is not running", c->name);
-	if (ret < 0 && *value) {
-		/* The monitor's own words: "lxc.nope: unknown key (did you mean ...)". */
-		ret = error_msg(err, -ret, "%s", *value);
-		free(*value);
-		*value = NULL;
-		return ret;
-	}
-	if (ret < 0)
-		return error_set(err, -ret, "%s", key);
-	if (!*value)
-		*value = strdup("");
-	return 0;
-}
-
-LXCMGR_PUBLIC int lxcmgr_state_from_name(const char *name)
-{
-	for (int s = LXCMGR_STATE_STOPPED; s <= LXCMGR_STATE_THAWED; s++)
-		if (strcasecmp(name, lxcmgr_state_name(s)) == 0)
-			return s;
-	return -EINVAL;
 }

@@ -15,6 +15,7 @@
 
 #include "conf/values.h"
 #include "container.h"
+#include "net/net.h"
 #include "run/cgroups.h"
 #include "run/proto.h"
 #include "run/start.h"
@@ -227,6 +228,10 @@ static int kill_orphan(struct lxcmgr_container *c, bool monitor_gone, unsigned f
 	/* What init left behind: processes outside its pid namespace, and the
 	 * cgroups (when init is gone too, lxc-destroy -f comes here). */
 	int ret = run_cgroup_orphan(c, pid > 0 ? err : NULL);
+	/* And its network devices: host ends, phys devices to rename back. */
+	int net = net_orphan(c, pid > 0 && ret == 0 ? err : NULL);
+	if (pid > 0)
+		ret = ret ?: net;
 	if (monitor_gone)
 		forget_monitor(c, recorded, pidfile);
 	if (pid < 0)

@@ -1,7 +1,9 @@
 /* run/plan: a config becomes a start plan, or is refused with the key, the
  * value and the line that a start cannot apply yet. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_link.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
@@ -322,9 +324,6 @@ TEST(refused_keys)
 	const char *other_arch = strcmp(u.machine, "aarch64") == 0 ? "x86_64" : "aarch64";
 	cleanup_free char *arch = str_printf("lxc.arch = %s", other_arch);
 	const char *const lines[] = {
-		"lxc.net.0.type = veth",
-		"lxc.net.0.type = macvlan",
-		"lxc.net.1.link = br0",
 		"lxc.cgroup.dir.container.inner = inner",
 		"lxc.idmap = u 0 100000 65536",
 		"lxc.apparmor.raw = mount,",
@@ -350,11 +349,10 @@ TEST(refused_keys)
 						     (int)(eq - lines[i]), lines[i], eq + 3);
 		plan_fails(rest, -EOPNOTSUPP, want);
 	}
-	plan_fails("lxc.net.0.type = veth\nlxc.net.0.link = br0\n", -EOPNOTSUPP,
-		   "lxc.net.0.type = veth (config:2): not supported yet: networking comes later; "
-		   "use lxc.net.0.type = empty or none");
-	plan_fails("lxc.net.0.link = br0\nlxc.net.0.type = veth\n", -EOPNOTSUPP,
-		   "lxc.net.0.type = veth (config:3)");
+	plan_fails("lxc.net.0.type = veth\nlxc.net.0.l2proxy = 1\n", -EOPNOTSUPP,
+		   "lxc.net.0.l2proxy = 1 (config:3): not supported yet: answering ARP/NDP");
+	plan_fails("lxc.net.0.type = veth\nlxc.net.0.veth.vlan.id = 5\n", -EOPNOTSUPP,
+		   "lxc.net.0.veth.vlan.id = 5 (config:3): not supported yet: VLAN filtering");
 	plan_fails("lxc.idmap = u 0 100000 65536\n", -EOPNOTSUPP, "user namespaces come later");
 }
 
@@ -367,7 +365,7 @@ TEST(refusals_are_listed)
 		   "lxc.ephemeral = 1\n",
 		   -EOPNOTSUPP,
 		   "lxc.seccomp.profile = /x (config:2): not supported yet: seccomp comes later "
-		   "(also not supported yet: lxc.net.0.type, lxc.cgroup.dir.container.inner, "
+		   "(also not supported yet: lxc.cgroup.dir.container.inner, "
 		   "lxc.ephemeral)");
 }
 
@@ -870,19 +868,23 @@ TEST(lxc_busybox_config)
 		struct lxcmgr_container *c = lctx ? lxcmgr_container_new(lctx, "x", &err) : NULL;
 		struct start_plan *p = NULL;
 		int ret = c ? plan_build(c, NULL, &p, &err) : -1;
-		cleanup_free char *want = str_printf("lxc.net.0.type = veth (%s:%u): not supported "
-						     "yet: networking comes later",
-						     cfg, veth_line);
+		/* LXC's busybox container: a veth on lxcbr0 (whether the bridge
+		 * exists is the start's to find out). */
 		EXPECT(veth_line > 0, "the config has lxc.net.0.type = veth");
-		EXPECT_INT(ret, -EOPNOTSUPP);
-		EXPECT(err && str_starts_with(err->msg, want), "expected \"%s...\", saw \"%s\"",
-		       want, err ? err->msg : "(none)");
-		printf("# %s\n", err ? err->msg : "");
+		EXPECT(ret == 0, "LXC's config builds: %s", err ? err->msg : "");
+		if (p) {
+			EXPECT_INT(p->n_netdevs, 1);
+			EXPECT_INT(p->netdevs[0].type, NET_VETH);
+			EXPECT_STR(p->netdevs[0].link, "lxcbr0");
+			EXPECT_STR(p->netdevs[0].name, "eth0");
+			cleanup_free char *origin = str_printf("%s:%u", cfg, veth_line);
+			EXPECT_STR(p->netdevs[0].origin, origin);
+		}
 		plan_free(p);
 		p = NULL;
 		lxcmgr_error_free(err);
 		err = NULL;
-		/* With the network made empty by a define (lxc-start -s), it starts. */
+		/* With the network made empty by a define (lxc-start -s): no device. */
 		ret = c ? lxcmgr_container_define(c, "-s", "lxc.net.0.type=empty", &err) : -1;
 		EXPECT_INT(ret, 0);
 		ret = c ? plan_build(c, NULL, &p, &err) : -1;
@@ -894,6 +896,7 @@ TEST(lxc_busybox_config)
 			EXPECT_INT(p->tty_max, 5);
 			EXPECT_STR(p->uts_name, "x");
 			EXPECT_INT(p->clone_flags, DEFAULT_NS);
+			EXPECT_INT(p->n_netdevs, 0);
 		}
 		plan_free(p);
 		lxcmgr_container_put(c);
@@ -903,6 +906,102 @@ TEST(lxc_busybox_config)
 	rm_rf_at(AT_FDCWD, lxcpath, NULL);
 	rm_rf_at(AT_FDCWD, lock, NULL);
 	rmdir("/run/lxc/lock/tmp"); /* only when nothing else is in it */
+}
+
+static void expect_addr(const struct net_addr *a, int family, const char *text, unsigned prefix)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	EXPECT_INT(a->family, family);
+	EXPECT_STR(inet_ntop(family, &a->addr, buf, sizeof(buf)), text);
+	EXPECT_INT(a->prefix, prefix);
+}
+
+TEST(network_devices)
+{
+	struct start_plan *p = plan_ok("lxc.net.0.type = veth\n"
+				       "lxc.net.0.link = br0\n"
+				       "lxc.net.0.flags = up\n"
+				       "lxc.net.0.hwaddr = 00:16:3e:12:34:56\n"
+				       "lxc.net.0.mtu = 1400\n"
+				       "lxc.net.0.ipv4.address = 10.1.2.3/24\n"
+				       "lxc.net.0.ipv4.address = 10.9.9.9 10.255.255.255\n"
+				       "lxc.net.0.ipv6.address = fd00::3/64\n"
+				       "lxc.net.0.ipv4.gateway = auto\n"
+				       "lxc.net.0.ipv6.gateway = fd00::1\n"
+				       "lxc.net.0.veth.pair = vethweb\n"
+				       "lxc.net.3.type = macvlan\n"
+				       "lxc.net.3.link = dummy0\n"
+				       "lxc.net.3.macvlan.mode = bridge\n"
+				       "lxc.net.1.type = phys\n"
+				       "lxc.net.1.link = enp9s0\n"
+				       "lxc.net.2.type = empty\n"
+				       "lxc.net.4.type = vlan\n"
+				       "lxc.net.4.link = eth9\n"
+				       "lxc.net.4.vlan.id = 42\n"
+				       "lxc.net.4.name = eth0.42\n");
+
+	if (p) {
+		EXPECT_INT(p->n_netdevs, 4); /* empty makes none; sorted by N */
+		const struct net_dev *v = &p->netdevs[0], *ph = &p->netdevs[1],
+				     *m = &p->netdevs[2], *vl = &p->netdevs[3];
+		EXPECT_INT(v->type, NET_VETH);
+		EXPECT_STR(v->name, "eth0");
+		EXPECT_STR(v->link, "br0");
+		EXPECT_STR(v->pair, "vethweb");
+		EXPECT(v->up && v->has_hwaddr && v->hwaddr[5] == 0x56, "veth flags and MAC");
+		EXPECT_INT(v->mtu, 1400);
+		EXPECT_INT(v->n_addrs, 3);
+		expect_addr(&v->addrs[0], AF_INET, "10.1.2.3", 24);
+		expect_addr(&v->addrs[1], AF_INET, "10.9.9.9", 8); /* class A, as LXC */
+		EXPECT(v->addrs[1].has_bcast, "broadcast given");
+		expect_addr(&v->addrs[2], AF_INET6, "fd00::3", 64);
+		EXPECT_INT(v->gw4.kind, NET_GW_AUTO);
+		EXPECT_INT(v->gw6.kind, NET_GW_ADDR);
+		expect_addr(&v->gw6.addr, AF_INET6, "fd00::1", 128);
+		EXPECT_STR(v->origin, "config:2");
+		EXPECT_INT(ph->type, NET_PHYS);
+		EXPECT_STR(ph->name, "enp9s0"); /* phys keeps its name */
+		EXPECT_INT(m->type, NET_MACVLAN);
+		EXPECT_STR(m->name, "eth1"); /* the first ethK no other device has */
+		EXPECT_INT(m->mode, MACVLAN_MODE_BRIDGE);
+		EXPECT_INT(vl->vlan_id, 42);
+		EXPECT_STR(vl->name, "eth0.42");
+	}
+	plan_free(p);
+	plan_fails("lxc.net.0.type = macvlan\n", -EINVAL,
+		   "lxc.net.0.type = macvlan (config:2): macvlan needs a host device: add "
+		   "lxc.net.0.link");
+	plan_fails("lxc.net.0.type = vlan\nlxc.net.0.link = eth0\n", -EINVAL,
+		   "vlan needs lxc.net.0.vlan.id");
+	plan_fails("lxc.net.0.type = veth\nlxc.net.0.macvlan.mode = vepa\n", -EINVAL,
+		   "lxc.net.0.macvlan.mode = vepa (config:3): applies to another network type");
+	plan_fails("lxc.net.0.type = veth\nlxc.net.0.ipv4.gateway = 10.0.0.1\n", -EINVAL,
+		   "a route needs the device up: add lxc.net.0.flags = up");
+	plan_fails("lxc.net.0.type = macvlan\nlxc.net.0.link = x\nlxc.net.0.flags = up\n"
+		   "lxc.net.0.ipv4.gateway = auto\n", -EINVAL,
+		   "auto takes the address of a veth's bridge");
+	plan_fails("lxc.net.0.type = veth\nlxc.net.0.veth.mode = router\n"
+		   "lxc.net.0.link = br0\n", -EINVAL, "remove the link");
+	plan_fails("lxc.net.0.type = veth\nlxc.net.0.name = eth0\nlxc.net.1.type = veth\n"
+		   "lxc.net.1.name = eth0\n",
+		   -EEXIST, "lxc.net.1.name = eth0 (config:5): lxc.net.0 has this name too");
+	/* A device without a name gets one no other device takes. */
+	p = plan_ok("lxc.net.0.type = veth\nlxc.net.1.type = veth\nlxc.net.1.name = eth0\n");
+	if (p && p->n_netdevs == 2)
+		EXPECT_STR(p->netdevs[0].name, "eth1");
+	plan_free(p);
+	plan_fails("lxc.net.1.link = br0\n", -EINVAL,
+		   "lxc.net.1.link = br0 (config:2): lxc.net.1 has no type; add lxc.net.1.type");
+	plan_fails("lxc.net.0.type = veth\nlxc.namespace.keep = net\n", -EINVAL,
+		   "lxc.net.0.type = veth (config:2): the container has no network namespace");
+	/* x digits are random, the multicast bit clear, the local bit set. */
+	p = plan_ok("lxc.net.0.type = veth\nlxc.net.0.hwaddr = xx:16:3e:xx:xx:xx\n");
+	if (p && p->n_netdevs == 1) {
+		EXPECT_INT(p->netdevs[0].hwaddr[0] & 3, 2);
+		EXPECT_INT(p->netdevs[0].hwaddr[1], 0x16);
+	}
+	plan_free(p);
 }
 
 static void expect_item(const struct start_plan *p, size_t i, const char *key,
@@ -1001,4 +1100,4 @@ UNIT_MAIN(setup, defaults, busybox_template, mount_entries, mount_fstab, mount_a
 	  every_key_has_a_rule, rootfs_path, init, environment, namespaces,
 	  shared_namespaces, time_namespace, process_settings, capabilities, misc, hooks,
 	  console_log, init_groups,
-	  lxc_busybox_config, cgroups, teardown)
+	  lxc_busybox_config, network_devices, cgroups, teardown)

@@ -1,0 +1,50 @@
+/* The rtnetlink requests lxcmgr makes: links of each kind (veth, macvlan,
+ * ipvlan, vlan) created, changed, moved and deleted; addresses, routes and
+ * proxy neighbours added. Each returns 0 or the kernel's negative errno;
+ * the caller names what it was doing. */
+#ifndef LXCMGR_NET_LINK_H
+#define LXCMGR_NET_LINK_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "net/netdev.h"
+#include "net/netlink.h"
+
+/* veth pair NAME <-> PEER, both in this namespace. RXQ/TXQ 0: default. */
+int link_add_veth(struct nl *nl, const char *name, const char *peer, unsigned rxq,
+		  unsigned txq);
+/* macvlan or ipvlan NAME on PARENT (ifindex), with MODE and (ipvlan) FLAGS. */
+int link_add_macvlan(struct nl *nl, enum net_type type, const char *name, int parent,
+		     unsigned mode, unsigned flags);
+/* vlan NAME with id ID on PARENT. */
+int link_add_vlan(struct nl *nl, const char *name, int parent, unsigned id);
+int link_del(struct nl *nl, int index);
+
+/* What to change of a link; fields left at their zero value stay. */
+struct link_change {
+	const char *name;            /* rename */
+	unsigned mtu;
+	const unsigned char *hwaddr; /* 6 bytes */
+	int up;                      /* 1 up, -1 down, 0 as is */
+	int master;                  /* ifindex of a bridge, -1 none, 0 as is */
+	pid_t netns_pid;             /* move to the network namespace of this process */
+	int netns_fd;                /* or of this namespace fd (> 0) */
+};
+int link_change(struct nl *nl, int index, const struct link_change *c);
+
+int addr_add(struct nl *nl, int index, const struct net_addr *a);
+/* The first address of FAMILY on the link INDEX: -EADDRNOTAVAIL when none. */
+int addr_first(struct nl *nl, int index, int family, struct net_addr *out);
+
+/* A route to DST (NULL: the default route) out of OIF, via GW (NULL:
+ * on-link, scope link). */
+int route_add(struct nl *nl, int family, const struct net_addr *dst, const struct net_addr *gw,
+	      int oif);
+/* Answers ARP/NDP for A on the link INDEX (a proxy neighbour entry). */
+int neigh_proxy_add(struct nl *nl, int index, const struct net_addr *a);
+
+/* Is A inside the subnet of N (same family, within N's prefix)? */
+bool net_addr_covers(const struct net_addr *n, const struct net_addr *a);
+
+#endif

@@ -1,0 +1,535 @@
+/* The run of a container's network devices (net.h): host side, move,
+ * configuration inside, and the undoing of each. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "net/link.h"
+#include "net/net.h"
+#include "net/record.h"
+#include "net/script.h"
+#include "run/plan.h"
+#include "util/cleanup.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/log.h"
+#include "util/str.h"
+
+/* What one device became in this run. */
+struct net_live {
+	int host_index;              /* a host device this run made (veth host end,
+				      * macvlan/ipvlan/vlan before the move), or 0 */
+	char host_name[IF_NAMESIZE]; /* its name; veth: the host end (LXC_NET_PEER) */
+	int move_index;              /* the device that goes into the container */
+	bool moved;
+	bool phys;                   /* move_index is the host's own device */
+	char phys_name[IF_NAMESIZE]; /* its name on the host, to give it back */
+	unsigned phys_mtu;
+	bool phys_has_hwaddr;
+	unsigned char phys_hwaddr[6];
+	struct net_gateway gw4, gw6; /* the plan's, with auto resolved (no origin) */
+	bool script_up_ran;
+};
+
+/* "lxc.net.0.link = br0 (config:5)" */
+#define DEV_KEY_FMT "lxc.net.%u.%s = %s (%s)"
+
+/* ----------------------------------------------------------- host side */
+
+/* PREFIX and 8 random hex digits: a name no one else is likely to hold;
+ * EEXIST makes the caller draw again. */
+static void random_name(char out[IF_NAMESIZE], const char *prefix)
+{
+	uint32_t r = 0;
+
+	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		r = (uint32_t)getpid() ^ (uint32_t)(uintptr_t)out;
+	snprintf(out, IF_NAMESIZE, "%s%08x", prefix, r);
+}
+
+static int link_error(lxcmgr_error **err, int ret, const struct net_dev *d)
+{
+	error_set(err, -ret, DEV_KEY_FMT ": host device \"%s\"", d->index, "link", d->link,
+		  d->link_origin ? d->link_origin : d->origin, d->link);
+	if (ret == -ENODEV)
+		error_hint(err, "create it first, or name another; ip link shows the host's "
+			   "devices");
+	return ret;
+}
+
+static int find_link(struct nl *nl, const struct net_dev *d, struct nl_link *l,
+		     lxcmgr_error **err)
+{
+	int ret = nl_link_get(nl, d->link, 0, l);
+	return ret < 0 ? link_error(err, ret, d) : 0;
+}
+
+/* Reads a host device back after making it. */
+static int made_index(struct nl *nl, const char *name, int *index)
+{
+	struct nl_link l;
+	int ret = nl_link_get(nl, name, 0, &l);
+
+	*index = ret == 0 ? l.index : 0;
+	return ret;
+}
+
+/* /proc/sys/net/ipvV/conf/NAME/KNOB = 1 */
+static int sysctl_on(char v, const char *name, const char *knob)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv%c/conf/%s/%s", v, name, knob);
+	const char *value = "1";
+	cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : file_write_all(fd, value, strlen(value));
+}
+
+/* veth.mode = router: routes to the container's addresses (and
+ * veth.ipvX.route) through the host end, which answers ARP/NDP for the
+ * container's gateways. Bridge mode gets the veth.ipvX.route routes too. */
+static int veth_routes(struct nl *nl, const struct net_dev *d, struct net_live *l,
+		       lxcmgr_error **err)
+{
+	int ret;
+
+	for (size_t i = 0; d->veth_router && i < d->n_addrs; i++) {
+		struct net_addr host = d->addrs[i];
+		host.prefix = host.family == AF_INET ? 32 : 128;
+		if ((ret = route_add(nl, host.family, &host, NULL, l->host_index)) < 0)
+			return error_set(err, -ret, "lxc.net.%u (%s): route the container's "
+					 "address through \"%s\"", d->index, d->origin, l->host_name);
+	}
+	for (size_t i = 0; i < d->n_routes; i++)
+		if ((ret = route_add(nl, d->routes[i].family, &d->routes[i], NULL,
+				     l->host_index)) < 0)
+			return error_set(err, -ret, "lxc.net.%u.veth.ipv%c.route (%s): route "
+					 "through \"%s\"", d->index,
+					 d->routes[i].family == AF_INET ? '4' : '6', d->origin,
+					 l->host_name);
+	if (!d->veth_router)
+		return 0;
+	/* Only the host end's own settings: nothing host-wide changes. */
+	if ((ret = sysctl_on('4', l->host_name, "proxy_arp")) < 0 ||
+	    (ret = sysctl_on('6', l->host_name, "proxy_ndp")) < 0)
+		return error_set(err, -ret, "lxc.net.%u (%s): proxy ARP/NDP on \"%s\"", d->index,
+				 d->origin, l->host_name);
+	const struct net_gateway *gws[] = { &l->gw4, &l->gw6 };
+	for (size_t i = 0; i < ARRAY_SIZE(gws); i++)
+		if (gws[i]->kind == NET_GW_ADDR &&
+		    (ret = neigh_proxy_add(nl, l->host_index, &gws[i]->addr)) < 0)
+			return error_set(err, -ret, "lxc.net.%u (%s): answer for the gateway on "
+					 "\"%s\"", d->index, d->origin, l->host_name);
+	return 0;
+}
+
+/* gateway = auto: the bridge's first address of that family. */
+static int resolve_auto(struct nl *nl, const struct net_dev *d, int bridge, struct net_live *l,
+			lxcmgr_error **err)
+{
+	struct net_gateway *gws[] = { &l->gw4, &l->gw6 };
+	static const int families[] = { AF_INET, AF_INET6 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(gws); i++) {
+		if (gws[i]->kind != NET_GW_AUTO)
+			continue;
+		if (!bridge)
+			return error_msg(err, EINVAL, "lxc.net.%u.ipv%c.gateway = auto (%s): the "
+					 "veth has no link to take the address of", d->index,
+					 i ? '6' : '4', d->origin);
+		int ret = addr_first(nl, bridge, families[i], &gws[i]->addr);
+		if (ret < 0)
+			return error_set(err, -ret, "lxc.net.%u.ipv%c.gateway = auto (%s): address "
+					 "of \"%s\"", d->index, i ? '6' : '4',
+					 (i ? d->gw6.origin : d->gw4.origin), d->link);
+		gws[i]->addr.prefix = i ? 128 : 32;
+		gws[i]->kind = NET_GW_ADDR;
+	}
+	return 0;
+}
+
+static int setup_veth(struct nl *nl, const struct net_dev *d, struct net_live *l,
+		      lxcmgr_error **err)
+{
+	char peer[IF_NAMESIZE];
+	struct nl_link bridge = { 0 };
+	int ret;
+
+	if (d->link[0] && (ret = find_link(nl, d, &bridge, err)) < 0)
+		return ret;
+	for (int tries = 0;; tries++) {
+		if (d->pair[0])
+			snprintf(l->host_name, sizeof(l->host_name), "%s", d->pair);
+		else
+			random_name(l->host_name, "veth");
+		random_name(peer, "lxcp");
+		ret = link_add_veth(nl, l->host_name, peer, d->rx_queues, d->tx_queues);
+		if (ret != -EEXIST || d->pair[0] || tries == 4)
+			break;
+	}
+	if (ret < 0) {
+		error_set(err, -ret, "lxc.net.%u (%s): create veth pair \"%s\"", d->index,
+			  d->origin, l->host_name);
+		if (ret == -EEXIST)
+			error_hint(err, "a device named \"%s\" exists; change lxc.net.%u.veth.pair",
+				   l->host_name, d->index);
+		return ret;
+	}
+	if ((ret = made_index(nl, l->host_name, &l->host_index)) < 0 ||
+	    (ret = made_index(nl, peer, &l->move_index)) < 0)
+		return error_set(err, -ret, "lxc.net.%u (%s): find the new veth pair", d->index,
+				 d->origin);
+	/* The host end: on the bridge, with the device's MTU (or the bridge's,
+	 * as LXC does), up. */
+	unsigned mtu = d->mtu ? d->mtu : bridge.mtu;
+	ret = link_change(nl, l->host_index,
+			  &(struct link_change){ .master = bridge.index, .mtu = mtu, .up = 1 });
+	if (ret < 0) {
+		error_set(err, -ret, DEV_KEY_FMT ": attach \"%s\" to it", d->index, "link", d->link,
+			  d->link_origin ? d->link_origin : d->origin, l->host_name);
+		if (ret == -EOPNOTSUPP || ret == -EINVAL)
+			error_hint(err, "is \"%s\" a bridge? ip -d link show %s", d->link, d->link);
+		return ret;
+	}
+	if (mtu && (ret = link_change(nl, l->move_index, &(struct link_change){ .mtu = mtu })) < 0)
+		return error_set(err, -ret, "lxc.net.%u.mtu (%s): set MTU %u", d->index, d->origin,
+				 mtu);
+	ret = resolve_auto(nl, d, bridge.index, l, err);
+	return ret ?: veth_routes(nl, d, l, err);
+}
+
+/* macvlan, ipvlan, vlan: made on the parent under a temporary name. */
+static int setup_child_link(struct nl *nl, const struct net_dev *d, struct net_live *l,
+			    lxcmgr_error **err)
+{
+	struct nl_link parent;
+	int ret = find_link(nl, d, &parent, err);
+
+	if (ret < 0)
+		return ret;
+	for (int tries = 0; tries < 5; tries++) {
+		random_name(l->host_name, "lxcm");
+		ret = d->type == NET_VLAN
+			      ? link_add_vlan(nl, l->host_name, parent.index, d->vlan_id)
+			      : link_add_macvlan(nl, d->type, l->host_name, parent.index, d->mode,
+						 d->ipvlan_flags);
+		if (ret != -EEXIST)
+			break;
+	}
+	if (ret < 0) {
+		error_set(err, -ret, "lxc.net.%u (%s): create %s on \"%s\"", d->index, d->origin,
+			  net_type_name(d->type), d->link);
+		if (ret == -EOPNOTSUPP)
+			error_hint(err, "does this kernel have the %s module? modprobe %s",
+				   net_type_name(d->type), d->type == NET_VLAN ? "8021q"
+										: net_type_name(d->type));
+		return ret;
+	}
+	if ((ret = made_index(nl, l->host_name, &l->host_index)) < 0)
+		return error_set(err, -ret, "lxc.net.%u (%s): find the new %s", d->index, d->origin,
+				 net_type_name(d->type));
+	l->move_index = l->host_index;
+	return 0;
+}
+
+static int setup_phys(struct nl *nl, const struct net_dev *d, struct net_live *l,
+		      lxcmgr_error **err)
+{
+	struct nl_link dev;
+	int ret = find_link(nl, d, &dev, err);
+
+	if (ret < 0)
+		return ret;
+	if (str_eq(dev.kind, "bridge"))
+		return error_msg(err, EINVAL, DEV_KEY_FMT ": a bridge cannot be moved into a "
+				 "container; use type veth with this link", d->index, "link",
+				 d->link, d->link_origin ? d->link_origin : d->origin);
+	l->phys = true;
+	l->move_index = dev.index;
+	snprintf(l->phys_name, sizeof(l->phys_name), "%s", dev.name);
+	l->phys_mtu = dev.mtu;
+	l->phys_has_hwaddr = dev.has_hwaddr;
+	memcpy(l->phys_hwaddr, dev.hwaddr, sizeof(l->phys_hwaddr));
+	return 0;
+}
+
+static int setup_one(struct nl *nl, const struct start_plan *p, const struct net_dev *d,
+		     struct net_live *l, lxcmgr_error **err)
+{
+	int ret;
+
+	l->gw4 = d->gw4;
+	l->gw6 = d->gw6;
+	l->gw4.origin = l->gw6.origin = NULL;
+	switch (d->type) {
+	case NET_VETH:
+		ret = setup_veth(nl, d, l, err);
+		break;
+	case NET_MACVLAN:
+	case NET_IPVLAN:
+	case NET_VLAN:
+		ret = setup_child_link(nl, d, l, err);
+		break;
+	case NET_PHYS:
+		ret = setup_phys(nl, d, l, err);
+		break;
+	default:
+		ret = error_msg(err, EINVAL, "lxc.net.%u: unknown type", d->index);
+	}
+	if (ret == 0 && d->script_up) {
+		ret = net_script_run(p, d, "up", l->phys ? l->phys_name : l->host_name, err);
+		l->script_up_ran = ret == 0;
+	}
+	return ret;
+}
+
+/* The record of what exists now on the host side. */
+static void save_record(struct net_state *s, const struct lxcmgr_container *c)
+{
+	cleanup_free char *text = NULL;
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct net_live *l = &s->live[i];
+		char *line = NULL;
+		/* A moved macvlan, ipvlan or vlan went with the container. */
+		if (l->host_index && !(l->moved && l->host_index == l->move_index))
+			line = str_printf("%shost %d %s\n", text ? text : "", l->host_index,
+					  l->host_name);
+		else if (l->phys)
+			line = str_printf("%sphys %d %s\n", text ? text : "", l->move_index,
+					  l->phys_name);
+		if (line) {
+			free(text);
+			text = line;
+		}
+	}
+	int ret = s->record ? net_record_write(s->record, text ? text : "") : -ENOMEM;
+	if (ret < 0)
+		log_warn(c->ctx, "could not write the network record \"%s\": %s",
+			 s->record ? s->record : "?", strerror(-ret));
+}
+
+int net_host_setup(struct net_state *s, const struct start_plan *p,
+		   const struct lxcmgr_container *c, lxcmgr_error **err)
+{
+	struct nl nl = { 0 };
+	int ret;
+
+	s->plan = p;
+	if (!p->n_netdevs)
+		return 0;
+	s->live = calloc(p->n_netdevs, sizeof(*s->live));
+	s->record = net_record_path(c);
+	if (!s->live || !s->record)
+		return error_set(err, ENOMEM, "network devices");
+	s->n = p->n_netdevs;
+	if (s->host_ns_fd < 0 &&
+	    (s->host_ns_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
+		return error_set(err, errno, "open this process's network namespace");
+	if ((ret = nl_open(&nl)) < 0)
+		return error_set(err, -ret, "open a netlink socket");
+	for (size_t i = 0; i < s->n && ret == 0; i++) {
+		ret = setup_one(&nl, p, &p->netdevs[i], &s->live[i], err);
+		/* Written after each device, so a monitor killed half-way leaves
+		 * what it made on the record. */
+		save_record(s, c);
+	}
+	nl_close(&nl);
+	if (ret < 0)
+		net_stop(s, c);
+	return ret;
+}
+
+/* -------------------------------------------------------------- inside */
+
+static int move_in(struct nl *nl, const struct net_dev *d, struct net_live *l, pid_t pid,
+		   lxcmgr_error **err)
+{
+	int ret = link_change(nl, l->move_index,
+			      &(struct link_change){ .netns_pid = pid, .name = d->name,
+						     .up = l->phys ? -1 : 0 });
+	if (ret < 0)
+		return error_set(err, -ret, "lxc.net.%u (%s): move \"%s\" into the container as "
+				 "\"%s\"", d->index, d->origin,
+				 l->phys ? l->phys_name : l->host_name, d->name);
+	l->moved = true;
+	return 0;
+}
+
+static bool on_link(const struct net_dev *d, const struct net_addr *gw)
+{
+	for (size_t i = 0; i < d->n_addrs; i++)
+		if (net_addr_covers(&d->addrs[i], gw))
+			return true;
+	return false;
+}
+
+static int gateway(struct nl *nl, const struct net_dev *d, int index, const struct net_gateway *gw,
+		   int family, lxcmgr_error **err)
+{
+	char v = family == AF_INET ? '4' : '6';
+	int ret = 0;
+
+	if (gw->kind == NET_GW_NONE)
+		return 0;
+	if (gw->kind == NET_GW_DEV) {
+		ret = route_add(nl, family, NULL, NULL, index);
+	} else {
+		/* A gateway outside the device's subnets is reached on-link. */
+		if (!on_link(d, &gw->addr))
+			ret = route_add(nl, family, &gw->addr, NULL, index);
+		ret = ret ?: route_add(nl, family, NULL, &gw->addr, index);
+	}
+	if (ret < 0)
+		return error_set(err, -ret, "lxc.net.%u.ipv%c.gateway (%s): default route in the "
+				 "container", d->index, v,
+				 family == AF_INET ? (d->gw4.origin ? d->gw4.origin : d->origin)
+						   : (d->gw6.origin ? d->gw6.origin : d->origin));
+	return 0;
+}
+
+static int configure(struct nl *nl, const struct net_dev *d, const struct net_live *l,
+		     lxcmgr_error **err)
+{
+	struct nl_link in;
+	int ret = nl_link_get(nl, d->name, 0, &in);
+
+	if (ret < 0)
+		return error_set(err, -ret, "lxc.net.%u (%s): find \"%s\" in the container",
+				 d->index, d->origin, d->name);
+	ret = link_change(nl, in.index, &(struct link_change){
+						.mtu = d->mtu,
+						.hwaddr = d->has_hwaddr ? d->hwaddr : NULL });
+	if (ret < 0)
+		return error_set(err, -ret, "lxc.net.%u (%s): set %s of \"%s\"", d->index, d->origin,
+				 d->has_hwaddr ? "MAC address and MTU" : "MTU", d->name);
+	for (size_t i = 0; i < d->n_addrs; i++) {
+		char text[INET6_ADDRSTRLEN];
+		if ((ret = addr_add(nl, in.index, &d->addrs[i])) < 0)
+			return error_set(err, -ret, "lxc.net.%u.ipv%c.address (%s): add %s/%u to "
+					 "\"%s\"", d->index, d->addrs[i].family == AF_INET ? '4' : '6',
+					 d->origin, inet_ntop(d->addrs[i].family, &d->addrs[i].addr,
+							      text, sizeof(text)) ?: "?",
+					 d->addrs[i].prefix, d->name);
+	}
+	if (d->up && (ret = link_change(nl, in.index, &(struct link_change){ .up = 1 })) < 0)
+		return error_set(err, -ret, "lxc.net.%u.flags (%s): bring \"%s\" up", d->index,
+				 d->origin, d->name);
+	ret = gateway(nl, d, in.index, &l->gw4, AF_INET, err);
+	return ret ?: gateway(nl, d, in.index, &l->gw6, AF_INET6, err);
+}
+
+int net_enter(struct net_state *s, pid_t pid, lxcmgr_error **err)
+{
+	const struct start_plan *p = s->plan;
+	struct nl host = { 0 }, in = { 0 };
+	char path[64];
+	int ret;
+
+	if (!s->n)
+		return 0;
+	/* Held from before the first move: whatever happens to the container
+	 * now, the devices stay reachable to be given back or deleted. */
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	if ((s->netns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return error_set(err, errno, "open the container's network namespace");
+	if ((ret = nl_open(&host)) < 0)
+		return error_set(err, -ret, "open a netlink socket");
+	for (size_t i = 0; i < s->n && ret == 0; i++)
+		ret = move_in(&host, &p->netdevs[i], &s->live[i], pid, err);
+	nl_close(&host);
+	if (ret < 0)
+		return ret;
+	if ((ret = nl_open_in(&in, s->netns_fd, s->host_ns_fd)) < 0)
+		return error_set(err, -ret, "open a netlink socket in the container");
+	for (size_t i = 0; i < s->n && ret == 0; i++)
+		ret = configure(&in, &p->netdevs[i], &s->live[i], err);
+	nl_close(&in);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- stop */
+
+/* A phys device back on the host, down, under its old name, MTU and MAC. */
+static void give_back(struct nl *in, struct nl *host, const struct net_dev *d,
+		      const struct net_live *l, int host_ns_fd, const struct lxcmgr_container *c)
+{
+	struct nl_link dev;
+	int ret = nl_link_get(in, d->name, 0, &dev);
+
+	ret = ret ?: link_change(in, dev.index, &(struct link_change){ .up = -1 });
+	ret = ret ?: link_change(in, dev.index, &(struct link_change){ .netns_fd = host_ns_fd,
+								     .name = l->phys_name });
+	if (ret == 0 && nl_link_get(host, l->phys_name, 0, &dev) == 0)
+		ret = link_change(host, dev.index,
+				  &(struct link_change){ .mtu = l->phys_mtu,
+							 .hwaddr = l->phys_has_hwaddr ? l->phys_hwaddr
+										      : NULL });
+	if (ret < 0)
+		log_error(c->ctx, "lxc.net.%u (%s): give \"%s\" back to the host as \"%s\": %s",
+			  d->index, d->origin, d->name, l->phys_name, strerror(-ret));
+}
+
+/* Deletes what this run made and is still there. */
+static void delete_made(struct nl *in, struct nl *host, const struct net_dev *d,
+			const struct net_live *l)
+{
+	struct nl_link dev;
+
+	if (l->moved && !l->phys && in->sock && nl_link_get(in, d->name, 0, &dev) == 0)
+		link_del(in, dev.index); /* a veth takes its host end along */
+	if (l->host_index && nl_link_get(host, NULL, l->host_index, &dev) == 0 &&
+	    str_eq(dev.name, l->host_name))
+		link_del(host, l->host_index);
+}
+
+void net_stop(struct net_state *s, const struct lxcmgr_container *c)
+{
+	const struct start_plan *p = s->plan;
+	struct nl host = { 0 }, in = { 0 };
+
+	if (!s->n) {
+		free(s->live);
+		s->live = NULL;
+		return;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		const struct net_dev *d = &p->netdevs[i];
+		const struct net_live *l = &s->live[i];
+		lxcmgr_error *err = NULL;
+		if (l->script_up_ran && d->script_down &&
+		    net_script_run(p, d, "down", l->phys ? l->phys_name : l->host_name, &err) < 0)
+			log_error(c->ctx, "%s", err->msg);
+		lxcmgr_error_free(err);
+	}
+	if (nl_open(&host) < 0)
+		log_error(c->ctx, "network devices: no netlink socket: %s", strerror(errno));
+	if (s->netns_fd >= 0 && nl_open_in(&in, s->netns_fd, s->host_ns_fd) < 0)
+		log_error(c->ctx, "network devices: no netlink socket in the container: %s",
+			  strerror(errno));
+	for (size_t i = 0; host.sock && i < s->n; i++) {
+		if (s->live[i].phys && s->live[i].moved && in.sock)
+			give_back(&in, &host, &p->netdevs[i], &s->live[i], s->host_ns_fd, c);
+		else
+			delete_made(&in, &host, &p->netdevs[i], &s->live[i]);
+	}
+	nl_close(&in);
+	nl_close(&host);
+	if (s->netns_fd >= 0)
+		close(s->netns_fd);
+	if (s->host_ns_fd >= 0)
+		close(s->host_ns_fd);
+	s->netns_fd = s->host_ns_fd = -1;
+	if (s->record)
+		unlink(s->record);
+	free(s->record);
+	s->record = NULL;
+	free(s->live);
+	s->live = NULL;
+	s->n = 0;
+}

@@ -1,0 +1,53 @@
+/* A container's network devices over one run, driven by the monitor:
+ *
+ *   net_host_setup   before the clone: the host side of each device made
+ *                    (veth pair on its bridge or routed, macvlan, ipvlan,
+ *                    vlan on their parent; a phys device looked up),
+ *                    script.up run, and a record of it all written
+ *   net_enter        the child exists and waits: every device moved into
+ *                    its network namespace under its name, then configured
+ *                    there (MAC, MTU, addresses, up, gateways); the monitor
+ *                    keeps the namespace open until net_stop
+ *   net_stop         init is gone (or the start failed): script.down, phys
+ *                    devices given back under their old names, everything
+ *                    made deleted, the record removed
+ *
+ * A failure at any step undoes what the run made so far. The record
+ * ("<runtime>/c/<hash>.net") lets lxc-stop -k and lxc-destroy -f undo it
+ * when the monitor itself was killed (net_orphan). */
+#ifndef LXCMGR_NET_NET_H
+#define LXCMGR_NET_NET_H
+
+#include <sys/types.h>
+
+#include "lxcmgr.h"
+#include "net/netdev.h"
+
+struct start_plan;
+struct lxcmgr_container;
+struct net_live;
+
+struct net_state {
+	const struct start_plan *plan;
+	struct net_live *live; /* one per plan->netdevs[i] */
+	size_t n;
+	int host_ns_fd;        /* the monitor's own network namespace */
+	int netns_fd;          /* the container's, from net_enter to net_stop */
+	char *record;          /* the record's path */
+};
+
+#define NET_STATE_INIT { .host_ns_fd = -1, .netns_fd = -1 }
+
+int net_host_setup(struct net_state *s, const struct start_plan *p,
+		   const struct lxcmgr_container *c, lxcmgr_error **err);
+/* PID: the container's first process, waiting for its network. */
+int net_enter(struct net_state *s, pid_t pid, lxcmgr_error **err);
+/* Undoes the run; failures are logged through LOG_CTX (may be NULL). */
+void net_stop(struct net_state *s, const struct lxcmgr_container *c);
+
+/* A client, once the monitor is gone and init killed: deletes the host
+ * devices the record names and gives phys devices back. Does nothing while
+ * a monitor holds the container's lock. */
+int net_orphan(struct lxcmgr_container *c, lxcmgr_error **err);
+
+#endif

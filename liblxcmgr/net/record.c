@@ -1,0 +1,110 @@
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "net/link.h"
+#include "net/net.h"
+#include "net/record.h"
+#include "run/proto.h"
+#include "store.h"
+#include "util/cleanup.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/str.h"
+
+#define RECORD_MAX (1u << 16)
+/* A killed container's namespace is dismantled by the kernel after its
+ * last process is gone; its phys devices come back then. */
+#define PHYS_RETURN_WAIT_MS 3000
+
+char *net_record_path(const struct lxcmgr_container *c)
+{
+	cleanup_free char *sock = proto_socket_path(c->ctx, c->name);
+	return sock ? str_printf("%.*s.net", (int)(strlen(sock) - 5), sock) : NULL;
+}
+
+int net_record_write(const char *path, const char *text)
+{
+	if (!*text) {
+		unlink(path);
+		return 0;
+	}
+	return file_write_runtime(path, text, strlen(text), 0600);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static int undo_host(struct nl *nl, int index, const char *name)
+{
+	struct nl_link l;
+
+	if (nl_link_get(nl, NULL, index, &l) < 0 || !str_eq(l.name, name))
+		return 0; /* gone already, or the index went to another device */
+	int ret = link_del(nl, index);
+	return ret == -ENODEV ? 0 : ret;
+}
+
+/* The kernel gives a phys device back to the host under the name it had
+ * inside (or devN): renamed to NAME, once it is back. */
+static int undo_phys(struct nl *nl, int index, const char *name)
+{
+	struct nl_link l;
+	int ret = -ENODEV;
+
+	for (int waited = 0; waited <= PHYS_RETURN_WAIT_MS; waited += 50) {
+		if ((ret = nl_link_get(nl, NULL, index, &l)) == 0)
+			break;
+		sleep_ms(50);
+	}
+	if (ret < 0)
+		return ret;
+	if (str_eq(l.name, name))
+		return 0;
+	ret = link_change(nl, index, &(struct link_change){ .up = -1 });
+	return ret ?: link_change(nl, index, &(struct link_change){ .name = name });
+}
+
+int net_orphan(struct lxcmgr_container *c, lxcmgr_error **err)
+{
+	cleanup_free char *path = net_record_path(c);
+	cleanup_free char *text = NULL;
+	cleanup_close int lock = -1;
+	struct nl nl = { 0 };
+	int ret;
+
+	if (!path)
+		return error_set(err, ENOMEM, "network record");
+	/* A monitor alive (it holds the lock) owns the devices. */
+	if (store_lock(c->ctx, c->name, &lock, NULL) < 0)
+		return 0;
+	ret = file_read(path, RECORD_MAX, &text, NULL);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret < 0)
+		return error_set(err, -ret, "read network record \"%s\"", path);
+	if ((ret = nl_open(&nl)) < 0)
+		return error_set(err, -ret, "open a netlink socket");
+	int first = 0;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char kind[8], name[IF_NAMESIZE];
+		int index;
+		if (sscanf(line, "%7s %d %15s", kind, &index, name) != 3 || index <= 0)
+			continue;
+		ret = str_eq(kind, "phys") ? undo_phys(&nl, index, name)
+					   : undo_host(&nl, index, name);
+		if (ret < 0 && !first)
+			first = error_set(err, -ret, "container \"%s\": undo network device \"%s\"",
+					  c->name, name);
+	}
+	nl_close(&nl);
+	if (!first)
+		unlink(path);
+	return first;
+}
