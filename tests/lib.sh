@@ -82,9 +82,22 @@ _remove_test_cgroups() {
 	return 0
 }
 
+# net_test_link NAME TYPE [ARGS...]: makes a network device for this test
+# (ip link add NAME type TYPE ARGS), removed at cleanup. NAME: lxct*.
+net_test_link() {
+	local name=$1 type=$2
+	shift 2
+	case $name in lxct*) ;; *) fail "net_test_link: $name is not a test device (lxct*)"; return 1 ;; esac
+	ip link add "$name" type "$type" "$@" || return 1
+	echo "$name" >> "$T/links"
+}
+# net_test_ifname TAG: a device name no other test uses at the same time,
+# lxct + 8 hex digits + TAG (up to 3 characters).
+net_test_ifname() { printf 'lxct%04x%04x%s\n' $(( $$ & 0xffff )) $(( RANDOM & 0xffff )) "${1:0:3}"; }
+
 _cleanup_test_env() {
-	# Only what this test made: its containers, then its temporary
-	# directory (mounts first).
+	# Only what this test made: its containers, its network devices, then
+	# its temporary directory (mounts first).
 	if [ -n "${T:-}" ] && [ -d "$T" ]; then
 		local cfg
 		for cfg in "$T"/*/*/config; do
@@ -93,6 +106,12 @@ _cleanup_test_env() {
 			[ -x "$LXCMGR_BUILD/tools/lxc-stop" ] &&
 				"$LXCMGR_BUILD/tools/lxc-stop" -P "${dir%/*}" -n "${dir##*/}" -k > /dev/null 2>&1
 		done
+		if [ -f "$T/links" ]; then
+			local link
+			while read -r link; do
+				ip link del "$link" 2> /dev/null
+			done < "$T/links"
+		fi
 		grep -o " $T[^ ]*" /proc/self/mounts 2>/dev/null | sort -r | while read -r m; do
 			umount -l "$m" 2>/dev/null
 		done

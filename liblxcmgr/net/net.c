@@ -114,8 +114,13 @@ static int veth_routes(struct nl *nl, const struct net_dev *d, struct net_live *
 					 l->host_name);
 	if (!d->veth_router)
 		return 0;
-	/* Only the host end's own settings: nothing host-wide changes. */
-	if ((ret = sysctl_on('4', l->host_name, "proxy_arp")) < 0 ||
+	/* Only the host end's own settings: nothing host-wide changes. The
+	 * kernel answers for a proxy entry on a device that forwards; whether
+	 * the host routes the container's packets further is still
+	 * net.ipv4.ip_forward's, the administrator's. */
+	if ((ret = sysctl_on('4', l->host_name, "forwarding")) < 0 ||
+	    (ret = sysctl_on('4', l->host_name, "proxy_arp")) < 0 ||
+	    (ret = sysctl_on('6', l->host_name, "forwarding")) < 0 ||
 	    (ret = sysctl_on('6', l->host_name, "proxy_ndp")) < 0)
 		return error_set(err, -ret, "lxc.net.%u (%s): proxy ARP/NDP on \"%s\"", d->index,
 				 d->origin, l->host_name);
