@@ -52,6 +52,9 @@ struct row {
 	bool autostart, unprivileged;
 	char **groups;     /* the lxc.group values */
 	char *groups_text; /* "a, b", or "-" for none */
+	int pid;           /* init's, when running; else 0 */
+	char **ipv4, **ipv6; /* the addresses of a running container (lxc-info -i) */
+	char *ipv4_text, *ipv6_text; /* "a, b", or "-" */
 };
 
 static const char help[] =
@@ -255,6 +258,10 @@ static void row_free(struct row *r)
 	free(r->name);
 	strv_free(r->groups);
 	free(r->groups_text);
+	strv_free(r->ipv4);
+	strv_free(r->ipv6);
+	free(r->ipv4_text);
+	free(r->ipv6_text);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -285,6 +292,51 @@ static bool name_wanted(const char *name, void *data)
 	return !o->have_re || regexec(&o->re, name, 0, NULL, 0) == 0;
 }
 
+/* Does the listing show what only a running container knows? */
+static bool wants_runtime(const struct ls_opts *o)
+{
+	if (o->json)
+		return true;
+	for (size_t i = 0; o->fancy && i < o->ncols; i++)
+		if (o->cols[i] == COL_PID || o->cols[i] == COL_IPV4 || o->cols[i] == COL_IPV6)
+			return true;
+	return false;
+}
+
+/* PID and addresses of a running container, read from its network
+ * namespace as lxc-info -i does. A container that stopped meanwhile
+ * shows none. */
+static void row_runtime(struct row *r, struct lxcmgr_container *c)
+{
+	char **ips = NULL;
+	size_t n4 = 0, n6 = 0;
+
+	r->ipv4 = calloc(1, sizeof(char *));
+	r->ipv6 = calloc(1, sizeof(char *));
+	if (!r->ipv4 || !r->ipv6)
+		die_oom();
+	if (r->state != LXCMGR_STATE_STOPPED) {
+		int pid = lxcmgr_container_init_pid(c);
+		r->pid = pid > 0 ? pid : 0;
+	}
+	if (r->pid && lxcmgr_container_get_ips(c, &ips, NULL) == 0) {
+		for (size_t i = 0; ips[i]; i++) {
+			bool v6 = strchr(ips[i], ':') != NULL;
+			char ***list = v6 ? &r->ipv6 : &r->ipv4;
+			size_t *k = v6 ? &n6 : &n4;
+			if (!(*list = realloc(*list, (*k + 2) * sizeof(char *))))
+				die_oom();
+			(*list)[(*k)++] = ips[i];
+			(*list)[*k] = NULL;
+		}
+		free(ips); /* the strings moved to the two lists */
+	}
+	r->ipv4_text = n4 ? join(r->ipv4, ", ") : strdup("-");
+	r->ipv6_text = n6 ? join(r->ipv6, ", ") : strdup("-");
+	if (!r->ipv4_text || !r->ipv6_text)
+		die_oom();
+}
+
 static int collect_one(struct lxcmgr_container *c, void *data)
 {
 	struct collect_state *st = data;
@@ -299,6 +351,8 @@ static int collect_one(struct lxcmgr_container *c, void *data)
 	int ret = row_load(st->t, c, r);
 	if (ret == 0 && st->o->states & STATE_BIT(r->state) &&
 	    groups_wanted(st->o->groups, r->groups)) {
+		if (wants_runtime(st->o))
+			row_runtime(r, c);
 		st->n++;
 		return 0;
 	}
@@ -352,13 +406,22 @@ static void print_names(const struct row *rows, size_t n, bool one)
 
 static const char *cell(const struct row *r, enum col c)
 {
+	static char pid[16];
+
 	switch (c) {
+	case COL_PID:
+		if (!r->pid)
+			return "-";
+		snprintf(pid, sizeof(pid), "%d", r->pid);
+		return pid;
+	case COL_IPV4: return r->ipv4_text;
+	case COL_IPV6: return r->ipv6_text;
 	case COL_NAME: return r->name;
 	case COL_STATE: return lxcmgr_state_name(r->state);
 	case COL_AUTOSTART: return r->autostart ? "1" : "0";
 	case COL_GROUPS: return r->groups_text;
 	case COL_UNPRIVILEGED: return r->unprivileged ? "true" : "false";
-	default: return "-"; /* PID RAM SWAP INTERFACE IPV4 IPV6: none until the runtime lands */
+	default: return "-"; /* RAM SWAP INTERFACE: not read yet */
 	}
 }
 
@@ -420,9 +483,24 @@ static void json_string(const char *s)
 	putchar('"');
 }
 
-/* An array with an object per container holding every column. What only the
- * runtime knows (pid, ram, swap, interface, ipv4, ipv6) is null while the
- * container is stopped, which until the runtime lands is always. */
+static void json_list(const char *key, char **list)
+{
+	printf(", \"%s\": ", key);
+	if (!list || !*list) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('[');
+	for (char **p = list; *p; p++) {
+		fputs(p == list ? "" : ", ", stdout);
+		json_string(*p);
+	}
+	putchar(']');
+}
+
+/* An array with an object per container holding every column. What only a
+ * running container has (pid, ipv4, ipv6) is null while it is stopped;
+ * ram, swap and interface are not read yet: null. */
 static void print_json(const struct row *rows, size_t n)
 {
 	putchar('[');
@@ -431,14 +509,20 @@ static void print_json(const struct row *rows, size_t n)
 		json_string(rows[i].name);
 		fputs(", \"state\": ", stdout);
 		json_string(lxcmgr_state_name(rows[i].state));
-		printf(", \"pid\": null, \"ram\": null, \"swap\": null, \"autostart\": %s, "
+		if (rows[i].pid)
+			printf(", \"pid\": %d", rows[i].pid);
+		else
+			fputs(", \"pid\": null", stdout);
+		printf(", \"ram\": null, \"swap\": null, \"autostart\": %s, "
 		       "\"groups\": [", rows[i].autostart ? "true" : "false");
 		for (char **g = rows[i].groups; *g; g++) {
 			fputs(g == rows[i].groups ? "" : ", ", stdout);
 			json_string(*g);
 		}
-		printf("], \"interface\": null, \"ipv4\": null, \"ipv6\": null, "
-		       "\"unprivileged\": %s}", rows[i].unprivileged ? "true" : "false");
+		fputs("], \"interface\": null", stdout);
+		json_list("ipv4", rows[i].ipv4);
+		json_list("ipv6", rows[i].ipv6);
+		printf(", \"unprivileged\": %s}", rows[i].unprivileged ? "true" : "false");
 	}
 	fputs(n ? "\n]\n" : "]\n", stdout);
 }

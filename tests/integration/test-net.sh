@@ -94,6 +94,10 @@ test_two_containers_on_a_bridge_reach_each_other() {
 	info=$(lxc_info -P "$(P)" -n $A -i)
 	assert_contains "$info" "$NET.2" "lxc-info -i"
 	assert_contains "$info" "$NET6::2" "lxc-info -i"
+	local ls
+	ls=$(lxc_ls -P "$(P)" -F name,ipv4,ipv6)
+	assert_contains "$ls" "$A $NET.2 $NET6::2" "lxc-ls -F name,ipv4,ipv6"
+	assert_contains "$(lxc_ls -P "$(P)" --format=json)" "\"ipv4\": [\"$NET.3\"]" "lxc-ls --format=json"
 	lxc_stop -P "$(P)" -n $A -k
 	lxc_stop -P "$(P)" -n $B -k
 	gone "$pa" "$pb"
