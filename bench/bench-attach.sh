@@ -27,7 +27,9 @@ ours=$top/_build/tools # plain ELF files: the library's code is linked in
 export LXCMGR_TEMPLATE_PATH=$top/templates LXCMGR_CONFIG_PATH=$work/etc LXCMGR_RUNTIME_PATH=$work/run
 export LXCMGR_EXEC_PATH=$top/_build/tools/lxcmgr-exec
 mkdir -p "$work/etc" "$work/ours" "$work/lxc"
-cp "$top/config/default.conf" "$work/etc/default.conf"
+# Loopback only, not the managed bridge (not every host runs it).
+sed '/^lxc\.net\./d' "$top/config/default.conf" > "$work/etc/default.conf"
+echo 'lxc.net.0.type = empty' >> "$work/etc/default.conf"
 
 cleanup() {
 	"$ours/lxc-stop" -P "$work/ours" -n a1 -k > /dev/null 2>&1 || true

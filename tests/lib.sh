@@ -54,7 +54,10 @@ _setup_test_env() {
 	T=$(mktemp -d /tmp/lxcmgr-test.XXXXXX)
 	mkdir -p "$T/lxcpath" "$T/etc"
 	printf 'lxc.lxcpath = %s\n' "$T/lxcpath" > "$T/etc/lxc.conf"
-	cp "$top_srcdir/config/default.conf" "$T/etc/default.conf"
+	# The shipped network (the managed bridge) is the host's; tests make
+	# their own bridges and start with loopback only.
+	sed '/^lxc\.net\./d' "$top_srcdir/config/default.conf" > "$T/etc/default.conf"
+	echo 'lxc.net.0.type = empty' >> "$T/etc/default.conf"
 	printf 'lxc.default_config = %s\n' "$T/etc/default.conf" >> "$T/etc/lxc.conf"
 	# Container cgroups go below the test's own cgroup, in a directory of
 	# this test's (containers made with -f FILE set these themselves).
@@ -82,6 +85,10 @@ _remove_test_cgroups() {
 	return 0
 }
 
+# at_cleanup CMD [ARGS...]: runs CMD when the test ends, pass or fail,
+# after its containers are stopped (in the order registered).
+at_cleanup() { printf '%q ' "$@" >> "$T/at-cleanup"; echo >> "$T/at-cleanup"; }
+
 # net_test_link NAME TYPE [ARGS...]: makes a network device for this test
 # (ip link add NAME type TYPE ARGS), removed at cleanup. NAME: lxct*.
 net_test_link() {
@@ -106,6 +113,7 @@ _cleanup_test_env() {
 			[ -x "$LXCMGR_BUILD/tools/lxc-stop" ] &&
 				"$LXCMGR_BUILD/tools/lxc-stop" -P "${dir%/*}" -n "${dir##*/}" -k > /dev/null 2>&1
 		done
+		[ -f "$T/at-cleanup" ] && bash "$T/at-cleanup" > /dev/null 2>&1
 		if [ -f "$T/links" ]; then
 			local link
 			while read -r link; do

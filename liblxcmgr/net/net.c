@@ -37,6 +37,9 @@ struct net_live {
 	bool script_up_ran;
 };
 
+/* lxcmgr-net's default bridge, which the shipped default.conf names. */
+#define NET_MANAGED_BRIDGE "lxcmgrbr0"
+
 /* "lxc.net.0.link = br0 (config:5)" */
 #define DEV_KEY_FMT "lxc.net.%u.%s = %s (%s)"
 
@@ -57,7 +60,10 @@ static int link_error(lxcmgr_error **err, int ret, const struct net_dev *d)
 {
 	error_set(err, -ret, DEV_KEY_FMT ": host device \"%s\"", d->index, "link", d->link,
 		  d->link_origin ? d->link_origin : d->origin, d->link);
-	if (ret == -ENODEV)
+	if (ret == -ENODEV && str_eq(d->link, NET_MANAGED_BRIDGE))
+		error_hint(err, "the managed bridge is down; lxcmgr-net start brings it up, "
+			   "systemctl enable --now lxcmgr-net at every boot");
+	else if (ret == -ENODEV)
 		error_hint(err, "create it first, or name another; ip link shows the host's "
 			   "devices");
 	return ret;

@@ -334,4 +334,16 @@ test_share_net_joins_a_container_with_a_veth() {
 	assert_contains "$err" "no network namespace of its own" "error of a device with share.net"
 }
 
+test_shipped_default_without_the_managed_bridge_says_how() {
+	need_root || return 0
+	ip link show lxcmgrbr0 > /dev/null 2>&1 && { skip "this host runs the managed bridge"; return 0; }
+	cp "$top_srcdir/config/default.conf" "$T/etc/default.conf"
+	create $A
+	assert_fails lxc_start -P "$(P)" -n $A
+	assert_eq "$(printf '%s\n' "$err" | wc -l)" 1 "lines of the error"
+	assert_contains "$err" "lxc.net.0.link = lxcmgrbr0 (" "error of a missing managed bridge"
+	assert_contains "$err" "lxcmgr-net start brings it up" "error of a missing managed bridge"
+	assert_eq "$(ls "$T/run/c/"*.net 2> /dev/null)" "" "network record after the failed start"
+}
+
 run_tests
