@@ -22,8 +22,8 @@ static struct nlmsghdr *new_link(struct nl *nl, const char *name)
 	return nlh;
 }
 
-int link_add_veth(struct nl *nl, const char *name, const char *peer, unsigned rxq,
-		  unsigned txq)
+int link_add_veth(struct nl *nl, const char *name, const char *peer, pid_t peer_netns,
+		  unsigned rxq, unsigned txq)
 {
 	struct nlmsghdr *nlh = new_link(nl, name);
 
@@ -39,6 +39,8 @@ int link_add_veth(struct nl *nl, const char *name, const char *peer, unsigned rx
 	struct ifinfomsg *pifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*pifi));
 	pifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
+	if (peer_netns)
+		mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)peer_netns);
 	if (rxq)
 		mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, rxq);
 	if (txq)

@@ -11,9 +11,10 @@
 #include "net/netdev.h"
 #include "net/netlink.h"
 
-/* veth pair NAME <-> PEER, both in this namespace. RXQ/TXQ 0: default. */
-int link_add_veth(struct nl *nl, const char *name, const char *peer, unsigned rxq,
-		  unsigned txq);
+/* veth pair NAME <-> PEER: NAME here, PEER in the network namespace of
+ * process PEER_NETNS (0: here too). RXQ/TXQ 0: default. */
+int link_add_veth(struct nl *nl, const char *name, const char *peer, pid_t peer_netns,
+		  unsigned rxq, unsigned txq);
 /* macvlan or ipvlan NAME on PARENT (ifindex), with MODE and (ipvlan) FLAGS. */
 int link_add_macvlan(struct nl *nl, enum net_type type, const char *name, int parent,
 		     unsigned mode, unsigned flags);

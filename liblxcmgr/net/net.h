@@ -1,11 +1,14 @@
 /* A container's network devices over one run, driven by the monitor:
  *
  *   net_host_setup   before the clone: the host side of each device made
- *                    (veth pair on its bridge or routed, macvlan, ipvlan,
- *                    vlan on their parent; a phys device looked up),
- *                    script.up run, and a record of it all written
- *   net_enter        the child exists and waits: every device moved into
- *                    its network namespace under its name, then configured
+ *                    (macvlan, ipvlan, vlan on their parent; a veth's
+ *                    bridge and a phys device looked up), script.up run,
+ *                    and a record of it all written
+ *   net_enter        the child exists and waits: each veth pair made with
+ *                    its peer in the child's network namespace (no move),
+ *                    its host end on the bridge or routed, script.up run;
+ *                    the other devices moved in under their names; all
+ *                    configured
  *                    there (MAC, MTU, addresses, up, gateways); the monitor
  *                    keeps the namespace open until net_stop
  *   net_stop         init is gone (or the start failed): script.down, phys
@@ -29,6 +32,7 @@ struct net_live;
 
 struct net_state {
 	const struct start_plan *plan;
+	const struct lxcmgr_container *c;
 	struct net_live *live; /* one per plan->netdevs[i] */
 	size_t n;
 	int host_ns_fd;        /* the monitor's own network namespace */
