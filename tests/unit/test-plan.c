@@ -333,9 +333,7 @@ TEST(refused_keys)
 		"lxc.seccomp.allow_nesting = 1",
 		"lxc.console.path = /dev/tty1",
 		"lxc.console.buffer.size = 64KB",
-		"lxc.ephemeral = 1",
 		"lxc.monitor.unshare = 1",
-		"lxc.monitor.signal.pdeath = SIGTERM",
 		"lxc.sched.core = 1",
 		arch,
 		"lxc.namespace.clone = mnt user",
@@ -362,11 +360,11 @@ TEST(refusals_are_listed)
 		   "lxc.net.0.type = veth\n"
 		   "lxc.net.0.link = br0\n"
 		   "lxc.cgroup.dir.container.inner = i\n"
-		   "lxc.ephemeral = 1\n",
+		   "lxc.sched.core = 1\n",
 		   -EOPNOTSUPP,
 		   "lxc.seccomp.profile = /x (config:2): not supported yet: seccomp comes later "
 		   "(also not supported yet: lxc.cgroup.dir.container.inner, "
-		   "lxc.ephemeral)");
+		   "lxc.sched.core)");
 }
 
 TEST(accepted_keys)
