@@ -171,9 +171,9 @@ test_symlink_in_rootfs_cannot_redirect_a_mount_to_the_host() {
 test_unsupported_key_is_refused_with_its_line() {
 	need_root || return 0
 	create
-	echo "lxc.ephemeral = 1" >> "$(P)/$N/config"
+	echo "lxc.sched.core = 1" >> "$(P)/$N/config"
 	assert_fails lxc_start -P "$(P)" -n $N
-	assert_contains "$err" "lxc.ephemeral"
+	assert_contains "$err" "lxc.sched.core"
 	assert_contains "$err" "not supported yet"
 	assert_contains "$err" "$(P)/$N/config:"
 }
