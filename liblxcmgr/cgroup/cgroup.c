@@ -112,6 +112,7 @@ void cgroup_free(struct cgroup *cg)
 		}
 	}
 	free(cg->hiers);
+	cgroup_devices_release(&cg->devices);
 	free(cg->pivot);
 	free(cg->payload);
 	free(cg);
@@ -156,6 +157,11 @@ int cgroup_translate(struct cgroup *cg, unsigned version, const char *file, cons
 	if (!cg->ops->translate)
 		return -EOPNOTSUPP;
 	return cg->ops->translate(cg, version, file, value, file_out, value_out, err);
+}
+
+int cgroup_commit(struct cgroup *cg, lxcmgr_error **err)
+{
+	return cg->ops->commit ? cg->ops->commit(cg, err) : 0;
 }
 
 int cgroup_kill(struct cgroup *cg, lxcmgr_error **err)

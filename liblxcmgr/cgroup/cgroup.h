@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "lxcmgr.h"
@@ -93,7 +94,35 @@ struct cgroup_ops {
 	/* Removes the payload and monitor cgroups (children first) and the
 	 * parents create made. The caller must not be in them. */
 	int (*remove)(struct cgroup *cg, lxcmgr_error **err);
-	/* Later: freeze, thaw, stats, devices (v2: a BPF program). */
+	/* Applies what set only collected (v2: the device rules, as one BPF
+	 * program); NULL when set does it all. Called once, after the last set. */
+	int (*commit)(struct cgroup *cg, lxcmgr_error **err);
+	/* Later: freeze, thaw, stats. */
+};
+
+/* ------------------------------------------------- device rules (v2) */
+
+#define CGROUP_DEV_MKNOD 1u /* BPF_DEVCG_ACC_MKNOD */
+#define CGROUP_DEV_READ 2u  /* BPF_DEVCG_ACC_READ */
+#define CGROUP_DEV_WRITE 4u /* BPF_DEVCG_ACC_WRITE */
+#define CGROUP_DEV_RWM 7u
+
+/* One devices.allow or devices.deny value: "c 1:3 rwm", "b 8:* m", "a". */
+struct cgroup_dev_rule {
+	char type;           /* 'a' (both), 'b', 'c' */
+	int64_t major;       /* -1: any */
+	int64_t minor;       /* -1: any */
+	unsigned access;     /* CGROUP_DEV_* bits */
+	bool allow;
+};
+
+/* The rules in order since the last rule for every device ("a"), which
+ * set the default. */
+struct cgroup_devices {
+	struct cgroup_dev_rule *rules;
+	size_t n;
+	bool deny_by_default;
+	bool used;           /* a rule was given: a program is due */
 };
 
 struct cgroup {
@@ -104,6 +133,7 @@ struct cgroup {
 	char *pivot;      /* spec->pivot, kept for cgroup_leave */
 	char *payload;    /* the payload cgroup as made, relative to the base
 			   * ("lxcmgr.payload.web-1" when the name was taken) */
+	struct cgroup_devices devices; /* v2: device rules set, until commit */
 };
 
 /* ---------------------------------------------------------------- API */
@@ -126,6 +156,8 @@ int cgroup_dir_of(struct cgroup *cg, unsigned version, const char *file, char **
 /* -EOPNOTSUPP (no *err) when the backend translates nothing. */
 int cgroup_translate(struct cgroup *cg, unsigned version, const char *file, const char *value,
 		     char **file_out, char **value_out, lxcmgr_error **err);
+/* After the last cgroup_set of a start: what the backend collected. */
+int cgroup_commit(struct cgroup *cg, lxcmgr_error **err);
 int cgroup_kill(struct cgroup *cg, lxcmgr_error **err);
 int cgroup_remove(struct cgroup *cg, lxcmgr_error **err);
 
@@ -175,6 +207,20 @@ char *cgroup_self_from(const char *proc_self_cgroup, const char *controllers);
  * super options (all malloc'd). -ENOENT for other lines. */
 int cgroup_mountinfo_line(const char *line, bool *unified, char **mount, char **root,
 			  char **options);
+
+/* devices.c. A devices.allow (ALLOW) or devices.deny VALUE as a rule;
+ * -EINVAL with *why (static text). */
+int cgroup_dev_rule_parse(const char *value, bool allow, struct cgroup_dev_rule *r,
+			  const char **why);
+/* Adds R to D; a rule for every device replaces what D had. */
+int cgroup_dev_add(struct cgroup_devices *d, const struct cgroup_dev_rule *r);
+void cgroup_devices_release(struct cgroup_devices *d);
+/* D as a BPF_PROG_TYPE_CGROUP_DEVICE program (malloc'd instructions). */
+struct bpf_insn;
+int cgroup_dev_program(const struct cgroup_devices *d, struct bpf_insn **prog, size_t *len);
+/* Loads D's program and attaches it to the cgroup directory DIR
+ * (BPF_F_ALLOW_MULTI). */
+int cgroup_dev_attach(const char *dir, const struct cgroup_devices *d, lxcmgr_error **err);
 
 /* ------------------------------------------- for the backends only */
 

@@ -8,7 +8,8 @@
  * init is cloned straight into its cgroup (CLONE_INTO_CGROUP, with the fd
  * from cgroup_clone_fd); cgroup.kill (Linux 5.14) empties it at once.
  * The common lxc.cgroup.* (v1) keys are translated, so one config works on
- * both kinds of host. Device rules (a BPF program) come later. */
+ * both kinds of host. Device rules (devices.allow, devices.deny) are
+ * collected by set and become one BPF program at commit (devices.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -257,6 +258,8 @@ static const struct {
 	{ "cpuset.cpus", "cpuset.cpus" },
 	{ "cpuset.mems", "cpuset.mems" },
 	{ "pids.max", "pids.max" },
+	{ "devices.allow", "devices.allow" }, /* rules of the device program */
+	{ "devices.deny", "devices.deny" },
 };
 
 int cgroup_v1_to_v2(const char *file, const char *value, const char *memory_max,
@@ -269,10 +272,8 @@ int cgroup_v1_to_v2(const char *file, const char *value, const char *memory_max,
 	while (i < ARRAY_SIZE(v1_to_v2) && strcmp(v1_to_v2[i].v1, file) != 0)
 		i++;
 	if (i == ARRAY_SIZE(v1_to_v2)) {
-		*why = str_starts_with(file, "devices.")
-			       ? "device rules on cgroup2 (a BPF program) come later"
-			       : "it has no cgroup2 counterpart lxcmgr knows; use the lxc.cgroup2.* "
-				 "key of that limit";
+		*why = "it has no cgroup2 counterpart lxcmgr knows; use the lxc.cgroup2.* "
+		       "key of that limit";
 		return -EOPNOTSUPP;
 	}
 	*value_out = translate_value(file, value, memory_max, cpu_max, why);
@@ -319,6 +320,33 @@ static int v1_key(const char *file, lxcmgr_error **err)
 			 file);
 }
 
+/* devices.allow and devices.deny: a rule for the program commit attaches. */
+static int device_rule(struct cgroup *cg, const char *file, const char *value,
+		       lxcmgr_error **err)
+{
+	struct cgroup_dev_rule r;
+	const char *why = NULL;
+	bool allow = strcmp(file, "devices.allow") == 0;
+
+	if (!allow && strcmp(file, "devices.deny") != 0)
+		return error_msg(err, EINVAL, "\"%s\" is not a device rule file; use devices.allow "
+				 "or devices.deny", file);
+	int ret = cgroup_dev_rule_parse(value, allow, &r, &why);
+	ret = ret ?: cgroup_dev_add(&cg->devices, &r);
+	if (ret == -ENOMEM)
+		return error_set(err, ENOMEM, "device rules");
+	return ret < 0 ? error_msg(err, -ret, "\"%s\" is not a device rule: %s", value, why) : 0;
+}
+
+static int v2_commit(struct cgroup *cg, lxcmgr_error **err)
+{
+	if (!cg->devices.used)
+		return 0;
+	int ret = cgroup_dev_attach(cg->hiers[0].dirs[CGROUP_PAYLOAD], &cg->devices, err);
+	cgroup_devices_release(&cg->devices);
+	return ret;
+}
+
 static int v2_set(struct cgroup *cg, unsigned version, const char *file, const char *value,
 		  lxcmgr_error **err)
 {
@@ -327,8 +355,7 @@ static int v2_set(struct cgroup *cg, unsigned version, const char *file, const c
 	if (version == 1)
 		return v1_key(file, err);
 	if (str_starts_with(file, "devices."))
-		return error_msg(err, EOPNOTSUPP, "not supported yet: cgroup2 has no devices files; "
-				 "device rules on cgroup2 (a BPF program) come later");
+		return device_rule(cg, file, value, err);
 	if (strchr(file, '/'))
 		return error_msg(err, EINVAL, "\"%s\" is not a cgroup file", file);
 	int ret = cgroup_write(dir, file, value, err);
@@ -382,4 +409,5 @@ const struct cgroup_ops cgroup_v2_ops = {
 	.dir_of = v2_dir_of,
 	.kill = v2_kill,
 	.remove = cgroup_remove_all,
+	.commit = v2_commit,
 };

@@ -40,8 +40,14 @@ static int apply_item(struct cgroup *cg, const struct plan_cgroup_item *it, char
 		return cgroup_set(cg, it->version, it->file, it->value, err);
 	if (ret < 0)
 		return ret;
-	ret = strv_push(done, str_printf("%s = %s as %s = %s (%s)", it->key, it->value, file, value,
-					 it->origin));
+	/* Device rules become one program: named once, not per rule. */
+	if (str_starts_with(file, "devices."))
+		ret = strv_contains(*done, "lxc.cgroup.devices.* as a BPF device program")
+			      ? 0
+			      : strv_push_dup(done, "lxc.cgroup.devices.* as a BPF device program");
+	else
+		ret = strv_push(done, str_printf("%s = %s as %s = %s (%s)", it->key, it->value, file,
+						 value, it->origin));
 	return ret < 0 ? error_set(err, -ret, "cgroups") : cgroup_set(cg, 0, file, value, err);
 }
 
@@ -59,6 +65,9 @@ static int apply_items(struct lxcmgr_container *c, struct cgroup *cg,
 			return error_msg(err, -ret, "%s = %s (%s): %s", it->key, it->value, it->origin,
 					 e && e->msg ? e->msg : strerror(-ret));
 	}
+	int ret = cgroup_commit(cg, err);
+	if (ret < 0)
+		return error_wrap(err, ret, "device rules (lxc.cgroup2.devices.*, lxc.cgroup.devices.*)");
 	cleanup_free char *list = done ? strv_join(done, "; ") : NULL;
 	if (list)
 		log_notice(c->ctx, "this host has only cgroup2: lxc.cgroup.* keys written as their "
