@@ -718,7 +718,22 @@ static const struct {
 	{ "sys:rw", AUTO_SYS_RW, AUTO_SYS_MASK },
 };
 
-/* One word of value I. Returns 1 when it set a proc or sys mode. */
+/* cgroup[:MODE][:force], cgroup-full[:MODE][:force], cgroup2[:ro][:force]
+ * (conf/values.c checked the words). The last cgroup word wins. */
+static int cgroup_word(struct build *b, const char *w)
+{
+	struct start_plan *p = b->p;
+
+	p->cgroup_mount_v2 = str_starts_with(w, "cgroup2");
+	p->cgroup_mount = strstr(w, ":ro")      ? CGMOUNT_RO
+			  : strstr(w, ":rw")    ? CGMOUNT_RW
+			  : strstr(w, ":mixed") ? CGMOUNT_MIXED
+			  : p->cgroup_mount_v2  ? CGMOUNT_RW
+						: CGMOUNT_DEFAULT;
+	return 1;
+}
+
+/* One word of value I. Returns 1 when it set a proc, sys or cgroup mode. */
 static int auto_word(struct build *b, const char *w, size_t i)
 {
 	static const char key[] = "lxc.mount.auto";
@@ -731,17 +746,8 @@ static int auto_word(struct build *b, const char *w, size_t i)
 			return 1;
 		}
 	}
-	/* With a cgroup namespace LXC leaves the cgroup mounts to the
-	 * container's init too, unless :force. */
-	if (str_starts_with(w, "cgroup") && !strstr(w, ":force")) {
-		b->p->cgroup_mounts_skipped = true;
-		return 0;
-	}
 	if (str_starts_with(w, "cgroup"))
-		return value_error(b, EOPNOTSUPP, key, i,
-				   "not supported yet: cgroup mounts (%s) come later; without "
-				   ":force the container's init mounts its cgroups",
-				   w);
+		return cgroup_word(b, w);
 	if (str_starts_with(w, "shmounts:"))
 		return value_error(b, EOPNOTSUPP, key, i,
 				   "not supported yet: shared mount points (%s) come later", w);
@@ -1130,9 +1136,33 @@ static int build_misc(struct build *b)
 	return 0;
 }
 
+/* The cgroup mounts show the container's own cgroups only through its
+ * cgroup namespace; without one they would show the host's. */
+static int build_cgroup_mount(struct build *b)
+{
+	struct start_plan *p = b->p;
+	bool no_admin = false;
+
+	if (!p->cgroup_mount)
+		return 0;
+	for (size_t i = 0; i < p->n_cap_drop; i++)
+		no_admin |= p->cap_drop[i] == CAP_SYS_ADMIN;
+	if (p->cgroup_mount == CGMOUNT_DEFAULT) /* as LXC: rw unless it could not remount */
+		p->cgroup_mount = no_admin ? CGMOUNT_MIXED : CGMOUNT_RW;
+	if (!(p->clone_flags & CLONE_NEWCGROUP))
+		return error_msg(b->err, EOPNOTSUPP, "lxc.mount.auto (%s): not supported yet: cgroup "
+				 "mounts without the container's own cgroup namespace (it is kept "
+				 "or shared); drop the cgroup word or the lxc.namespace.keep/share "
+				 "of cgroup",
+				 p->auto_origin ? p->auto_origin : "?");
+	return 0;
+}
+
 static int build_cgroup(struct build *b)
 {
-	return plan_cgroup_build(b->c, &b->p->cgroup, b->err);
+	int ret = build_cgroup_mount(b);
+
+	return ret ?: plan_cgroup_build(b->c, &b->p->cgroup, b->err);
 }
 
 static int build_all(struct build *b)

@@ -25,6 +25,20 @@ enum plan_auto {
 	AUTO_SYS_MIXED = 1u << 4,  /* sys, sys:mixed: read-only, /sys/devices/virtual/net rw */
 };
 
+/* lxc.mount.auto's cgroup modes (cgroup, cgroup-full, cgroup2; :force is
+ * accepted and changes nothing: the mounts are always made). Inside the
+ * container's cgroup namespace the hierarchies' roots are its own cgroup,
+ * so cgroup-full shows what cgroup shows, and "mixed" (its own cgroup
+ * writable, the rest read-only) is a writable cgroup mount on a read-only
+ * tmpfs. */
+enum plan_cgroup_mount {
+	CGMOUNT_NONE = 0,
+	CGMOUNT_DEFAULT, /* no :ro/:rw/:mixed: rw, or mixed without CAP_SYS_ADMIN (LXC) */
+	CGMOUNT_MIXED,   /* the cgroup mounts writable, the tmpfs holding them read-only */
+	CGMOUNT_RO,
+	CGMOUNT_RW,
+};
+
 /* One mount, from lxc.mount.entry or lxc.mount.fstab. */
 struct plan_mount {
 	char *source;
@@ -140,8 +154,8 @@ struct start_plan {
 	bool no_new_privs;
 	bool ephemeral;             /* lxc.ephemeral: destroyed once stopped (not rebooted) */
 	/* Appended by plan.c: */
-	bool cgroup_mounts_skipped; /* lxc.mount.auto had cgroup words: not mounted (the
-				     * container has a cgroup namespace; LXC skips them too) */
+	unsigned cgroup_mount;      /* enum plan_cgroup_mount: lxc.mount.auto's cgroup word */
+	bool cgroup_mount_v2;       /* "cgroup2": the cgroup2 hierarchy alone, at /sys/fs/cgroup */
 	int *cap_drop;              /* lxc.cap.drop, or all but lxc.cap.keep: sorted, each
 				     * <= /proc/sys/kernel/cap_last_cap, for PR_CAPBSET_DROP */
 	size_t n_cap_drop;

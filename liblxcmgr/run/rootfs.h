@@ -4,7 +4,7 @@
  * /proc/self/fd/N), so a symlink in the rootfs cannot send a mount onto the
  * host. Each call returns 0 or -errno with E filled. Order (start.c):
  *
- *   rootfs_prepare -> rootfs_mount_auto -> dev_mount_tmpfs ->
+ *   rootfs_prepare -> rootfs_mount_auto -> cgmount_mount -> dev_mount_tmpfs ->
  *   rootfs_mount_entries -> dev_populate -> rootfs_pivot
  */
 #ifndef LXCMGR_RUN_ROOTFS_H

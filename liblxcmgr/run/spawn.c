@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "hooks.h"
+#include "run/cgmount.h"
 #include "run/childerr.h"
 #include "run/procset.h"
 #include "run/rootfs.h"
@@ -220,6 +221,7 @@ static __attribute__((noreturn)) void child_main(const struct start_plan *p,
 	ret = ret ?: rootfs_prepare(p, &e);
 	ret = ret ?: child_hooks(p, HOOK_PRE_MOUNT, NULL, &e);
 	ret = ret ?: rootfs_mount_auto(p, &e);
+	ret = ret ?: cgmount_mount(p, io->cgroup, &e);
 	ret = ret ?: dev_mount_tmpfs(p, &e);
 	ret = ret ?: rootfs_mount_entries(p, &e);
 	ret = ret ?: child_hooks(p, HOOK_MOUNT, NULL, &e);

@@ -170,7 +170,8 @@ TEST(v1_keys_on_cgroup2)
 	v2_refuses("memory.memsw.limit_in_bytes", "1M", "2097152", -EINVAL, "must not be below");
 	v2_refuses("memory.limit_in_bytes", "lots", NULL, -EINVAL, "not a size");
 	v2_refuses("cpu.shares", "many", NULL, -EINVAL, "not a number");
-	v2_refuses("devices.allow", "c 1:3 rwm", NULL, -EOPNOTSUPP, "BPF");
+	v2_as("devices.allow", "c 1:3 rwm", NULL, NULL, "devices.allow", "c 1:3 rwm");
+	v2_as("devices.deny", "a", NULL, NULL, "devices.deny", "a");
 	v2_refuses("net_cls.classid", "1", NULL, -EOPNOTSUPP, "no cgroup2 counterpart");
 }
 

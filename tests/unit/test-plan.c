@@ -116,7 +116,7 @@ TEST(defaults)
 	EXPECT_INT(p->n_cap_drop, 0);
 	for (int t = 0; t < HOOK_TYPES; t++)
 		EXPECT(!hook_set_has(&p->hooks, (enum hook_type)t), "no %s hooks", hook_type_name(t));
-	EXPECT(!p->cgroup_mounts_skipped, "no cgroup words");
+	EXPECT(!p->cgroup_mount, "no cgroup words");
 	EXPECT(!p->notices, "no notices");
 	plan_free(p);
 }
@@ -149,7 +149,7 @@ TEST(busybox_template)
 	if (p) {
 		EXPECT_STR(p->rootfs, rfs);
 		EXPECT_INT(p->auto_mounts, AUTO_PROC_MIXED | AUTO_SYS_MIXED);
-		EXPECT(p->cgroup_mounts_skipped, "cgroup:mixed is skipped and flagged");
+		EXPECT_INT(p->cgroup_mount, CGMOUNT_MIXED);
 		EXPECT_INT(p->n_mounts, 2);
 		if (p->n_mounts == 2) {
 			const struct plan_mount *shm = &p->mounts[0], *mq = &p->mounts[1];
@@ -287,16 +287,22 @@ TEST(mount_auto)
 	static const struct {
 		const char *words;
 		unsigned flags;
-		bool cgroup;
+		unsigned cgroup;
+		bool v2;
 	} cases[] = {
-		{ "proc", AUTO_PROC_MIXED, false },
-		{ "proc:rw sys", AUTO_PROC_RW | AUTO_SYS_MIXED, false },
-		{ "sys:ro proc:mixed", AUTO_SYS_RO | AUTO_PROC_MIXED, false },
-		{ "sys:rw", AUTO_SYS_RW, false },
-		{ "sys:ro sys:rw", AUTO_SYS_RW, false }, /* the last word of a kind wins */
-		{ "cgroup:mixed proc:mixed sys:mixed", AUTO_PROC_MIXED | AUTO_SYS_MIXED, true },
-		{ "cgroup2", 0, true },
-		{ "cgroup-full:ro", 0, true },
+		{ "proc", AUTO_PROC_MIXED, 0, false },
+		{ "proc:rw sys", AUTO_PROC_RW | AUTO_SYS_MIXED, 0, false },
+		{ "sys:ro proc:mixed", AUTO_SYS_RO | AUTO_PROC_MIXED, 0, false },
+		{ "sys:rw", AUTO_SYS_RW, 0, false },
+		{ "sys:ro sys:rw", AUTO_SYS_RW, 0, false }, /* the last word of a kind wins */
+		{ "cgroup:mixed proc:mixed sys:mixed", AUTO_PROC_MIXED | AUTO_SYS_MIXED,
+		  CGMOUNT_MIXED, false },
+		{ "cgroup2", 0, CGMOUNT_RW, true },
+		{ "cgroup2:ro:force", 0, CGMOUNT_RO, true },
+		{ "cgroup-full:ro", 0, CGMOUNT_RO, false },
+		{ "cgroup:rw:force", 0, CGMOUNT_RW, false },
+		{ "cgroup", 0, CGMOUNT_RW, false }, /* CAP_SYS_ADMIN kept: rw, as in LXC */
+		{ "cgroup2 cgroup:mixed:force", 0, CGMOUNT_MIXED, false },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		cleanup_free char *rest = str_printf("lxc.mount.auto = %s\n", cases[i].words);
@@ -305,16 +311,23 @@ TEST(mount_auto)
 			continue;
 		EXPECT(p->auto_mounts == cases[i].flags, "\"%s\": flags %#x, saw %#x",
 		       cases[i].words, cases[i].flags, p->auto_mounts);
-		EXPECT(p->cgroup_mounts_skipped == cases[i].cgroup, "\"%s\": cgroup skipped %d",
-		       cases[i].words, cases[i].cgroup);
-		if (cases[i].flags)
+		EXPECT(p->cgroup_mount == cases[i].cgroup && p->cgroup_mount_v2 == cases[i].v2,
+		       "\"%s\": cgroup mode %u v2 %d, saw %u %d", cases[i].words, cases[i].cgroup,
+		       cases[i].v2, p->cgroup_mount, p->cgroup_mount_v2);
+		if (cases[i].flags || cases[i].cgroup)
 			EXPECT_STR(p->auto_origin, "config:2");
 		plan_free(p);
 	}
+	/* Without CAP_SYS_ADMIN a plain "cgroup" is cgroup:mixed, as in LXC. */
+	struct start_plan *p = plan_ok("lxc.mount.auto = cgroup\nlxc.cap.drop = sys_admin\n");
+	if (p)
+		EXPECT_INT(p->cgroup_mount, CGMOUNT_MIXED);
+	plan_free(p);
 	plan_fails("lxc.mount.auto = proc shmounts:/a:/b\n", -EOPNOTSUPP,
 		   "lxc.mount.auto = proc shmounts:/a:/b (config:2): not supported yet: shared");
-	plan_fails("lxc.mount.auto = cgroup:mixed:force\n", -EOPNOTSUPP,
-		   "(config:2): not supported yet: cgroup mounts (cgroup:mixed:force)");
+	plan_fails("lxc.mount.auto = cgroup:mixed\nlxc.namespace.keep = cgroup\n", -EOPNOTSUPP,
+		   "lxc.mount.auto (config:2): not supported yet: cgroup mounts without the "
+		   "container's own cgroup namespace");
 }
 
 TEST(refused_keys)
@@ -889,7 +902,7 @@ TEST(lxc_busybox_config)
 		EXPECT(ret == 0, "with lxc.net.0.type = empty it builds: %s", err ? err->msg : "");
 		if (p) {
 			EXPECT_INT(p->auto_mounts, AUTO_PROC_MIXED | AUTO_SYS_RO);
-			EXPECT(p->cgroup_mounts_skipped, "cgroup:mixed skipped");
+			EXPECT_INT(p->cgroup_mount, CGMOUNT_MIXED);
 			EXPECT_INT(p->n_mounts, 7);
 			EXPECT_INT(p->tty_max, 5);
 			EXPECT_STR(p->uts_name, "x");

@@ -1,13 +1,7 @@
 /* The cgroup2 backend (liblxcmgr/cgroup/v2.c) on a pure cgroup2 host: a
  * first piece for the VM lane of issue 4, which boots a kernel whose only
- * hierarchy is cgroup2 (see ../shared/research/cgroup2-vm.md). Not run by
- * tests/run yet. As root, from the top of the tree after a build:
- *
- *   gcc -static -std=gnu11 -I liblxcmgr -include _build/config.h -o /tmp/cg2-backend \
- *       tests/vm/cgroup2-backend.c liblxcmgr/cgroup/cgroup.c liblxcmgr/cgroup/v1.c \
- *       liblxcmgr/cgroup/v2.c liblxcmgr/util/error.c liblxcmgr/util/str.c \
- *       liblxcmgr/util/file.c
- *   cg2vm-run.sh /tmp/cg2-backend
+ * hierarchy is cgroup2. tests/vm/lane.sh builds it (static) and runs it in
+ * the VM, as part of tests/run.
  *
  * It runs in the VM's root cgroup (all controllers enabled below it) and
  * makes, uses and removes /sys/fs/cgroup/lxcmgr-vmtest and /sys/fs/cgroup/busy
@@ -22,7 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -95,9 +92,54 @@ static void settings(struct cgroup *cg)
 	      "an untranslated v1 key is refused");
 	lxcmgr_error_free(err);
 	err = NULL;
-	CHECK(cgroup_set(cg, 2, "devices.allow", "c 1:3 rwm", &err) == -EOPNOTSUPP,
-	      "cgroup2 device rules come later");
+	CHECK(cgroup_set(cg, 2, "devices.allow", "c 1:3 rwm 1", &err) == -EINVAL &&
+	      strstr(msg(err), "not a device rule"), "a bad device rule: %s", msg(err));
 	lxcmgr_error_free(err);
+	err = NULL;
+	/* device rules: a BPF program, attached by commit */
+	CHECK(cgroup_set(cg, 2, "devices.deny", "a", &err) == 0, "deny a: %s", msg(err));
+	CHECK(cgroup_set(cg, 2, "devices.allow", "c 1:3 rwm", &err) == 0, "allow: %s", msg(err));
+	set_v1(cg, "devices.allow", "c 1:5 r");
+	CHECK(cgroup_commit(cg, &err) == 0, "commit (the device program): %s", msg(err));
+	lxcmgr_error_free(err);
+}
+
+/* In the payload: what the device program lets through. Each child
+ * reports one errno (0: it worked). */
+static int in_payload_errno(int cgroup_fd, const char *path, int flags, bool make)
+{
+	int status = 0;
+	pid_t pid = clone_into(cgroup_fd);
+
+	if (pid == 0) {
+		if (make)
+			_exit(mknod(path, S_IFCHR | 0600, makedev(1, 9)) < 0 ? errno : 0);
+		_exit(open(path, flags) < 0 ? errno : 0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static void devices(int cgroup_fd)
+{
+	int e;
+
+	e = in_payload_errno(cgroup_fd, "/dev/null", O_RDWR, false);
+	CHECK(e == 0, "open /dev/null rw (allowed): %s", strerror(e));
+	e = in_payload_errno(cgroup_fd, "/dev/zero", O_RDONLY, false);
+	CHECK(e == 0, "read /dev/zero (c 1:5 r, translated): %s", strerror(e));
+	e = in_payload_errno(cgroup_fd, "/dev/zero", O_WRONLY, false);
+	CHECK(e == EPERM, "write /dev/zero (not allowed): %s", strerror(e));
+	e = in_payload_errno(cgroup_fd, "/dev/urandom", O_RDONLY, false);
+	CHECK(e == EPERM, "read /dev/urandom (denied): %s", strerror(e));
+	unlink("/tmp/lxcmgr-vmtest-urandom");
+	e = in_payload_errno(cgroup_fd, "/tmp/lxcmgr-vmtest-urandom", 0, true);
+	CHECK(e == EPERM, "mknod c 1:9 (denied): %s", strerror(e));
+	e = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	CHECK(e >= 0, "outside the payload /dev/urandom opens: %s", strerror(errno));
+	if (e >= 0)
+		close(e);
 }
 
 /* A child cloned into the payload: its cgroup namespace starts there, and
@@ -217,6 +259,7 @@ int main(void)
 		settings(cg);
 		int fd = cgroup_clone_fd(cg);
 		CHECK(fd >= 0, "an fd for CLONE_INTO_CGROUP");
+		devices(fd);
 		child_in_payload(cg, fd);
 		memory_limit(fd);
 		close(fd);
