@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The pure cgroup2 lane: boots Debian's cloud kernel under qemu (TCG; no KVM
+# needed) with an initramfs whose only cgroup hierarchy is cgroup2, and runs
+# tests/vm/guest.sh there: the cgroup2 backend test (tests/vm/cgroup2-
+# backend.c, built static here) and busybox containers started with limits
+# by the tools of BUILD. Prints TAP ("ok N - ...", one line per guest test),
+# or one "# SKIP" line saying why it cannot run.
+#
+#   tests/vm/lane.sh BUILD-DIR        (as root; tests/run calls it)
+#
+# Everything comes from Debian's archive, fetched into a cache on first use:
+# the kernel .deb is downloaded and extracted, never installed. Environment:
+#   LXCMGR_VM_CACHE    cache directory (default: .cache/vm in the tree)
+#   LXCMGR_VM_TIMEOUT  seconds before qemu is killed (default 300)
+#   LXCMGR_VM_TESTS    only these functions of guest.sh ("t_memory t_pids")
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=$(cd "${1:-$top/_build}" && pwd)
+cache=${LXCMGR_VM_CACHE:-$top/.cache/vm}
+timeout=${LXCMGR_VM_TIMEOUT:-300}
+name="cgroup2 VM lane"
+
+skip() { echo "ok 1 - $name # SKIP $*"; echo "1..1"; exit 0; }
+die() { echo "not ok 1 - $name: $*"; echo "1..1"; exit 1; }
+
+[ "$(id -u)" = 0 ] || skip "needs root"
+command -v qemu-system-x86_64 > /dev/null ||
+	skip "qemu-system-x86_64 is not installed (scripts/install-deps --test)"
+command -v cpio > /dev/null || skip "cpio is not installed (scripts/install-deps --test)"
+busybox=$(command -v busybox) && ! ldd "$busybox" > /dev/null 2>&1 ||
+	skip "no static busybox (scripts/install-deps: busybox-static)"
+mkdir -p "$cache" || die "cannot make the cache $cache"
+
+# ---- the kernel: Debian's current cloud kernel (small, LZ4, cgroup2 built in)
+kroot=$cache/kernel
+if ! ls "$kroot"/boot/vmlinuz-* > /dev/null 2>&1; then
+	pkg=$(apt-cache depends linux-image-cloud-amd64 2> /dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9].*\)/\1/p' | head -n 1)
+	[ -n "$pkg" ] || skip "no kernel: apt-cache knows no linux-image-cloud-amd64 (apt-get update?)"
+	tmp=$(mktemp -d); chmod 755 "$tmp"
+	(cd "$tmp" && apt-get download -q "$pkg" > /dev/null 2>&1) ||
+		{ rm -rf "$tmp"; skip "no kernel: apt-get download $pkg failed (is Debian's archive reachable?)"; }
+	rm -rf "$kroot.new"
+	dpkg-deb -x "$tmp"/*.deb "$kroot.new" || { rm -rf "$tmp" "$kroot.new"; die "dpkg-deb -x $pkg"; }
+	rm -rf "$tmp" "$kroot"
+	mv "$kroot.new" "$kroot"
+fi
+kernel=$(ls "$kroot"/boot/vmlinuz-* | head -n 1)
+
+# ---- what the guest runs: built now, from this tree
+work=$(mktemp -d /tmp/lxcmgr-vm.XXXXXX)
+qpid=
+cleanup() { [ -n "$qpid" ] && kill "$qpid" 2> /dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+root=$work/root
+mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,var,etc,test,lxcmgr/bin,lxcmgr/config}
+cp "$busybox" "$root/bin/busybox"
+cp "$here/init" "$root/init"
+cp "$here/guest.sh" "$root/test/guest.sh"
+gcc -static -std=gnu11 -O1 -I "$top/liblxcmgr" -I "$build" -include "$build/config.h" \
+	-o "$root/test/cgroup2-backend" "$here/cgroup2-backend.c" \
+	"$top"/liblxcmgr/cgroup/{cgroup,v1,v2,devices}.c \
+	"$top"/liblxcmgr/util/{error,str,file}.c > "$work/gcc.log" 2>&1 ||
+	die "building tests/vm/cgroup2-backend.c failed: $(head -n 5 "$work/gcc.log" | tr '\n' ' ')"
+for t in lxc-create lxc-start lxc-stop lxc-info lxc-cgroup lxc-attach lxcmgr-init; do
+	[ -x "$build/tools/$t" ] || die "$build/tools/$t is not built"
+	cp "$build/tools/$t" "$root/lxcmgr/bin/"
+	# the libraries at the paths the loader looks for them
+	for l in $(ldd "$build/tools/$t" 2> /dev/null | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$l")"
+		[ -e "$root$l" ] || cp -L "$l" "$root$l"
+	done
+done
+cp -r "$top/templates" "$root/lxcmgr/templates"
+cp "$top"/config/*.conf "$root/lxcmgr/config/"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz" ||
+	die "packing the initramfs failed"
+
+# ---- boot: the serial console is the guest's stdout
+log=$work/serial.log
+qemu-system-x86_64 -m 1024 -smp 2 -nographic -nic none -no-reboot \
+	-kernel "$kernel" -initrd "$work/initrd.gz" \
+	-append "console=ttyS0 quiet panic=-1 ${LXCMGR_VM_TESTS:+VMTESTS=\"$LXCMGR_VM_TESTS\"}" < /dev/null > "$log" 2>&1 &
+qpid=$!
+deadline=$(($(date +%s) + timeout))
+while kill -0 "$qpid" 2> /dev/null; do
+	[ "$(date +%s)" -ge "$deadline" ] && { kill "$qpid"; echo "# qemu killed after ${timeout}s"; break; }
+	sleep 0.2
+done
+wait "$qpid" 2> /dev/null; qpid=
+
+# ---- results
+tr -d '\r' < "$log" | grep -a '^VM: ' | sed 's/^/# /'
+n=0
+while IFS= read -r line; do
+	case "$line" in
+	"VMTAP: ok - "*) n=$((n + 1)); echo "ok $n - ${line#VMTAP: ok - }" ;;
+	"VMTAP: not ok - "*) n=$((n + 1)); echo "not ok $n - ${line#VMTAP: not ok - }" ;;
+	"VMTAP: #"*) echo "${line#VMTAP: }" ;;
+	esac
+done < <(tr -d '\r' < "$log" | grep -a '^VMTAP: ')
+if ! tr -d '\r' < "$log" | grep -aq '^VM: done'; then
+	n=$((n + 1))
+	echo "not ok $n - $name: the guest did not finish; serial log:"
+	tr -d '\r' < "$log" | tail -n 30 | sed 's/^/#   | /'
+fi
+echo "1..$n"
