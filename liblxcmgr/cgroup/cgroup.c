@@ -164,6 +164,11 @@ int cgroup_commit(struct cgroup *cg, lxcmgr_error **err)
 	return cg->ops->commit ? cg->ops->commit(cg, err) : 0;
 }
 
+int cgroup_kill_now(struct cgroup *cg)
+{
+	return cg->ops->kill_now ? cg->ops->kill_now(cg) : -EOPNOTSUPP;
+}
+
 int cgroup_kill(struct cgroup *cg, lxcmgr_error **err)
 {
 	return cg->ops->kill(cg, err);

@@ -91,6 +91,10 @@ struct cgroup_ops {
 	/* SIGKILL to every process in the payload cgroup and below, and waits
 	 * until they are gone. */
 	int (*kill)(struct cgroup *cg, lxcmgr_error **err);
+	/* Starts killing every process in the payload cgroup and below, at
+	 * once and without waiting (cgroup2's cgroup.kill); -EOPNOTSUPP when
+	 * the backend or kernel cannot (NULL: v1). */
+	int (*kill_now)(struct cgroup *cg);
 	/* Removes the payload and monitor cgroups (children first) and the
 	 * parents create made. The caller must not be in them. */
 	int (*remove)(struct cgroup *cg, lxcmgr_error **err);
@@ -159,6 +163,7 @@ int cgroup_translate(struct cgroup *cg, unsigned version, const char *file, cons
 /* After the last cgroup_set of a start: what the backend collected. */
 int cgroup_commit(struct cgroup *cg, lxcmgr_error **err);
 int cgroup_kill(struct cgroup *cg, lxcmgr_error **err);
+int cgroup_kill_now(struct cgroup *cg);
 int cgroup_remove(struct cgroup *cg, lxcmgr_error **err);
 
 /* The monitor leaves its cgroup (to the pivot, else where it came from, else

@@ -387,14 +387,19 @@ static int v2_dir_of(struct cgroup *cg, unsigned version, const char *file, char
 	return *dir ? 0 : -ENOMEM;
 }
 
-static int v2_kill(struct cgroup *cg, lxcmgr_error **err)
+/* cgroup.kill (Linux 5.14): the whole subtree, forks in flight included. */
+static int v2_kill_now(struct cgroup *cg)
 {
 	const char *dir = cg->n_hiers ? cg->hiers[0].dirs[CGROUP_PAYLOAD] : NULL;
+	int ret = dir ? cgroup_write(dir, "cgroup.kill", "1", NULL) : -ENOENT;
 
-	/* cgroup.kill: the whole subtree, forks in flight included. Without
-	 * it (before 5.14), killing what is listed until nothing is. */
-	if (dir)
-		cgroup_write(dir, "cgroup.kill", "1", NULL);
+	return ret == -ENOENT ? -EOPNOTSUPP : ret;
+}
+
+static int v2_kill(struct cgroup *cg, lxcmgr_error **err)
+{
+	/* Without cgroup.kill, killing what is listed until nothing is. */
+	v2_kill_now(cg);
 	return cgroup_kill_wait(cg, err);
 }
 
@@ -408,6 +413,7 @@ const struct cgroup_ops cgroup_v2_ops = {
 	.translate = v2_translate,
 	.dir_of = v2_dir_of,
 	.kill = v2_kill,
+	.kill_now = v2_kill_now,
 	.remove = cgroup_remove_all,
 	.commit = v2_commit,
 };

@@ -304,7 +304,19 @@ static int cmd_stop(struct monitor *m, int32_t arg, enum monitor_intent intent)
 
 	if (sig < 1 || sig > SIGRTMAX)
 		return -EINVAL;
-	int ret = send_signal(m->init_pidfd, sig);
+	/* lxc-stop -k on cgroup2: the whole cgroup in one write, not only
+	 * init's pid namespace (cgroup.kill); init's signal where it cannot. */
+	int ret = -EOPNOTSUPP;
+	if (sig == SIGKILL && intent != MONITOR_INTENT_REBOOT && m->cgroup)
+		ret = cgroup_kill_now(m->cgroup);
+	if (ret == 0) {
+		log_info(mctx(m), "%s: killed the container's cgroup (cgroup.kill)",
+			 intent_name(intent));
+		if (intent != MONITOR_INTENT_NONE)
+			m->intent = intent;
+		return 0;
+	}
+	ret = send_signal(m->init_pidfd, sig);
 	if (ret < 0)
 		return ret;
 	if (intent != MONITOR_INTENT_NONE)

@@ -149,10 +149,11 @@ t_stop_k() {
 	check "lxc-stop -k after a killed monitor: cgroup.kill, nothing left" $st "$(cat /tmp/k.log)" \
 		"cgroups: $(ls -d $CG/lxcmgr.* 2> /dev/null)"
 	new k2 || return
-	lxc-start -P $P -n k2 -- /bin/sh -c 'while :; do sleep 1000 & sleep 1000; done'
+	lxc-start -P $P -n k2 -l INFO -o /tmp/k2.log -- /bin/sh -c 'while :; do sleep 1000 & sleep 1000; done'
 	lxc-stop -P $P -n k2 -k; rc=$?
-	[ $rc = 0 ] && [ ! -d $(payload k2) ]
-	check "lxc-stop -k with its monitor: nothing left" $? "cgroups: $(ls -d $CG/lxcmgr.* 2> /dev/null)"
+	[ $rc = 0 ] && [ ! -d $(payload k2) ] && grep -q 'killed the container.s cgroup (cgroup.kill)' /tmp/k2.log
+	check "lxc-stop -k with its monitor: cgroup.kill, nothing left" $? \
+		"cgroups: $(ls -d $CG/lxcmgr.* 2> /dev/null)" "$(cat /tmp/k2.log)"
 }
 
 t_mounts() {
