@@ -120,8 +120,8 @@ struct cgroup_dev_rule {
 	bool allow;
 };
 
-/* The rules in order since the last rule for every device ("a"), which
- * set the default. */
+/* As cgroup v1 keeps them: a default, and the exceptions to it (each
+ * with allow = !deny_by_default; see devices.c). */
 struct cgroup_devices {
 	struct cgroup_dev_rule *rules;
 	size_t n;
@@ -217,7 +217,7 @@ int cgroup_mountinfo_line(const char *line, bool *unified, char **mount, char **
  * -EINVAL with *why (static text). */
 int cgroup_dev_rule_parse(const char *value, bool allow, struct cgroup_dev_rule *r,
 			  const char **why);
-/* Adds R to D; a rule for every device replaces what D had. */
+/* Applies R to D as cgroup v1 would apply a write of it. */
 int cgroup_dev_add(struct cgroup_devices *d, const struct cgroup_dev_rule *r);
 void cgroup_devices_release(struct cgroup_devices *d);
 /* D as a BPF_PROG_TYPE_CGROUP_DEVICE program (malloc'd instructions). */

@@ -4,19 +4,22 @@
  * (and of lxc.cgroup.devices.*, translated on such a host) into that
  * program and attaches it.
  *
- * Meaning of a list of rules, as on cgroup v1: a rule for every device
- * ("a", or "a *:* rwm") sets the default and forgets the rules before it;
- * after it, for each access bit a request asks (mknod, read, write), the
- * last rule naming the device and that bit decides. So "deny a", then
- * "allow c 1:9 rwm", then "deny c 1:9 w" lets /dev/urandom be read but
- * not written.
+ * The rules mean exactly what they mean to cgroup v1's devices controller,
+ * so one config gives the same devices on both kinds of host. v1 keeps a
+ * default and a list of exceptions to it:
+ *   - a rule for every device (any rule of type "a") sets the default and
+ *     empties the list;
+ *   - a rule against the default (allow after "deny a") adds an exception,
+ *     or adds its access to the exception for the same TYPE MAJOR:MINOR;
+ *   - a rule like the default takes its access away from the exception for
+ *     the same TYPE MAJOR:MINOR only: "deny c 1:9 rwm" undoes
+ *     "allow c 1:9 rwm", while "deny b 8:* m" leaves "allow b *:* m" whole.
+ * A request is allowed by default-deny when one exception matches the
+ * device and has all the access asked for, and denied by default-allow
+ * when one matches the device and any of the access asked for.
  *
- * The program walks the rules from the last to the first with the bits
- * still undecided in r3: a matching deny that names one of them refuses;
- * a matching allow takes its bits out, and once none is left grants. What
- * is left at the end gets the default.
- *
- * The bpf(2) calls are made directly: four commands with fixed structures
+ * The program checks each exception in turn and ends with the default.
+ * The bpf(2) calls are made directly: two commands with fixed structures
  * do not justify libbpf as a dependency. The program is attached with
  * BPF_F_ALLOW_MULTI: programs attached below it (a nested container's own)
  * add to it and cannot override it. It goes away with the cgroup. */
@@ -94,26 +97,37 @@ int cgroup_dev_rule_parse(const char *value, bool allow, struct cgroup_dev_rule 
 	return 0;
 }
 
-/* "a", or "a *:* rwm": every device, every access. */
-static bool rule_is_all(const struct cgroup_dev_rule *r)
+static bool same_device(const struct cgroup_dev_rule *a, const struct cgroup_dev_rule *b)
 {
-	return r->type == 'a' && r->major < 0 && r->minor < 0 && r->access == CGROUP_DEV_RWM;
+	return a->type == b->type && a->major == b->major && a->minor == b->minor;
 }
 
 int cgroup_dev_add(struct cgroup_devices *d, const struct cgroup_dev_rule *r)
 {
-	if (rule_is_all(r)) {
+	size_t i = 0;
+
+	d->used = true;
+	if (r->type == 'a') { /* v1 reads any "a ..." as every device */
 		d->n = 0;
 		d->deny_by_default = !r->allow;
-		d->used = true;
 		return 0;
 	}
-	struct cgroup_dev_rule *grown = realloc(d->rules, (d->n + 1) * sizeof(*grown));
-	if (!grown)
-		return -ENOMEM;
-	d->rules = grown;
-	d->rules[d->n++] = *r;
-	d->used = true;
+	while (i < d->n && !same_device(&d->rules[i], r))
+		i++;
+	if (r->allow == d->deny_by_default) { /* an exception */
+		if (i < d->n) {
+			d->rules[i].access |= r->access;
+			return 0;
+		}
+		struct cgroup_dev_rule *grown = realloc(d->rules, (d->n + 1) * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		d->rules = grown;
+		d->rules[d->n++] = *r;
+		return 0;
+	}
+	if (i < d->n && !(d->rules[i].access &= ~r->access)) /* nothing left of it */
+		memmove(&d->rules[i], &d->rules[i + 1], (--d->n - i) * sizeof(*d->rules));
 	return 0;
 }
 
@@ -146,13 +160,13 @@ static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off,
 #define JA(off) insn(BPF_JMP | BPF_JA, 0, 0, off, 0)
 #define EXIT() insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
-/* The instructions of one rule, appended at OUT: the device checks, each
- * jumping past the rule when it fails, then a body of four. */
-static size_t emit_rule(const struct cgroup_dev_rule *r, struct bpf_insn *out)
+/* The instructions of one exception, appended at OUT: the device checks,
+ * each jumping past it when it fails, then the body. */
+static size_t emit_exception(const struct cgroup_dev_rule *r, struct bpf_insn *out)
 {
-	enum { BODY = 4 };
 	struct bpf_insn checks[3];
 	size_t n = 0, k = 0;
+	int16_t body = r->allow ? 3 : 4;
 
 	if (r->type != 'a')
 		checks[n++] = JNE_IMM(BPF_REG_2, r->type == 'b' ? BPF_DEVCG_DEV_BLOCK
@@ -162,14 +176,13 @@ static size_t emit_rule(const struct cgroup_dev_rule *r, struct bpf_insn *out)
 	if (r->minor >= 0)
 		checks[n++] = JNE_IMM(BPF_REG_5, (int32_t)r->minor, 0);
 	for (size_t i = 0; i < n; i++) {
-		checks[i].off = (int16_t)(n - i - 1 + BODY);
+		checks[i].off = (int16_t)(n - i - 1 + (size_t)body);
 		out[k++] = checks[i];
 	}
-	if (r->allow) { /* its bits are granted; once none is left undecided: yes */
-		out[k++] = AND_IMM(BPF_REG_3, (int32_t)~r->access);
-		out[k++] = JNE_IMM(BPF_REG_3, 0, 2);
+	if (r->allow) { /* all the access asked for is in it: yes */
+		out[k++] = JSET_IMM(BPF_REG_3, (int32_t)(CGROUP_DEV_RWM & ~r->access), 2);
 		out[k++] = MOV_IMM(BPF_REG_0, 1);
-	} else { /* one of its bits still undecided: no */
+	} else { /* any of it is: no */
 		out[k++] = JSET_IMM(BPF_REG_3, (int32_t)r->access, 1);
 		out[k++] = JA(2);
 		out[k++] = MOV_IMM(BPF_REG_0, 0);
@@ -180,7 +193,7 @@ static size_t emit_rule(const struct cgroup_dev_rule *r, struct bpf_insn *out)
 
 int cgroup_dev_program(const struct cgroup_devices *d, struct bpf_insn **prog, size_t *len)
 {
-	/* 6 to load the context, at most 3 checks + 4 per rule, 2 to end */
+	/* 6 to load the context, at most 3 checks + 4 per exception, 2 to end */
 	struct bpf_insn *p = calloc(6 + d->n * 7 + 2, sizeof(*p));
 	size_t k = 0;
 
@@ -188,12 +201,12 @@ int cgroup_dev_program(const struct cgroup_devices *d, struct bpf_insn **prog, s
 		return -ENOMEM;
 	p[k++] = LDX_W(BPF_REG_2, BPF_REG_1, CTX_ACCESS_TYPE);
 	p[k++] = MOV_REG(BPF_REG_3, BPF_REG_2);
-	p[k++] = RSH_IMM(BPF_REG_3, 16);  /* r3: the access bits asked */
+	p[k++] = RSH_IMM(BPF_REG_3, 16);     /* r3: the access asked for */
 	p[k++] = AND_IMM(BPF_REG_2, 0xffff); /* r2: block or char */
 	p[k++] = LDX_W(BPF_REG_4, BPF_REG_1, CTX_MAJOR);
 	p[k++] = LDX_W(BPF_REG_5, BPF_REG_1, CTX_MINOR);
-	for (size_t i = d->n; i-- > 0;)
-		k += emit_rule(&d->rules[i], p + k);
+	for (size_t i = 0; i < d->n; i++)
+		k += emit_exception(&d->rules[i], p + k);
 	p[k++] = MOV_IMM(BPF_REG_0, d->deny_by_default ? 0 : 1);
 	p[k++] = EXIT();
 	*prog = p;

@@ -332,4 +332,50 @@ test_a_taken_name_gets_a_suffix() {
 	assert_no_leftovers "both stops"
 }
 
+test_a_denied_device_cannot_be_created() {
+	need_v1 || return 0
+	hierarchies | grep -qx devices || { skip "no devices hierarchy"; return 0; }
+	create
+	# The shipped allowlist lets any node be made (c *:* m, b *:* m); take
+	# that away for block devices.
+	printf 'lxc.include = %s\nlxc.cgroup.devices.deny = b *:* m\n' \
+		"$top_srcdir/config/common.conf" >> "$(P)/$N/config"
+	local res
+	res=$(run_script 'mknod /tmp/sda b 8 0 2>> /res; echo sda=$? >> /res
+		mknod /tmp/null c 1 3; echo null=$? >> /res')
+	assert_contains "$res" "sda=1" "mknod of a block device"
+	assert_contains "$res" "Operation not permitted" "the error inside"
+	assert_contains "$res" "null=0" "mknod of a char device (c *:* m)"
+	lxc_stop -P "$(P)" -n $N -k
+}
+
+# Limits lowered with lxc-cgroup on a running container hold inside: init
+# waits for /go, then allocates and forks.
+test_limits_set_with_lxc_cgroup_take_effect() {
+	need_v1 || return 0
+	hierarchies | grep -qx pids && hierarchies | grep -qx memory ||
+		{ skip "no pids or memory hierarchy"; return 0; }
+	create
+	local root="$(P)/$N/rootfs" i
+	rm -f "$root/go" "$root/res"
+	lxc_start -P "$(P)" -n $N -- /bin/sh -c 'while [ ! -e /go ]; do sleep 0.1; done
+		cat /dev/zero | tail; echo big=$? > /res
+		( i=0; while [ $i -lt 20 ]; do sleep 1000 & i=$((i + 1)); done ) 2> /dev/null
+		echo loop=$? >> /res; echo END >> /res
+		exec sleep 1000'
+	lxc_cgroup -P "$(P)" -n $N pids.max 5
+	lxc_cgroup -P "$(P)" -n $N memory.limit_in_bytes 32M
+	[ -e "$(payload memory)/memory.memsw.limit_in_bytes" ] &&
+		lxc_cgroup -P "$(P)" -n $N memory.memsw.limit_in_bytes 32M
+	touch "$root/go"
+	for i in $(seq 600); do grep -q '^END$' "$root/res" 2> /dev/null && break; sleep 0.1; done
+	local res; res=$(cat "$root/res")
+	assert_contains "$res" "loop=" "the fork loop ended"
+	assert_not_contains "$res" "loop=0" "the fork loop under pids.max 5"
+	assert_contains "$res" "big=137" "an unbounded allocation under 32M (killed)"
+	[ "$(cat "$(payload pids)/pids.current")" -le 5 ] || fail "pids.current over 5: $(cat "$(payload pids)/pids.current")"
+	lxc_stop -P "$(P)" -n $N -k
+	assert_no_leftovers "lxc-stop -k"
+}
+
 run_tests

@@ -1,8 +1,9 @@
 /* cgroup/devices.c: device rules as a cgroup2 BPF program. The kernel has
  * no BPF_PROG_TEST_RUN for BPF_PROG_TYPE_CGROUP_DEVICE, so the generated
  * instructions run here in a small interpreter of the few instructions the
- * generator uses (anything else fails the test), against the answers of
- * cgroup v1's rules. As root, the kernel's verifier must also accept them. */
+ * generator uses (anything else fails the test), against the answers cgroup
+ * v1's devices controller gives for the same rules. As root, the kernel's
+ * verifier must also accept them. */
 #include <errno.h>
 #include <linux/bpf.h>
 #include <stdlib.h>
@@ -165,7 +166,7 @@ TEST(the_shipped_allowlist)
 	expect(&r, C, R, 136, 7, 1, "a pts");
 	expect(&r, C, W, 10, 229, 1, "/dev/fuse");
 	expect(&r, C, R, 1, 9, 0, "/dev/urandom, denied after the allows");
-	expect(&r, C, M, 1, 9, 0, "mknod /dev/urandom");
+	expect(&r, C, M, 1, 9, 1, "mknod /dev/urandom (c *:* m still allows it, as on v1)");
 	expect(&r, C, R, 1, 1, 0, "/dev/mem");
 	expect(&r, C, M, 1, 1, 1, "mknod of any char device");
 	expect(&r, B, M, 8, 0, 1, "mknod of any block device");
@@ -176,7 +177,7 @@ TEST(the_shipped_allowlist)
 	release(&r);
 }
 
-TEST(the_last_rule_for_each_access_decides)
+TEST(a_deny_takes_access_from_the_same_device)
 {
 	struct rules r;
 	/* urandom readable, not writable; /dev/null denied then allowed back */
@@ -215,7 +216,7 @@ TEST(a_rule_for_everything_forgets_the_rules_before_it)
 TEST(only_known_instructions_and_always_an_answer)
 {
 	struct rules r;
-	build(&r, (const char *const[]){ "-a", "+c 1:* r", "+b *:3 m", "-c *:5 w", "+a 7:7 rw",
+	build(&r, (const char *const[]){ "-a", "+c 1:* r", "+b *:3 m", "-c *:5 w", "+c 7:7 rw",
 					 NULL });
 	/* every combination gives 0 or 1: no unknown instruction, no fall-off */
 	for (unsigned type = B; type <= C; type++)
@@ -226,9 +227,37 @@ TEST(only_known_instructions_and_always_an_answer)
 					EXPECT(got == 0 || got == 1, "%u %u %u:%u -> %ld", type,
 					       access, major, minor, got);
 				}
-	expect(&r, B, R | W, 7, 7, 1, "a 7:7 rw on a block device");
+	expect(&r, C, R | W, 7, 7, 1, "c 7:7 rw");
+	expect(&r, B, R | W, 7, 7, 0, "b 7:7 rw");
 	expect(&r, C, R, 1, 5, 1, "c 1:* r before the deny of w");
 	expect(&r, C, W, 1, 5, 0, "c *:5 w");
+	release(&r);
+}
+
+/* Where v1 surprises, the program does the same. */
+TEST(as_cgroup_v1_does)
+{
+	struct rules r;
+	/* a deny takes access from the exception for the same TYPE MAJOR:MINOR
+	 * only: a narrower one leaves a wider allow whole */
+	build(&r, (const char *const[]){ "-a", "+b *:* m", "-b 8:* m", "+c 1:5 rwm", "-c 1:* rwm",
+					 NULL });
+	EXPECT_INT((int)r.d.n, 2);
+	expect(&r, B, M, 8, 0, 1, "mknod b 8:0 after deny b 8:* m");
+	expect(&r, C, R, 1, 5, 1, "c 1:5 after deny c 1:* rwm");
+	release(&r);
+	/* allows for the same device add up; a deny of all of it removes it */
+	build(&r, (const char *const[]){ "-a", "+c 1:3 r", "+c 1:3 w", "+c 1:7 m", "-c 1:7 m",
+					 NULL });
+	EXPECT_INT((int)r.d.n, 1);
+	expect(&r, C, R | W, 1, 3, 1, "c 1:3 r + w");
+	expect(&r, C, M, 1, 7, 0, "c 1:7 m allowed and denied again");
+	release(&r);
+	/* any rule of type a is every device, whatever follows the a */
+	build(&r, (const char *const[]){ "-a", "+c 1:3 rwm", "+a 7:7 r", "-c 1:1 w", NULL });
+	expect(&r, B, W, 8, 0, 1, "after allow a 7:7 r: everything");
+	expect(&r, C, W, 1, 1, 0, "but the deny after it");
+	expect(&r, C, R, 1, 1, 1, "of write only");
 	release(&r);
 }
 
@@ -258,6 +287,6 @@ TEST(the_kernel_loads_it)
 }
 
 UNIT_MAIN(parse, no_rules_allow_everything, the_shipped_allowlist,
-	  the_last_rule_for_each_access_decides,
+	  a_deny_takes_access_from_the_same_device,
 	  a_rule_for_everything_forgets_the_rules_before_it,
-	  only_known_instructions_and_always_an_answer, the_kernel_loads_it)
+	  only_known_instructions_and_always_an_answer, as_cgroup_v1_does, the_kernel_loads_it)

@@ -90,14 +90,15 @@ t_cpuset() {
 # with /dev/urandom taken away again and block devices not even creatable.
 t_devices() {
 	new d 'lxc.include = /lxcmgr/config/common.conf' 'lxc.cgroup.devices.deny = c 1:9 rwm' \
-		'lxc.cgroup2.devices.deny = b 8:* m' || return
+		'lxc.cgroup2.devices.deny = b *:* m' || return
 	res=$(run d 'head -c 1 /dev/zero > /dev/null; echo zero=$?
 		head -c 1 /dev/urandom > /dev/null; echo urandom=$?
 		mknod /tmp/sda b 8 0; echo mknod-sda=$?
 		mknod /tmp/vd b 254 0 && head -c 1 /tmp/vd > /dev/null; echo vd=$?
-		mknod /tmp/mem c 1 1 && head -c 1 /tmp/mem > /dev/null; echo mem=$?')
+		mknod /tmp/mem c 1 1 && head -c 1 /tmp/mem > /dev/null; echo mem=$?
+		mknod /tmp/null c 1 3 && echo x > /tmp/null; echo null=$?')
 	st=0
-	for w in zero=0 urandom=1 mknod-sda=1 vd=1 mem=1; do
+	for w in zero=0 urandom=1 mknod-sda=1 vd=1 mem=1 null=0; do
 		case "$res" in *"$w"*) ;; *) st=1 ;; esac
 	done
 	check "the shipped allowlist on cgroup2: allowed open, denied open and mknod fail" $st "$res"
