@@ -172,6 +172,13 @@ t_mounts() {
 	check "cgroup:mixed: cgroup2 at /sys/fs/cgroup, rooted at its own cgroup, whose limits it cannot raise" \
 		$st "$res"
 	stop g
+	new r 'lxc.mount.auto = cgroup:ro proc:mixed sys:mixed' || return
+	res=$(run r 'awk '\''$5 ~ "^/sys/fs/cgroup" { print "mount", $5, $(NF-2), substr($6, 1, 2) }'\'' /proc/self/mountinfo
+		mkdir /sys/fs/cgroup/inner && echo inner=made')
+	case "$res" in *"mount /sys/fs/cgroup cgroup2 ro"*) st=0 ;; *) st=1 ;; esac
+	case "$res" in *inner=made*) st=1 ;; esac
+	check "cgroup:ro: cgroup2 at /sys/fs/cgroup read-only" $st "$res"
+	stop r
 }
 
 # VMTESTS (from the kernel command line, LXCMGR_VM_TESTS of lane.sh): only these.
