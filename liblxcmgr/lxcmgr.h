@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -326,6 +327,50 @@ LXCMGR_PUBLIC int lxcmgr_container_cgroup_get(struct lxcmgr_container *c, const 
 					      char **value, lxcmgr_error **err);
 LXCMGR_PUBLIC int lxcmgr_container_cgroup_set(struct lxcmgr_container *c, const char *file,
 					      const char *value, lxcmgr_error **err);
+
+/* ------------------------------------------------------------ freezer */
+
+/* Freezes every process of the running container (its payload cgroup:
+ * v1 freezer.state, cgroup2 cgroup.freeze) and waits up to TIMEOUT seconds
+ * (-1: for ever) until the kernel has stopped them all: the state goes
+ * FREEZING, then FROZEN. A frozen container stays frozen until
+ * lxcmgr_container_unfreeze(); stopping it thaws it first. -ESRCH when not
+ * running, -ENODEV without a freezer, -ETIMEDOUT while still FREEZING (it
+ * stays FREEZING: unfreeze to undo). */
+LXCMGR_PUBLIC int lxcmgr_container_freeze(struct lxcmgr_container *c, int timeout,
+					  lxcmgr_error **err);
+/* Thaws it: THAWED, then RUNNING. A running container that is not frozen
+ * is left as it is (0). */
+LXCMGR_PUBLIC int lxcmgr_container_unfreeze(struct lxcmgr_container *c, lxcmgr_error **err);
+
+/* ------------------------------------------------------------ statistics */
+
+#define LXCMGR_STAT_UNKNOWN UINT64_MAX /* the host does not tell (no such controller) */
+
+/* Resource use of a running container, read straight from its cgroups
+ * (lxc-info -S, lxc-top). Counters are totals since the cgroups were made
+ * (a reboot keeps them). */
+struct lxcmgr_stats {
+	uint64_t cpu_ns;         /* CPU time of all its processes */
+	uint64_t cpu_user_ns;    /* ... in user space */
+	uint64_t cpu_system_ns;  /* ... in the kernel */
+	uint64_t mem_bytes;      /* memory charged now (page cache included) */
+	uint64_t mem_peak_bytes; /* the most it has been */
+	uint64_t memsw_bytes;    /* memory plus swap */
+	uint64_t kmem_bytes;     /* the kernel's part of mem_bytes */
+	uint64_t io_read_bytes;  /* block I/O */
+	uint64_t io_write_bytes;
+	uint64_t io_ops;         /* read and write operations */
+	uint64_t pids;           /* processes and threads now */
+	uint64_t age_ns;         /* since the cgroups were made: cpu_ns / age_ns is the
+				  * average CPU use */
+};
+
+/* Fills ST (SIZE: sizeof(*ST), so that the struct may grow). Reads the
+ * container's cgroup record and files; the monitor is only asked whether
+ * it runs. -ESRCH when not running, -ENODATA when it runs without cgroups. */
+LXCMGR_PUBLIC int lxcmgr_container_stats(struct lxcmgr_container *c, struct lxcmgr_stats *st,
+					 size_t size, lxcmgr_error **err);
 
 /* ------------------------------------------------------------ host check */
 

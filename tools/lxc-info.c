@@ -1,4 +1,7 @@
-/* lxc-info: state, init pid and running config items of a container. */
+/* lxc-info: state, init pid, resource use and running config items of a
+ * container. */
+#include <inttypes.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,9 +9,11 @@
 #include "common.h"
 
 static const char help[] =
-	"Usage: lxc-info -n NAME [-s] [-p] [-i] [-c KEY]... [-H] [--format=text|json] [OPTIONS]\n"
+	"Usage: lxc-info -n NAME [-s] [-p] [-i] [-S] [-c KEY]... [-H] [--format=text|json]\n"
+	"                [OPTIONS]\n"
 	"\n"
-	"Show the container's state and init pid; with options, only what they ask for.\n"
+	"Show the container's state, init pid, addresses and resource use; with\n"
+	"options, only what they ask for.\n"
 	"\n"
 	"Options:\n"
 	"  -s, --state              the state\n"
@@ -16,15 +21,16 @@ static const char help[] =
 	"  -i, --ips                the IP addresses (all interfaces but lo; IPv6 of\n"
 	"                           global scope)\n"
 	"  -c, --config=KEY         KEY as the running container uses it (repeatable)\n"
-	"  -H, --no-humanize        raw numbers (for the statistics, when they come)\n"
-	"  -S, --stats              not supported yet (comes with the cgroup work)\n"
+	"  -S, --stats              resource use, from the container's cgroups: CPU time,\n"
+	"                           block I/O, memory, kernel memory, memory peak, pids\n"
+	"  -H, --no-humanize        raw numbers: nanoseconds and bytes\n"
 	"      --format=FORMAT      text (default) or json\n"
 	"\n" TOOL_COMMON_HELP;
 
 enum { OPT_FORMAT = OPT_TOOL_FIRST };
 
 struct info_args {
-	bool all, state, pid, ips, json;
+	bool all, state, pid, ips, stats, raw, json;
 	const char **keys;
 	size_t n_keys;
 };
@@ -49,15 +55,14 @@ static void parse_args(struct tool *t, struct info_args *a, int argc, char **arg
 		case 's': a->state = true; break;
 		case 'p': a->pid = true; break;
 		case 'i': a->ips = true; break;
-		case 'H': break;
+		case 'H': a->raw = true; break;
+		case 'S': a->stats = true; break;
 		case 'c':
 			a->keys = realloc(a->keys, (a->n_keys + 1) * sizeof(*a->keys));
 			if (!a->keys)
 				abort();
 			a->keys[a->n_keys++] = optarg;
 			break;
-		case 'S':
-			tool_usage_error(t, "-S is not supported yet (statistics come with the cgroup work)");
 		case OPT_FORMAT:
 			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
 				tool_usage_error(t, "unknown format \"%s\"; use text or json", optarg);
@@ -68,9 +73,10 @@ static void parse_args(struct tool *t, struct info_args *a, int argc, char **arg
 				tool_usage_error(t, "unknown option");
 		}
 	}
-	a->all = !a->state && !a->pid && !a->ips && !a->n_keys; /* LXC's default: name, state, pid */
+	/* LXC's default: name, state, pid, addresses, statistics. */
+	a->all = !a->state && !a->pid && !a->ips && !a->stats && !a->n_keys;
 	if (a->all)
-		a->state = a->pid = true;
+		a->state = a->pid = a->stats = true;
 }
 
 static int print_keys(struct tool *t, struct lxcmgr_container *c, const struct info_args *a)
@@ -114,7 +120,74 @@ static void free_ips(char **ips)
 	free(ips);
 }
 
-static void print_json(const char *name, int state, int pid, char **ips)
+/* The statistics of a running container: false (nothing to show) when it
+ * is stopped, or runs without cgroups and -S was not asked for. */
+static bool get_stats(struct tool *t, struct lxcmgr_container *c, int state,
+		      const struct info_args *a, struct lxcmgr_stats *st, int *ret)
+{
+	lxcmgr_error *err = NULL;
+
+	if (state == LXCMGR_STATE_STOPPED || !a->stats)
+		return false;
+	int r = lxcmgr_container_stats(c, st, sizeof(*st), &err);
+	if (r < 0 && r != -ESRCH && (r != -ENODATA || !a->all)) {
+		tool_error(t, err);
+		*ret = -1;
+	}
+	lxcmgr_error_free(err);
+	return r == 0;
+}
+
+/* LXC's units: "0 bytes", "600.00 KiB", "1.52 MiB". */
+static void print_size(const char *label, uint64_t v, bool raw)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+	double d = (double)v;
+	size_t u = 0;
+
+	if (v == LXCMGR_STAT_UNKNOWN)
+		return;
+	if (raw || v < 1024) {
+		printf("%-16s%" PRIu64 "%s\n", label, v, raw ? "" : " bytes");
+		return;
+	}
+	for (d /= 1024; d >= 1024 && u + 1 < sizeof(units) / sizeof(units[0]); u++)
+		d /= 1024;
+	printf("%-16s%.2f %s\n", label, d, units[u]);
+}
+
+static uint64_t io_total(const struct lxcmgr_stats *st)
+{
+	if (st->io_read_bytes == LXCMGR_STAT_UNKNOWN || st->io_write_bytes == LXCMGR_STAT_UNKNOWN)
+		return LXCMGR_STAT_UNKNOWN;
+	return st->io_read_bytes + st->io_write_bytes;
+}
+
+static void print_stats(const struct lxcmgr_stats *st, bool raw)
+{
+	if (st->cpu_ns != LXCMGR_STAT_UNKNOWN && raw)
+		printf("%-16s%" PRIu64 "\n", "CPU use:", st->cpu_ns);
+	else if (st->cpu_ns != LXCMGR_STAT_UNKNOWN)
+		printf("%-16s%.2f seconds\n", "CPU use:", (double)st->cpu_ns / 1e9);
+	print_size("BlkIO use:", io_total(st), raw);
+	print_size("Memory use:", st->mem_bytes, raw);
+	print_size("KMem use:", st->kmem_bytes, raw);
+	/* Beyond LXC's four. */
+	print_size("Memory peak:", st->mem_peak_bytes, raw);
+	if (st->pids != LXCMGR_STAT_UNKNOWN)
+		printf("%-16s%" PRIu64 "\n", "Pids:", st->pids);
+}
+
+static void json_u64(const char *key, uint64_t v)
+{
+	if (v == LXCMGR_STAT_UNKNOWN)
+		printf(", \"%s\": null", key);
+	else
+		printf(", \"%s\": %" PRIu64, key, v);
+}
+
+static void print_json(const char *name, int state, int pid, char **ips,
+		       const struct lxcmgr_stats *st)
 {
 	printf("{\"name\": \"%s\", \"state\": \"%s\", \"pid\": ", name,
 	       lxcmgr_state_name(state));
@@ -122,7 +195,22 @@ static void print_json(const char *name, int state, int pid, char **ips)
 	printf(", \"ips\": [");
 	for (size_t i = 0; ips && ips[i]; i++)
 		printf("%s\"%s\"", i ? ", " : "", ips[i]);
-	printf("]}\n");
+	printf("]");
+	if (st) {
+		printf(", \"stats\": {\"age_ns\": %" PRIu64, st->age_ns);
+		json_u64("cpu_ns", st->cpu_ns);
+		json_u64("cpu_user_ns", st->cpu_user_ns);
+		json_u64("cpu_system_ns", st->cpu_system_ns);
+		json_u64("blkio_read_bytes", st->io_read_bytes);
+		json_u64("blkio_write_bytes", st->io_write_bytes);
+		json_u64("memory_bytes", st->mem_bytes);
+		json_u64("memory_peak_bytes", st->mem_peak_bytes);
+		json_u64("memsw_bytes", st->memsw_bytes);
+		json_u64("kmem_bytes", st->kmem_bytes);
+		json_u64("pids", st->pids);
+		printf("}");
+	}
+	printf("}\n");
 }
 
 int main(int argc, char **argv)
@@ -147,12 +235,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	int state = lxcmgr_container_state(c);
-	int pid = state == LXCMGR_STATE_STOPPED ? -1 : lxcmgr_container_init_pid(c);
+	bool want_pid = a.pid || a.ips || a.all || a.json;
+	int pid = state == LXCMGR_STATE_STOPPED || !want_pid ? -1 : lxcmgr_container_init_pid(c);
 	int ret = 0;
+	struct lxcmgr_stats st;
+	bool have_stats = get_stats(&t, c, state, &a, &st, &ret);
 	/* LXC's plain lxc-info shows the addresses too. */
 	char **ips = a.json || a.ips || a.all ? get_ips(&t, c, pid, &ret) : NULL;
 	if (a.json) {
-		print_json(t.name, state, pid, ips);
+		print_json(t.name, state, pid, ips, have_stats ? &st : NULL);
 	} else { /* what is known is shown even when the addresses could not be read */
 		if (a.all)
 			printf("Name:           %s\n", t.name);
@@ -162,6 +253,8 @@ int main(int argc, char **argv)
 			printf("PID:            %d\n", pid);
 		for (size_t i = 0; (a.ips || a.all) && ips && ips[i]; i++)
 			printf("IP:             %s\n", ips[i]);
+		if (have_stats)
+			print_stats(&st, a.raw);
 		if (a.n_keys && print_keys(&t, c, &a) < 0)
 			ret = -1;
 	}

@@ -179,6 +179,21 @@ int cgroup_remove(struct cgroup *cg, lxcmgr_error **err)
 	return cg->ops->remove(cg, err);
 }
 
+int cgroup_freeze(struct cgroup *cg, bool frozen, lxcmgr_error **err)
+{
+	return cg->ops->freeze(cg, frozen, err);
+}
+
+int cgroup_freezer_state(struct cgroup *cg, lxcmgr_error **err)
+{
+	return cg->ops->freezer_state(cg, err);
+}
+
+int cgroup_stats(const struct cgroup *cg, struct lxcmgr_stats *st)
+{
+	return cg->ops->stats(cg, st);
+}
+
 int cgroup_clone_fd(const struct cgroup *cg)
 {
 	if (cg->layout != CGROUP_LAYOUT_UNIFIED || cg->n_hiers == 0 ||

@@ -101,7 +101,13 @@ struct cgroup_ops {
 	/* Applies what set only collected (v2: the device rules, as one BPF
 	 * program); NULL when set does it all. Called once, after the last set. */
 	int (*commit)(struct cgroup *cg, lxcmgr_error **err);
-	/* Later: freeze, thaw, stats. */
+	/* Freezes (FROZEN true) or thaws the payload cgroup and returns at
+	 * once; -ENODEV with *err when there is no freezer. */
+	int (*freeze)(struct cgroup *cg, bool frozen, lxcmgr_error **err);
+	/* LXCMGR_STATE_FROZEN, _FREEZING or _RUNNING (thawed), or -errno. */
+	int (*freezer_state)(struct cgroup *cg, lxcmgr_error **err);
+	/* Resource use of the payload cgroup; -ENOENT when it has none. */
+	int (*stats)(const struct cgroup *cg, struct lxcmgr_stats *st);
 };
 
 /* ------------------------------------------------- device rules (v2) */
@@ -165,6 +171,11 @@ int cgroup_commit(struct cgroup *cg, lxcmgr_error **err);
 int cgroup_kill(struct cgroup *cg, lxcmgr_error **err);
 int cgroup_kill_now(struct cgroup *cg);
 int cgroup_remove(struct cgroup *cg, lxcmgr_error **err);
+int cgroup_freeze(struct cgroup *cg, bool frozen, lxcmgr_error **err);
+int cgroup_freezer_state(struct cgroup *cg, lxcmgr_error **err);
+/* Fields the host does not give stay LXCMGR_STAT_UNKNOWN (age_ns too:
+ * the caller knows when the cgroups were made). */
+int cgroup_stats(const struct cgroup *cg, struct lxcmgr_stats *st);
 
 /* The monitor leaves its cgroup (to the pivot, else where it came from, else
  * the hierarchy's root), so that cgroup_remove can remove it. */
@@ -199,6 +210,24 @@ int cgroup_paths(const char *pattern, const char *dir, const char *dir_container
  * pids.max as they are; -1 is max. -EOPNOTSUPP or -EINVAL with *why. */
 int cgroup_v1_to_v2(const char *file, const char *value, const char *memory_max,
 		    const char *cpu_max, char **file_out, char **value_out, const char **why);
+
+/* The state a freezer's files give: v1 freezer.state; cgroup2's
+ * cgroup.freeze and cgroup.events. LXCMGR_STATE_FROZEN, _FREEZING,
+ * _RUNNING, or -EINVAL (v1) / -EOPNOTSUPP (v2: no "frozen" key). */
+int cgroup_v1_freezer_state_from(const char *freezer_state);
+int cgroup_v2_freezer_state_from(const char *freeze, const char *events);
+
+/* Stats parsing. The number after "KEY " on a line of a flat keyed file
+ * (cpu.stat, memory.stat, cpuacct.stat): 0 or -ENOENT. */
+int cgroup_stat_key(const char *text, const char *key, uint64_t *out);
+/* v1 blkio.throttle.io_service_bytes or .io_serviced: the Read and Write
+ * lines of every device summed. -ENOENT when the text has none (nor a
+ * Total line). */
+int cgroup_v1_blkio_sum(const char *text, uint64_t *read, uint64_t *write);
+/* cgroup2 io.stat: rbytes, wbytes and rios + wios of every device summed. */
+void cgroup_v2_io_sum(const char *text, uint64_t *rbytes, uint64_t *wbytes, uint64_t *ios);
+/* Every field LXCMGR_STAT_UNKNOWN. */
+void cgroup_stats_init(struct lxcmgr_stats *st);
 
 /* NULL when PATH is a usable relative cgroup path, else why not. */
 const char *cgroup_path_problem(const char *path);
@@ -260,6 +289,11 @@ int cgroup_remove_all(struct cgroup *cg, lxcmgr_error **err);
 int cgroup_kill_listed(struct cgroup *cg);
 /* Waits (bounded) for the payload subtrees to empty, killing again. */
 int cgroup_kill_wait(struct cgroup *cg, lxcmgr_error **err);
+/* The freezer and stats of every backend (freezer.c, stats.c): by kind of
+ * hierarchy, so a hybrid host uses v1 controllers and cgroup2 files alike. */
+int cgroup_freeze_all(struct cgroup *cg, bool frozen, lxcmgr_error **err);
+int cgroup_freezer_state_all(struct cgroup *cg, lxcmgr_error **err);
+int cgroup_stats_all(const struct cgroup *cg, struct lxcmgr_stats *st);
 /* Writes or reads FILE in DIR, with errors naming the path. */
 int cgroup_write(const char *dir, const char *file, const char *value, lxcmgr_error **err);
 int cgroup_read(const char *dir, const char *file, char **value, lxcmgr_error **err);

@@ -280,4 +280,7 @@ const struct cgroup_ops cgroup_v1_ops = {
 	.dir_of = v1_dir_of,
 	.kill = v1_kill,
 	.remove = cgroup_remove_all,
+	.freeze = cgroup_freeze_all,
+	.freezer_state = cgroup_freezer_state_all,
+	.stats = cgroup_stats_all,
 };

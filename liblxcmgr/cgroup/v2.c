@@ -416,4 +416,7 @@ const struct cgroup_ops cgroup_v2_ops = {
 	.kill_now = v2_kill_now,
 	.remove = cgroup_remove_all,
 	.commit = v2_commit,
+	.freeze = cgroup_freeze_all,
+	.freezer_state = cgroup_freezer_state_all,
+	.stats = cgroup_stats_all,
 };

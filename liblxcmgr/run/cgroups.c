@@ -1,10 +1,13 @@
-/* A container's cgroups from start to stop (see cgroups.h), and
- * lxc-cgroup's get and set, which ask the monitor where the file is and
- * then read or write it themselves. */
+/* A container's cgroups from start to stop (see cgroups.h), lxc-cgroup's
+ * get and set, which ask the monitor where the file is and then read or
+ * write it themselves, and the statistics (lxc-info -S, lxc-top), read
+ * through the record. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "container.h"
@@ -244,4 +247,58 @@ LXCMGR_PUBLIC int lxcmgr_container_cgroup_set(struct lxcmgr_container *c, const 
 	int ret = payload_dir(c, file, &dir, err);
 
 	return ret ?: cgroup_write(dir, file, value, err);
+}
+
+/* --------------------------------------------------------- statistics */
+
+/* Whether a monitor serves NAME: a connect, no request. */
+static bool monitor_listens(struct lxcmgr_container *c)
+{
+	cleanup_close int fd = -1;
+
+	return !proto_monitor_gone(proto_connect(c->ctx, c->name, &fd));
+}
+
+static uint64_t ns_since(const struct timespec *then)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	int64_t ns = (int64_t)(now.tv_sec - then->tv_sec) * 1000000000 +
+		     (now.tv_nsec - then->tv_nsec);
+	return ns > 0 ? (uint64_t)ns : 0;
+}
+
+/* The files are read here, not by the monitor: one connect to see that it
+ * runs (a record outlives a killed monitor), the record (written when the
+ * cgroups were made: its mtime is their age), then the cgroup files. */
+LXCMGR_PUBLIC int lxcmgr_container_stats(struct lxcmgr_container *c, struct lxcmgr_stats *out,
+					 size_t size, lxcmgr_error **err)
+{
+	cleanup_free char *path = run_cgroup_record_path(c->ctx, c->name);
+	cleanup_free char *text = NULL;
+	struct lxcmgr_stats st;
+	struct cgroup *cg = NULL;
+	struct stat sb;
+
+	if (!path)
+		return error_set(err, ENOMEM, "cgroup record");
+	if (!monitor_listens(c))
+		return error_msg(err, ESRCH, "container \"%s\" is not running", c->name);
+	int ret = file_read_regular(path, RECORD_MAX, &text, NULL, &sb);
+	if (ret == -ENOENT)
+		return error_msg(err, ENODATA, "container \"%s\" runs without cgroups: no "
+				 "statistics", c->name);
+	if (ret < 0)
+		return error_set(err, -ret, "read cgroup record \"%s\"", path);
+	if ((ret = cgroup_from_record(text, &cg)) < 0)
+		return error_set(err, -ret, "cgroup record \"%s\"", path);
+	ret = cgroup_stats(cg, &st);
+	cgroup_free(cg);
+	if (ret < 0)
+		return error_msg(err, -ret, "container \"%s\": its cgroup record names no "
+				 "cgroup", c->name);
+	st.age_ns = ns_since(&sb.st_mtim);
+	memcpy(out, &st, size < sizeof(st) ? size : sizeof(st));
+	return 0;
 }

@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,8 +51,10 @@
 #define MAX_CLIENTS 256      /* at once; more are closed at accept */
 #define CLIENT_TIMEOUT_SEC 2 /* to finish a request, or to take a reply */
 #define IO_CHUNK 4096
+#define FREEZE_POLL_MS 10   /* how often a FREEZING cgroup is looked at */
+#define FREEZE_RETRY 10     /* polls between rewrites of the freeze request (v1 retries) */
 
-enum ev_kind { EV_LISTEN = 1, EV_CLIENT, EV_INIT, EV_SIGNAL, EV_FG_IN, EV_CONSOLE };
+enum ev_kind { EV_LISTEN = 1, EV_CLIENT, EV_INIT, EV_SIGNAL, EV_FG_IN, EV_CONSOLE, EV_FREEZE };
 
 struct client {
 	int fd;
@@ -72,6 +75,8 @@ struct loop {
 	bool fg_out_ok;
 	bool mask_saved;
 	bool done;
+	int freeze_timer;     /* a timerfd while FREEZING, else -1 */
+	unsigned freeze_polls;
 };
 
 static const struct lxcmgr_ctx *mctx(const struct monitor *m)
@@ -393,6 +398,158 @@ static int cmd_cgroup_dir(struct monitor *m, const char *file, uint32_t len, cha
 	return cgroup_dir_of(m->cgroup, 0, file, out);
 }
 
+/* ------------------------------------------------------------ freezer */
+
+static bool frozen_state(int state)
+{
+	return state == LXCMGR_STATE_FREEZING || state == LXCMGR_STATE_FROZEN;
+}
+
+static void freeze_timer_stop(struct loop *l)
+{
+	if (l->freeze_timer < 0)
+		return;
+	unwatch(l, l->freeze_timer);
+	close(l->freeze_timer);
+	l->freeze_timer = -1;
+}
+
+/* FREEZING: the kernel stops the tasks one by one; we look every
+ * FREEZE_POLL_MS until it reports them all stopped. */
+static int freeze_timer_start(struct loop *l)
+{
+	struct itimerspec its = {
+		.it_interval = { .tv_nsec = FREEZE_POLL_MS * 1000000L },
+		.it_value = { .tv_nsec = FREEZE_POLL_MS * 1000000L },
+	};
+
+	if (l->freeze_timer >= 0)
+		return 0;
+	l->freeze_timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (l->freeze_timer < 0)
+		return -errno;
+	l->freeze_polls = 0;
+	if (timerfd_settime(l->freeze_timer, 0, &its, NULL) < 0 ||
+	    watch(l, EV_FREEZE, l->freeze_timer) < 0) {
+		int ret = -errno;
+		close(l->freeze_timer);
+		l->freeze_timer = -1;
+		return ret;
+	}
+	return 0;
+}
+
+/* Where the kernel is: FROZEN ends the wait; thawed (someone wrote the
+ * file behind our back) goes back to RUNNING. */
+static void freeze_check(struct loop *l)
+{
+	struct monitor *m = l->m;
+	cleanup_error lxcmgr_error *err = NULL;
+	int state = cgroup_freezer_state(m->cgroup, &err);
+
+	if (state == LXCMGR_STATE_FREEZING) {
+		if (++l->freeze_polls % FREEZE_RETRY == 0)
+			cgroup_freeze(m->cgroup, true, NULL); /* v1: a retry */
+		int ret = freeze_timer_start(l);
+		if (ret < 0) /* FREEZING it stays; a client's freeze will look again */
+			log_warn(mctx(m), "freezer: cannot poll the state: %s", strerror(-ret));
+		return;
+	}
+	freeze_timer_stop(l);
+	if (state < 0) {
+		log_warn(mctx(m), "freezer: %s", err && err->msg ? err->msg : strerror(-state));
+		return;
+	}
+	if (state != m->state)
+		monitor_set_state(m, state);
+}
+
+static void on_freeze_timer(struct loop *l)
+{
+	uint64_t ticks;
+
+	if (read(l->freeze_timer, &ticks, sizeof(ticks)) < 0 && errno == EAGAIN)
+		return;
+	if (frozen_state(l->m->state))
+		freeze_check(l);
+	else
+		freeze_timer_stop(l);
+}
+
+static int freeze_refused(struct monitor *m, char **msg)
+{
+	switch (m->state) {
+	case LXCMGR_STATE_STARTING:
+		*msg = strdup("it is still STARTING; try again once it is RUNNING");
+		return -EBUSY;
+	case LXCMGR_STATE_RUNNING:
+	case LXCMGR_STATE_FREEZING:
+	case LXCMGR_STATE_FROZEN:
+	case LXCMGR_STATE_THAWED:
+		break;
+	default:
+		return -ESRCH; /* STOPPING: init is gone */
+	}
+	if (!m->cgroup) {
+		*msg = strdup("it runs without cgroups, so it has no freezer");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int cmd_freeze(struct loop *l, char **msg)
+{
+	struct monitor *m = l->m;
+	cleanup_error lxcmgr_error *err = NULL;
+	int ret = freeze_refused(m, msg);
+
+	if (ret < 0 || m->state == LXCMGR_STATE_FROZEN)
+		return ret;
+	ret = cgroup_freeze(m->cgroup, true, &err);
+	if (ret < 0) {
+		*msg = strdup(err && err->msg ? err->msg : strerror(-ret));
+		return ret;
+	}
+	log_info(mctx(m), "freezing");
+	monitor_set_state(m, LXCMGR_STATE_FREEZING);
+	freeze_check(l);
+	return 0;
+}
+
+/* Thawing is immediate: the tasks run again as soon as the file is
+ * written. */
+static int thaw(struct loop *l, char **msg)
+{
+	struct monitor *m = l->m;
+	cleanup_error lxcmgr_error *err = NULL;
+	int before = m->state;
+
+	freeze_timer_stop(l);
+	if (frozen_state(before))
+		monitor_set_state(m, LXCMGR_STATE_THAWED);
+	int ret = cgroup_freeze(m->cgroup, false, &err);
+	if (ret < 0) {
+		if (msg)
+			*msg = strdup(err && err->msg ? err->msg : strerror(-ret));
+		log_warn(mctx(m), "thaw: %s", err && err->msg ? err->msg : strerror(-ret));
+		if (frozen_state(before))
+			monitor_set_state(m, before);
+		return ret;
+	}
+	if (frozen_state(before)) {
+		log_info(mctx(m), "thawed");
+		monitor_set_state(m, LXCMGR_STATE_RUNNING);
+	}
+	return 0;
+}
+
+static int cmd_unfreeze(struct loop *l, char **msg)
+{
+	int ret = freeze_refused(l->m, msg);
+
+	return ret < 0 ? ret : thaw(l, msg);
+}
+
 /* The reply (0 and the current state) goes first, then a state per change. */
 static int cmd_subscribe(struct loop *l, struct client *c)
 {
@@ -433,13 +590,15 @@ static int serve(struct loop *l, struct client *c, const struct proto_request *r
 		r.ret = r.fd >= 0 ? 0 : -ESRCH;
 		break;
 	case CMD_STOP:
-		r.ret = cmd_stop(m, req->arg, MONITOR_INTENT_NONE);
-		break;
 	case CMD_HALT:
-		r.ret = cmd_stop(m, req->arg, MONITOR_INTENT_HALT);
-		break;
 	case CMD_REBOOT:
-		r.ret = cmd_stop(m, req->arg, MONITOR_INTENT_REBOOT);
+		r.ret = cmd_stop(m, req->arg, req->cmd == CMD_HALT     ? MONITOR_INTENT_HALT
+					      : req->cmd == CMD_REBOOT ? MONITOR_INTENT_REBOOT
+								      : MONITOR_INTENT_NONE);
+		/* A frozen init would not see the signal, nor a frozen
+		 * process its SIGKILL (cgroup v1): they need to run. */
+		if (r.ret == 0 && frozen_state(m->state))
+			thaw(l, NULL);
 		break;
 	case CMD_CONSOLE:
 		r.ret = cmd_console(l, c, req->arg, &r.fd);
@@ -453,6 +612,12 @@ static int serve(struct loop *l, struct client *c, const struct proto_request *r
 		return cmd_subscribe(l, c);
 	case CMD_CGROUP_DIR:
 		r.ret = cmd_cgroup_dir(m, data, req->len, &value);
+		r.data = value;
+		r.len = value ? (uint32_t)strlen(value) : 0;
+		break;
+	case CMD_FREEZE:
+	case CMD_UNFREEZE:
+		r.ret = req->cmd == CMD_FREEZE ? cmd_freeze(l, &value) : cmd_unfreeze(l, &value);
 		r.data = value;
 		r.len = value ? (uint32_t)strlen(value) : 0;
 		break;
@@ -642,6 +807,11 @@ static void on_init_exit(struct loop *l)
 	if (!reap_init(l))
 		return;
 	console_unwatch(l); /* stopped() may close it */
+	/* What is left must run to die, and a new init (reboot) must not
+	 * start frozen. */
+	if (frozen_state(l->m->state) && l->m->cgroup)
+		thaw(l, NULL);
+	freeze_timer_stop(l);
 	run_stopped(l->m);
 	if (want_reboot(l->m) && respawn(l) == 0)
 		return;
@@ -750,6 +920,7 @@ static void loop_close(struct loop *l)
 {
 	while (l->n_clients > 0)
 		drop_client(l, l->n_clients - 1);
+	freeze_timer_stop(l);
 	restore_signals(l);
 	if (l->epfd >= 0)
 		close(l->epfd);
@@ -778,6 +949,10 @@ static void dispatch(struct loop *l, enum ev_kind kind, int fd)
 	case EV_CONSOLE:
 		if (fd == l->console_watched)
 			on_console(l);
+		break;
+	case EV_FREEZE:
+		if (fd == l->freeze_timer)
+			on_freeze_timer(l);
 		break;
 	}
 }
@@ -808,7 +983,7 @@ static int loop_once(struct loop *l)
 int monitor_loop(struct monitor *m)
 {
 	struct loop l = { .m = m, .epfd = -1, .sigfd = -1, .console_watched = -1,
-			  .fg_out_ok = true };
+			  .fg_out_ok = true, .freeze_timer = -1 };
 	int ret = loop_open(&l);
 
 	if (ret < 0)

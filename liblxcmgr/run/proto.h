@@ -40,6 +40,12 @@ enum proto_cmd {
 			   * data: the directory of the container's cgroup holding it.
 			   * -ENOENT: no hierarchy has its controller; -ESRCH: the
 			   * container has no cgroups */
+	CMD_FREEZE = 11,  /* freezes the container's cgroup and replies at once: the state
+			   * is FREEZING, or FROZEN already; subscribers get FROZEN when
+			   * the kernel is done. Failure: reply data is the message.
+			   * -ESRCH: init is not running; -ENODEV: no cgroups, no freezer */
+	CMD_UNFREEZE = 12, /* thaws it; the reply follows THAWED, then RUNNING. A
+			    * container that is not frozen stays as it is (0) */
 };
 
 struct proto_request {

@@ -1,7 +1,9 @@
-/* Stopping a container and waiting for states, as a client of its
- * monitor: the monitor sends the signal and remembers whether a halt or a
- * reboot was asked for (CMD_HALT, CMD_REBOOT), which decides what happens
- * when init exits; the state subscription tells when it has. */
+/* Stopping, freezing and thawing a container and waiting for states, as a
+ * client of its monitor: the monitor sends the signal and remembers whether
+ * a halt or a reboot was asked for (CMD_HALT, CMD_REBOOT), which decides
+ * what happens when init exits; it freezes and thaws the cgroup
+ * (CMD_FREEZE, CMD_UNFREEZE); the state subscription tells when it is
+ * done. */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -305,4 +307,59 @@ LXCMGR_PUBLIC int lxcmgr_container_wait(struct lxcmgr_container *c, unsigned sta
 	}
 	return error_msg(err, ETIMEDOUT, "container \"%s\" did not reach the state within %d s",
 			 c->name, timeout);
+}
+
+/* ------------------------------------------------------------ freezer */
+
+/* CMD_FREEZE or CMD_UNFREEZE; failures in the monitor's words. */
+static int freezer_call(struct lxcmgr_container *c, uint32_t cmd, lxcmgr_error **err)
+{
+	const char *what = cmd == CMD_FREEZE ? "freeze" : "unfreeze";
+	cleanup_close int fd = -1;
+	cleanup_free char *msg = NULL;
+	int ret = proto_connect(c->ctx, c->name, &fd);
+
+	ret = ret ?: proto_call(fd, cmd, 0, NULL, 0, &msg, NULL, NULL);
+	if (ret == 0)
+		return 0;
+	if (proto_monitor_gone(ret))
+		return error_msg(err, ESRCH, "container \"%s\" is not running", c->name);
+	if (ret == -EOPNOTSUPP && !msg)
+		return error_msg(err, EOPNOTSUPP, "%s: the monitor of \"%s\" predates the "
+				 "freezer; restart the container", what, c->name);
+	if (msg && *msg)
+		return error_msg(err, -ret, "%s \"%s\": %s", what, c->name, msg);
+	return error_set(err, -ret, "%s \"%s\"", what, c->name);
+}
+
+LXCMGR_PUBLIC int lxcmgr_container_freeze(struct lxcmgr_container *c, int timeout,
+					  lxcmgr_error **err)
+{
+	const unsigned until = 1u << LXCMGR_STATE_FROZEN | 1u << LXCMGR_STATE_STOPPED;
+	cleanup_close int fd = -1;
+	int state = LXCMGR_STATE_STOPPED;
+	/* Subscribed first, so that FROZEN cannot pass unseen. */
+	int ret = subscribe(c, &fd, &state);
+
+	if (ret == -ESRCH)
+		return error_msg(err, ESRCH, "container \"%s\" is not running", c->name);
+	if (ret < 0)
+		return error_set(err, -ret, "ask the monitor of \"%s\"", c->name);
+	if ((ret = freezer_call(c, CMD_FREEZE, err)) < 0)
+		return ret;
+	if (state == LXCMGR_STATE_FROZEN)
+		return 0;
+	ret = next_state_in(fd, until, timeout < 0 ? -1 : now_ms() + timeout * 1000LL);
+	if (ret == LXCMGR_STATE_FROZEN)
+		return 0;
+	if (ret == LXCMGR_STATE_STOPPED)
+		return error_msg(err, ESRCH, "container \"%s\" stopped while freezing", c->name);
+	return error_msg(err, ETIMEDOUT, "container \"%s\" is still FREEZING after %d s: a process "
+			 "may be stuck in the kernel (state D); lxc-unfreeze undoes the freeze",
+			 c->name, timeout);
+}
+
+LXCMGR_PUBLIC int lxcmgr_container_unfreeze(struct lxcmgr_container *c, lxcmgr_error **err)
+{
+	return freezer_call(c, CMD_UNFREEZE, err);
 }
