@@ -328,8 +328,21 @@ static void sort_rows(struct top *o)
 
 /* ------------------------------------------------------------ text */
 
-#define HEADER_FMT "%-15.15s %-8s %6s %9s %10s %10s %10s %5s"
+#define HEADER_FMT "%-*.*s %-8s %6s %9s %10s %10s %10s %5s"
 #define HEADER_ARGS "NAME", "STATE", "CPU%", "CPU TIME", "MEMORY", "KMEM", "BLKIO", "PIDS"
+#define NAME_MIN 15 /* "TOTAL (12345)" fits */
+#define NAME_MAX_WIDTH 40
+
+/* The name column fits the longest name, within bounds. */
+static int name_width(const struct top *o)
+{
+	size_t w = NAME_MIN;
+
+	for (size_t i = 0; i < o->n_rows; i++)
+		if (strlen(o->rows[i].name) > w)
+			w = strlen(o->rows[i].name);
+	return w > NAME_MAX_WIDTH ? NAME_MAX_WIDTH : (int)w;
+}
 
 /* "0 B", "600.0 KiB", "1.5 GiB": ten columns at most. */
 static const char *size_text(char *buf, size_t n, uint64_t v, bool have)
@@ -363,7 +376,7 @@ static const char *time_text(char *buf, size_t n, uint64_t ns, bool have)
 	return buf;
 }
 
-static void row_text(char *line, size_t n, const struct row *r, const char *name,
+static void row_text(char *line, size_t n, int width, const struct row *r, const char *name,
 		     const char *state)
 {
 	char pct[16] = "-", cpu[24], mem[24], kmem[24], io[24], pids[24] = "-";
@@ -372,7 +385,7 @@ static void row_text(char *line, size_t n, const struct row *r, const char *name
 		snprintf(pct, sizeof(pct), "%.1f", r->cpu_pct);
 	if (r->have && known(r->st.pids))
 		snprintf(pids, sizeof(pids), "%" PRIu64, r->st.pids);
-	snprintf(line, n, HEADER_FMT, name, state, pct,
+	snprintf(line, n, HEADER_FMT, width, width, name, state, pct,
 		 time_text(cpu, sizeof(cpu), r->st.cpu_ns, r->have),
 		 size_text(mem, sizeof(mem), r->st.mem_bytes, r->have),
 		 size_text(kmem, sizeof(kmem), r->st.kmem_bytes, r->have),
@@ -384,16 +397,18 @@ static void total_text(const struct top *o, char *line, size_t n)
 	char name[32];
 
 	snprintf(name, sizeof(name), "TOTAL (%zu)", o->n_rows);
-	row_text(line, n, &o->total, name, "");
+	row_text(line, n, name_width(o), &o->total, name, "");
 }
 
 static void print_batch(const struct top *o)
 {
 	char line[256];
 
-	printf(HEADER_FMT "\n", HEADER_ARGS);
+	int width = name_width(o);
+
+	printf(HEADER_FMT "\n", width, width, HEADER_ARGS);
 	for (size_t i = 0; i < o->n_rows; i++) {
-		row_text(line, sizeof(line), &o->rows[i], o->rows[i].name,
+		row_text(line, sizeof(line), width, &o->rows[i], o->rows[i].name,
 			 lxcmgr_state_name(o->rows[i].state));
 		puts(line);
 	}
@@ -429,11 +444,13 @@ static void draw(const struct top *o)
 		 lxcmgr_ctx_lxcpath(o->t.ctx), o->n_rows, sort_name(o->sort),
 		 o->reverse ? ", reversed" : "");
 	attron(A_REVERSE | A_BOLD);
-	snprintf(line, sizeof(line), HEADER_FMT, HEADER_ARGS);
+	int width = name_width(o);
+
+	snprintf(line, sizeof(line), HEADER_FMT, width, width, HEADER_ARGS);
 	mvprintw(1, 0, "%-*s", COLS, line);
 	attroff(A_REVERSE | A_BOLD);
 	for (size_t i = 0; i < o->n_rows && y < LINES - 2; i++, y++) {
-		row_text(line, sizeof(line), &o->rows[i], o->rows[i].name,
+		row_text(line, sizeof(line), width, &o->rows[i], o->rows[i].name,
 			 lxcmgr_state_name(o->rows[i].state));
 		mvaddnstr(y, 0, line, COLS);
 	}
