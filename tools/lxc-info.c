@@ -234,7 +234,10 @@ int main(int argc, char **argv)
 		tool_finish(&t);
 		return 1;
 	}
-	int state = lxcmgr_container_state(c);
+	/* -S alone needs no state: the statistics see for themselves whether
+	 * a monitor listens (a connect, without waiting for its answer). */
+	bool stats_only = a.stats && !a.state && !a.pid && !a.ips && !a.n_keys && !a.json;
+	int state = stats_only ? LXCMGR_STATE_RUNNING : lxcmgr_container_state(c);
 	bool want_pid = a.pid || a.ips || a.all || a.json;
 	int pid = state == LXCMGR_STATE_STOPPED || !want_pid ? -1 : lxcmgr_container_init_pid(c);
 	int ret = 0;

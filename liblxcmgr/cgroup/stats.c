@@ -44,13 +44,15 @@ static int read_into(const char *dir, const char *file, char *buf, size_t size)
 	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
+	/* A cgroup file gives all it has in one read: a short read is its
+	 * end, without a second read for the 0. */
 	while (len < size - 1) {
 		ssize_t n = read(fd, buf + len, size - 1 - len);
 		if (n < 0)
 			return -errno;
-		if (n == 0)
-			break;
 		len += (size_t)n;
+		if (n == 0 || (size_t)n < size - 1 - (len - (size_t)n))
+			break;
 	}
 	buf[len] = '\0';
 	return 0;

@@ -23,7 +23,8 @@ unified() { [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; }
 need_freezer() {
 	need_root || return 1
 	if unified; then
-		[ -e "/sys/fs/cgroup$(awk -F: '$1 == 0 { print $3 }' /proc/self/cgroup)/cgroup.freeze" ] ||
+		# Any non-root cgroup has the file (the root has none).
+		[ -n "$(find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -name cgroup.freeze -print -quit)" ] ||
 			{ skip "cgroup2 without cgroup.freeze (Linux < 5.2)"; return 1; }
 	elif ! grep -q ' - cgroup cgroup .*freezer' /proc/self/mountinfo &&
 		! grep -q ' - cgroup2 ' /proc/self/mountinfo; then
@@ -195,7 +196,9 @@ test_lxc_info_stats_are_the_cgroup_files() {
 	assert_eq "$(stat_of $N "CPU use")" "$(cg_cpu $N)" "CPU use (ns) against the cgroup"
 	if [ -n "$(stat_of $N "Memory use")" ]; then
 		[ "$(stat_of $N "Memory use")" -ge 8388608 ] || fail "Memory use under the 8 MiB held: $(stat_of $N "Memory use")"
-		assert_eq "$(stat_of $N "Memory peak")" "$(cg_peak $N)" "Memory peak against the cgroup"
+		# memory.peak: Linux 5.19 on cgroup2.
+		[ -z "$(stat_of $N "Memory peak")" ] ||
+			assert_eq "$(stat_of $N "Memory peak")" "$(cg_peak $N)" "Memory peak against the cgroup"
 	else
 		unified || fail "no Memory use line on a v1 host: $out"
 	fi

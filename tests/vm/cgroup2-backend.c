@@ -142,6 +142,33 @@ static void devices(int cgroup_fd)
 		close(e);
 }
 
+/* The freezer on the child and its 4: FREEZING or FROZEN at once, FROZEN
+ * within a bounded number of looks; the statistics count the 5; a thaw
+ * runs them again. */
+static void freeze_and_stats(struct cgroup *cg)
+{
+	lxcmgr_error *err = NULL;
+	struct lxcmgr_stats st;
+	int state = -1;
+
+	CHECK(cgroup_stats(cg, &st) == 0, "stats");
+	CHECK(st.pids == 5, "pids.current: %llu", (unsigned long long)st.pids);
+	CHECK(st.cpu_ns != LXCMGR_STAT_UNKNOWN && st.cpu_ns > 0, "cpu: %llu",
+	      (unsigned long long)st.cpu_ns);
+	CHECK(st.mem_bytes != LXCMGR_STAT_UNKNOWN && st.mem_bytes > 0, "memory.current: %llu",
+	      (unsigned long long)st.mem_bytes);
+	CHECK(st.io_read_bytes != LXCMGR_STAT_UNKNOWN, "io.stat read");
+	CHECK(cgroup_freeze(cg, true, &err) == 0, "freeze: %s", msg(err));
+	for (int i = 0; i < 1000 && (state = cgroup_freezer_state(cg, &err)) ==
+				       LXCMGR_STATE_FREEZING; i++)
+		usleep(1000);
+	CHECK(state == LXCMGR_STATE_FROZEN, "frozen: %d %s", state, msg(err));
+	CHECK(cgroup_freeze(cg, false, &err) == 0, "thaw: %s", msg(err));
+	state = cgroup_freezer_state(cg, &err);
+	CHECK(state == LXCMGR_STATE_RUNNING, "thawed: %d %s", state, msg(err));
+	lxcmgr_error_free(err);
+}
+
 /* A child cloned into the payload: its cgroup namespace starts there, and
  * pids.max 5 lets it fork 4 times. It waits to be killed. */
 static void child_in_payload(struct cgroup *cg, int cgroup_fd)
@@ -176,6 +203,7 @@ static void child_in_payload(struct cgroup *cg, int cgroup_fd)
 		buf[0] = '\0';
 	close(p[0]);
 	CHECK(strcmp(buf, "4 0::/\n") == 0, "4 forks under pids.max 5, cgroup ns root: \"%s\"", buf);
+	freeze_and_stats(cg);
 	CHECK(cgroup_kill(cg, &err) == 0, "kill: %s", msg(err));
 	waitpid(pid, &status, 0);
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "killed, status %#x", status);
