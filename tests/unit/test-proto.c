@@ -14,6 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "conf/conf.h"
 #include "container.h"
 #include "ctx.h"
@@ -710,6 +711,90 @@ TEST(monitor_foreground)
 	close(out[1]);
 }
 
+static void put_file(const char *dir, const char *file, const char *text)
+{
+	cleanup_free char *path = str_printf("%s/%s", dir, file);
+	cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	EXPECT(fd >= 0 && file_write_all(fd, text, strlen(text)) == 0, "write %s", path);
+}
+
+/* A cgroup2 payload cgroup faked in TMPDIR/cg: the freezer's two files. */
+static struct cgroup *fake_cgroup(void)
+{
+	cleanup_free char *dir = str_printf("%s/cg/web", tmpdir);
+	cleanup_free char *rec = str_printf("lxcmgr-cgroup 1\nlayout 3\npayload web\npivot -\n"
+					    "hier\t1\t%s/cg\t/\t-\t/\t%s\t-\t-\t-\n",
+					    tmpdir, dir);
+	struct cgroup *cg = NULL;
+
+	mkdir_p(dir, 0755);
+	put_file(dir, "cgroup.freeze", "0\n");
+	put_file(dir, "cgroup.events", "populated 1\nfrozen 0\n");
+	EXPECT_INT(cgroup_from_record(rec, &cg), 0);
+	return cg;
+}
+
+static char *cg_file(const char *file)
+{
+	cleanup_free char *path = str_printf("%s/cg/web/%s", tmpdir, file);
+	char *text = NULL;
+
+	file_read(path, 4096, &text, NULL);
+	return text;
+}
+
+/* FREEZING while the kernel works, FROZEN once cgroup.events says so (the
+ * monitor polls), THAWED and RUNNING on CMD_UNFREEZE; a stop of a frozen
+ * container thaws it first; without cgroups, -ENODEV and why. */
+TEST(monitor_freezes_and_thaws)
+{
+	cleanup_free char *msg = NULL, *cgdir = str_printf("%s/cg/web", tmpdir);
+	struct fake f;
+
+	fake_setup(&f, 0);
+	fake_run(&f);
+	int fd = connect_web();
+	EXPECT_INT(proto_call(fd, CMD_FREEZE, 0, NULL, 0, &msg, NULL, NULL), -ENODEV);
+	EXPECT_CONTAINS(msg, "without cgroups");
+	close(fd);
+	stop_for_sure();
+	fake_end(&f);
+
+	fake_setup(&f, 0);
+	f.m.cgroup = fake_cgroup();
+	fake_run(&f);
+	int sub = subscribe();
+	fd = connect_web();
+	EXPECT_INT(proto_call(fd, CMD_FREEZE, 0, NULL, 0, NULL, NULL, NULL), 0);
+	EXPECT_INT(read_i32(sub), LXCMGR_STATE_FREEZING);
+	cleanup_free char *freeze = cg_file("cgroup.freeze");
+	EXPECT(freeze && freeze[0] == '1', "cgroup.freeze: %s", freeze);
+	put_file(cgdir, "cgroup.events", "populated 1\nfrozen 1\n"); /* the kernel is done */
+	EXPECT_INT(read_i32(sub), LXCMGR_STATE_FROZEN);
+	int32_t v = -1;
+	EXPECT_INT(call_i32(fd, CMD_STATE, 0, &v), 0);
+	EXPECT_INT(v, LXCMGR_STATE_FROZEN);
+	EXPECT_INT(proto_call(fd, CMD_FREEZE, 0, NULL, 0, NULL, NULL, NULL), 0); /* no change */
+	EXPECT_INT(proto_call(fd, CMD_UNFREEZE, 0, NULL, 0, NULL, NULL, NULL), 0);
+	EXPECT_INT(read_i32(sub), LXCMGR_STATE_THAWED);
+	EXPECT_INT(read_i32(sub), LXCMGR_STATE_RUNNING);
+	cleanup_free char *thawed = cg_file("cgroup.freeze");
+	EXPECT(thawed && thawed[0] == '0', "cgroup.freeze after CMD_UNFREEZE: %s", thawed);
+	/* Frozen again, then stopped: thawed, so that init sees the signal. */
+	EXPECT_INT(proto_call(fd, CMD_FREEZE, 0, NULL, 0, NULL, NULL, NULL), 0);
+	EXPECT_INT(read_i32(sub), LXCMGR_STATE_FREEZING);
+	EXPECT_INT(read_i32(sub), LXCMGR_STATE_FROZEN); /* cgroup.events still says frozen 1 */
+	EXPECT_INT(proto_call(fd, CMD_STOP, SIGTERM, NULL, 0, NULL, NULL, NULL), 0);
+	static const int states[] = { LXCMGR_STATE_THAWED, LXCMGR_STATE_RUNNING,
+				      LXCMGR_STATE_STOPPING, LXCMGR_STATE_STOPPED };
+	expect_states(sub, states, ARRAY_SIZE(states));
+	close(sub);
+	close(fd);
+	fake_end(&f);
+	cgroup_free(f.m.cgroup);
+}
+
 TEST(setup)
 {
 	EXPECT(mkdtemp(tmpdir) != NULL, "mkdtemp");
@@ -726,4 +811,5 @@ TEST(teardown)
 UNIT_MAIN(setup, socket_path_is_frozen, round_trip_with_data_and_fd, bad_version_and_oversize,
 	  listen_and_connect, peer_of_other_uid_refused, foreign_owner_refused, monitor_serves_and_stops,
 	  monitor_survives_bad_clients, monitor_ttys, monitor_reboot, monitor_reboot_fails,
-	  monitor_halt_request_wins, monitor_reboot_request_wins, monitor_foreground, teardown)
+	  monitor_halt_request_wins, monitor_reboot_request_wins, monitor_foreground,
+	  monitor_freezes_and_thaws, teardown)
