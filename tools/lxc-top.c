@@ -242,8 +242,13 @@ static void collect_one(struct top *o, const char *name)
 		if (!r->name)
 			die_oom();
 		/* Not running any more (it stopped meanwhile), or without
-		 * cgroups: a row without numbers. */
-		r->have = lxcmgr_container_stats(c, &r->st, sizeof(r->st), NULL) == 0;
+		 * cgroups: a row without numbers. Anything else (not root)
+		 * is said below the table. */
+		int ret = lxcmgr_container_stats(c, &r->st, sizeof(r->st), &err);
+		r->have = ret == 0;
+		if (ret < 0 && ret != -ESRCH && ret != -ENODATA)
+			snprintf(o->error, sizeof(o->error), "%s: %s", name,
+				 err && err->msg ? err->msg : strerror(-ret));
 	} else if (!c || state < 0) {
 		snprintf(o->error, sizeof(o->error), "%s: %s", name,
 			 err && err->msg ? err->msg : strerror(-state));
