@@ -808,9 +808,9 @@ static void on_init_exit(struct loop *l)
 		return;
 	console_unwatch(l); /* stopped() may close it */
 	/* What is left must run to die, and a new init (reboot) must not
-	 * start frozen. */
+	 * start frozen; the state goes on to STOPPING, not through RUNNING. */
 	if (frozen_state(l->m->state) && l->m->cgroup)
-		thaw(l, NULL);
+		cgroup_freeze(l->m->cgroup, false, NULL);
 	freeze_timer_stop(l);
 	run_stopped(l->m);
 	if (want_reboot(l->m) && respawn(l) == 0)

@@ -793,6 +793,27 @@ TEST(monitor_freezes_and_thaws)
 	close(fd);
 	fake_end(&f);
 	cgroup_free(f.m.cgroup);
+
+	/* init ends while frozen: the cgroup is thawed (what is left must
+	 * run to die), and the state goes on to STOPPING, not via RUNNING. */
+	fake_setup(&f, 0);
+	f.m.cgroup = fake_cgroup();
+	put_file(cgdir, "cgroup.events", "populated 1\nfrozen 1\n");
+	fake_run(&f);
+	sub = subscribe();
+	fd = connect_web();
+	EXPECT_INT(proto_call(fd, CMD_FREEZE, 0, NULL, 0, NULL, NULL, NULL), 0);
+	EXPECT_INT(read_i32(sub), LXCMGR_STATE_FREEZING);
+	EXPECT_INT(read_i32(sub), LXCMGR_STATE_FROZEN);
+	kill(f.m.init_pid, SIGKILL);
+	static const int ended[] = { LXCMGR_STATE_STOPPING, LXCMGR_STATE_STOPPED };
+	expect_states(sub, ended, ARRAY_SIZE(ended));
+	cleanup_free char *after = cg_file("cgroup.freeze");
+	EXPECT(after && after[0] == '0', "cgroup.freeze after init's end: %s", after);
+	close(sub);
+	close(fd);
+	fake_end(&f);
+	cgroup_free(f.m.cgroup);
 }
 
 TEST(setup)
