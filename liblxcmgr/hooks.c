@@ -184,7 +184,7 @@ static int run_one(const struct hook_set *h, enum hook_type type, size_t i,
 	if (ret < 0)
 		return fail(f, type, -ret, what);
 	unsigned flags = call->run_flags | (call->base_env ? RUN_CLEAR_ENV : 0);
-	ret = run_helper(argv, env, flags, &res);
+	ret = run_helper_wait(argv, env, flags, call->waiter, &res);
 	if (ret < 0)
 		return fail(f, type, -ret, what);
 	if (res.exit_status == 0 && res.term_signal == 0)

@@ -74,12 +74,15 @@ struct hook_failure {
 };
 
 /* Extra inputs of one run. */
+struct run_waiter;
+
 struct hook_call {
 	char *const *env;  /* more NAME=VALUE (LXC_PID, LXC_TARGET, ...), or NULL */
 	char *const *args; /* version 0: arguments after "NAME lxc TYPE", or NULL */
 	char *const *base_env; /* non-NULL: the hook's whole environment starts from
 				* this, not from the caller's (start hooks: init's) */
 	unsigned run_flags;    /* RUN_* of util/run.h */
+	const struct run_waiter *waiter; /* or NULL: see run_helper_wait */
 };
 
 /* Runs every hook of TYPE in order; the first failure stops the rest.

@@ -238,8 +238,11 @@ int main(int argc, char **argv)
 	 * a monitor listens (a connect, without waiting for its answer). */
 	bool stats_only = a.stats && !a.state && !a.pid && !a.ips && !a.n_keys && !a.json;
 	int state = stats_only ? LXCMGR_STATE_RUNNING : lxcmgr_container_state(c);
-	bool want_pid = a.pid || a.ips || a.all || a.json;
-	int pid = state == LXCMGR_STATE_STOPPED || !want_pid ? -1 : lxcmgr_container_init_pid(c);
+	/* Starting, init is not known yet, and the monitor would answer only
+	 * once it runs: no PID line then. */
+	bool want_pid = a.pid || a.json || a.ips || a.all;
+	int pid = !want_pid || state == LXCMGR_STATE_STOPPED || state == LXCMGR_STATE_STARTING
+			  ? -1 : lxcmgr_container_init_pid(c);
 	int ret = 0;
 	struct lxcmgr_stats st;
 	bool have_stats = get_stats(&t, c, state, &a, &st, &ret);

@@ -83,7 +83,8 @@ static int write_record(struct lxcmgr_container *c, const struct cgroup *cg,
 {
 	cleanup_free char *path = run_cgroup_record_path(c->ctx, c->name);
 	cleanup_free char *text = cgroup_to_record(cg);
-	int ret = path && text ? file_write_atomic(path, text, strlen(text), 0600) : -ENOMEM;
+	/* Without an fsync: cgroups do not outlive the machine either. */
+	int ret = path && text ? file_write_runtime(path, text, strlen(text), 0600) : -ENOMEM;
 
 	return ret < 0 ? error_set(err, -ret, "write cgroup record \"%s\"", path ? path : "?")
 		       : 0;
@@ -127,8 +128,9 @@ int run_cgroup_setup(struct lxcmgr_container *c, const struct start_plan *p,
 		cgroup_free(cg);
 		return error_wrap(err, ret, "container \"%s\": cgroups", c->name);
 	}
-	ret = cgroup_enter(cg, CGROUP_MONITOR, getpid(), err);
-	ret = ret ?: apply_items(c, cg, pc, err);
+	/* The monitor enters its own cgroups later, right after init is in
+	 * its payload cgroup (spawn.c, place_child). */
+	ret = apply_items(c, cg, pc, err);
 	ret = ret ?: write_record(c, cg, err);
 	if (ret < 0) {
 		teardown(cg, NULL);

@@ -54,12 +54,14 @@
 #define FREEZE_POLL_MS 10   /* how often a FREEZING cgroup is looked at */
 #define FREEZE_RETRY 10     /* polls between rewrites of the freeze request (v1 retries) */
 
-enum ev_kind { EV_LISTEN = 1, EV_CLIENT, EV_INIT, EV_SIGNAL, EV_FG_IN, EV_CONSOLE, EV_FREEZE };
+enum ev_kind { EV_LISTEN = 1, EV_CLIENT, EV_INIT, EV_SIGNAL, EV_FG_IN, EV_CONSOLE, EV_FREEZE,
+	       EV_WAIT };
 
 struct client {
 	int fd;
 	int held;        /* -1: nothing; 0: the console; N: tty N */
 	bool subscriber; /* after CMD_SUBSCRIBE the connection only carries states */
+	bool parked;     /* a request that needs init, left unread until the loop runs */
 };
 
 struct loop {
@@ -77,6 +79,8 @@ struct loop {
 	bool done;
 	int freeze_timer;     /* a timerfd while FREEZING, else -1 */
 	unsigned freeze_polls;
+	bool starting;   /* the set-up runs: monitor_wait_readable serves */
+	bool wait_ready; /* the fd monitor_wait_readable waits for is readable */
 };
 
 static const struct lxcmgr_ctx *mctx(const struct monitor *m)
@@ -628,6 +632,37 @@ static int serve(struct loop *l, struct client *c, const struct proto_request *r
 	return proto_send_reply(c->fd, r.ret, r.data, r.len, r.ret == 0 ? r.fd : -1);
 }
 
+/* During the set-up only what needs no init is answered: the state (so
+ * that lxc-wait and lxc-monitor see STARTING), a subscription, a config
+ * item. Any other request (init's pid, a stop, a console) is left in the
+ * socket, unwatched, until the loop runs: then it is answered as it would
+ * have been had it come a moment later. A request not whole yet waits too. */
+static bool park(struct loop *l, struct client *c)
+{
+	struct proto_request req;
+	ssize_t n = recv(c->fd, &req, sizeof(req), MSG_PEEK | MSG_DONTWAIT);
+
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		return false; /* gone: proto_recv_request says so */
+	if (n == (ssize_t)sizeof(req) && (req.cmd == CMD_STATE || req.cmd == CMD_SUBSCRIBE ||
+					  req.cmd == CMD_CONFIG_ITEM))
+		return false;
+	if (n < 0)
+		return true; /* nothing after all: epoll says again when */
+	unwatch(l, c->fd);
+	c->parked = true;
+	return true;
+}
+
+static void unpark_all(struct loop *l)
+{
+	for (size_t i = 0; i < l->n_clients; i++) {
+		struct client *c = &l->clients[i];
+		if (c->parked && watch(l, EV_CLIENT, c->fd) == 0)
+			c->parked = false;
+	}
+}
+
 static void on_client(struct loop *l, int fd)
 {
 	struct proto_request req;
@@ -644,6 +679,8 @@ static void on_client(struct loop *l, int fd)
 		drop_client(l, (size_t)idx);
 		return;
 	}
+	if (l->starting && park(l, c))
+		return;
 	int ret = proto_recv_request(fd, &req, &data);
 	if (ret == -EPROTO || ret == -EMSGSIZE)
 		proto_send_reply(fd, ret, NULL, 0, -1);
@@ -880,19 +917,43 @@ static void restore_signals(struct loop *l)
 	pthread_sigmask(SIG_SETMASK, &l->old_mask, NULL);
 }
 
+/* The loop as monitor_listen makes it: the command socket only. */
+static int loop_new(struct monitor *m, struct loop **out)
+{
+	struct loop *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return -ENOMEM;
+	*l = (struct loop){ .m = m, .epfd = -1, .sigfd = -1, .console_watched = -1,
+			    .fg_out_ok = true, .starting = true, .freeze_timer = -1 };
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	int ret = l->epfd < 0 ? -errno : 0;
+	if (ret == 0 && m->listen_fd >= 0)
+		ret = watch(l, EV_LISTEN, m->listen_fd);
+	if (ret < 0) {
+		if (l->epfd >= 0)
+			close(l->epfd);
+		free(l);
+		return ret;
+	}
+	*out = l;
+	return 0;
+}
+
+/* The rest, once init runs: signals, init's pidfd, the terminal, the
+ * console; and the requests parked during the set-up. */
 static int loop_open(struct loop *l)
 {
 	struct monitor *m = l->m;
 	unsigned n = tty_count(m);
 	sigset_t set;
 
+	l->starting = false;
+	unpark_all(l);
 	if (m->init_pidfd < 0)
 		return -EBADF;
 	if (n > 0 && !m->tty_busy && !(m->tty_busy = calloc(n, sizeof(*m->tty_busy))))
 		return -ENOMEM;
-	l->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (l->epfd < 0)
-		return -errno;
 	signal_set(m, &set, false);
 	pthread_sigmask(SIG_BLOCK, &set, &l->old_mask);
 	l->mask_saved = true;
@@ -901,8 +962,6 @@ static int loop_open(struct loop *l)
 	if (l->sigfd < 0)
 		return -errno;
 	int ret = watch(l, EV_SIGNAL, l->sigfd);
-	if (ret == 0 && m->listen_fd >= 0)
-		ret = watch(l, EV_LISTEN, m->listen_fd);
 	if (ret == 0)
 		ret = watch(l, EV_INIT, m->init_pidfd);
 	if (ret < 0)
@@ -918,12 +977,16 @@ static int loop_open(struct loop *l)
 
 static void loop_close(struct loop *l)
 {
+	if (!l)
+		return;
 	while (l->n_clients > 0)
 		drop_client(l, l->n_clients - 1);
 	freeze_timer_stop(l);
 	restore_signals(l);
 	if (l->epfd >= 0)
 		close(l->epfd);
+	l->m->loop = NULL;
+	free(l);
 }
 
 static void dispatch(struct loop *l, enum ev_kind kind, int fd)
@@ -954,6 +1017,9 @@ static void dispatch(struct loop *l, enum ev_kind kind, int fd)
 		if (fd == l->freeze_timer)
 			on_freeze_timer(l);
 		break;
+	case EV_WAIT:
+		l->wait_ready = true;
+		break;
 	}
 }
 
@@ -982,15 +1048,31 @@ static int loop_once(struct loop *l)
 
 int monitor_loop(struct monitor *m)
 {
-	struct loop l = { .m = m, .epfd = -1, .sigfd = -1, .console_watched = -1,
-			  .fg_out_ok = true, .freeze_timer = -1 };
-	int ret = loop_open(&l);
+	int ret = m->loop ? 0 : loop_new(m, &m->loop);
+	struct loop *l = m->loop;
 
+	ret = ret ?: loop_open(l);
 	if (ret < 0)
 		log_error(mctx(m), "monitor: setting up the event loop: %s", strerror(-ret));
-	while (ret == 0 && !l.done)
-		ret = loop_once(&l);
-	loop_close(&l);
+	while (ret == 0 && !l->done)
+		ret = loop_once(l);
+	loop_close(l);
+	return ret;
+}
+
+int monitor_wait_readable(struct monitor *m, int fd)
+{
+	struct loop *l = m->loop;
+	int ret;
+
+	if (!l || !l->starting)
+		return -EINVAL;
+	if ((ret = watch(l, EV_WAIT, fd)) < 0)
+		return ret;
+	l->wait_ready = false;
+	while (ret == 0 && !l->wait_ready)
+		ret = loop_once(l);
+	unwatch(l, fd);
 	return ret;
 }
 
@@ -1005,6 +1087,8 @@ int monitor_listen(struct monitor *m, lxcmgr_error **err)
 	if (!m->socket_path)
 		return error_set(err, ENOMEM, "container \"%s\": command socket", name);
 	int ret = proto_listen(m->socket_path, &m->listen_fd);
+
+	ret = ret ?: loop_new(m, &m->loop);
 	if (ret == -EADDRINUSE)
 		return error_msg(err, EADDRINUSE,
 				 "container \"%s\" is already running (its monitor listens on \"%s\")",
@@ -1049,6 +1133,11 @@ void monitor_release(struct monitor *m)
 	/* Only while we still listen is the socket file surely ours. */
 	if (m->listen_fd >= 0 && m->socket_path)
 		unlink(m->socket_path);
+	/* A start that failed: its subscribers hear STOPPED, once the socket
+	 * is gone (as in finish()), and its clients are closed. */
+	if (m->loop && m->state != LXCMGR_STATE_STOPPED)
+		monitor_set_state(m, LXCMGR_STATE_STOPPED);
+	loop_close(m->loop);
 	close_fd(&m->listen_fd);
 	free(m->socket_path);
 	m->socket_path = NULL;

@@ -15,6 +15,7 @@
 
 struct monitor;
 struct console_log;
+struct loop;
 
 /* What the host asked for last. A reboot(2) inside tells only init's way
  * of ending, but a halt signal may end an init in any way (a script that
@@ -55,10 +56,17 @@ struct monitor {
 	enum monitor_intent intent; /* used up when init exits */
 	struct console_log *console_log; /* lxc.console.logfile, or NULL */
 	struct cgroup *cgroup; /* the container's cgroups (start.c owns them), or NULL */
+	struct loop *loop;    /* the event loop (monitor.c), from monitor_listen on */
 };
 
-/* Creates the command socket (state STARTING is served from then on). */
+/* Creates the command socket and the event loop; the state is STARTING. */
 int monitor_listen(struct monitor *m, lxcmgr_error **err);
+
+/* While the container is set up (before monitor_loop): returns once FD is
+ * readable, answering meanwhile the requests that need no init (state,
+ * subscription, config item); others wait until monitor_loop runs. 0, or
+ * -errno (the caller then blocks on FD as it would without this). */
+int monitor_wait_readable(struct monitor *m, int fd);
 
 /* Serves until init has exited and ops->stopped has run (and no reboot
  * follows). Returns 0, or -errno for a loop failure (logged). */

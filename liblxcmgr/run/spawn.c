@@ -29,6 +29,7 @@
 #include "run/spawn.h"
 #include "util/cleanup.h"
 #include "util/error.h"
+#include "util/run.h"
 
 /* ---------------------------------------------------------------- child */
 
@@ -429,12 +430,12 @@ static int read_error(int sync_fd, pid_t pid, lxcmgr_error **err)
 
 /* The container is set up and waits: the start-host hooks run now, with
  * LXC_PID. When one fails the container goes, and its error is the start's. */
-static int start_host_hooks(const struct start_plan *p, int sync_fd, pid_t pid, int pidfd,
-			    lxcmgr_error **err)
+static int start_host_hooks(const struct start_plan *p, const struct spawn_io *io, int sync_fd,
+			    pid_t pid, int pidfd, lxcmgr_error **err)
 {
 	char pid_var[32], tag = SPAWN_GO;
 	char *env[] = { pid_var, NULL };
-	struct hook_call call = { .env = env };
+	struct hook_call call = { .env = env, .waiter = io->waiter };
 
 	snprintf(pid_var, sizeof(pid_var), "LXC_PID=%d", (int)pid);
 	int ret = hooks_run_set(&p->hooks, HOOK_START_HOST, &call, err);
@@ -447,12 +448,15 @@ static int start_host_hooks(const struct start_plan *p, int sync_fd, pid_t pid, 
 	return ret;
 }
 
-static int read_outcome(const struct start_plan *p, int sync_fd, pid_t pid, int pidfd,
-			lxcmgr_error **err)
+static int read_outcome(const struct start_plan *p, const struct spawn_io *io, int sync_fd,
+			pid_t pid, int pidfd, lxcmgr_error **err)
 {
+	const struct run_waiter *waiter = io->waiter;
 	char tag = 0;
 
 	for (;;) {
+		if (waiter && waiter->wait(waiter->data, sync_fd) < 0)
+			waiter = NULL; /* then the read blocks */
 		ssize_t n = read_full(sync_fd, &tag, 1);
 		if (n != 1)
 			/* End of file right after SPAWN_EXEC_NEXT: execve worked. */
@@ -460,7 +464,7 @@ static int read_outcome(const struct start_plan *p, int sync_fd, pid_t pid, int 
 		if (tag == SPAWN_ERROR)
 			return read_error(sync_fd, pid, err);
 		if (tag == SPAWN_READY) {
-			int ret = start_host_hooks(p, sync_fd, pid, pidfd, err);
+			int ret = start_host_hooks(p, io, sync_fd, pid, pidfd, err);
 			if (ret < 0)
 				return ret;
 		} else if (tag != SPAWN_EXEC_NEXT) {
@@ -471,7 +475,13 @@ static int read_outcome(const struct start_plan *p, int sync_fd, pid_t pid, int 
 
 /* The child waits at its start until it is in its payload cgroup (moved
  * there now on v1, cloned into it on v2) and its network devices are in
- * its namespace and configured. */
+ * its namespace and configured. Right after the child's move, with
+ * io->enter_monitor, the monitor moves itself into its own cgroups: both
+ * in one burst. The first move into a v1 hierarchy after a quiet spell
+ * waits for an RCU grace period (the cgroup_threadgroup_rwsem writer's),
+ * 3 ms and more here under load, and those that follow within a grace
+ * period or two do not; the monitor moving first, before its ptys and the
+ * clone, paid that wait twice. */
 static int place_child(const struct spawn_io *io, bool cloned_into, int sync_fd, pid_t pid,
 		       int pidfd, lxcmgr_error **err)
 {
@@ -483,6 +493,9 @@ static int place_child(const struct spawn_io *io, bool cloned_into, int sync_fd,
 	if (io->cgroup && !cloned_into &&
 	    (ret = cgroup_enter(io->cgroup, CGROUP_PAYLOAD, pid, err)) < 0)
 		error_wrap(err, ret, "move init into its cgroup");
+	if (ret == 0 && io->enter_monitor &&
+	    (ret = cgroup_enter(io->cgroup, CGROUP_MONITOR, getpid(), err)) < 0)
+		error_wrap(err, ret, "move the monitor into its cgroup");
 	if (ret == 0 && io->net)
 		ret = net_enter(io->net, pid, err);
 	if (ret == 0 && write(sync_fd, &tag, 1) != 1)
@@ -518,7 +531,7 @@ int spawn_init(const struct start_plan *p, const struct spawn_io *io, pid_t *pid
 		return ret;
 	}
 	ret = place_child(io, into_cgroup, sv[0], *pid, *pidfd, err);
-	ret = ret ?: read_outcome(p, sv[0], *pid, *pidfd, err);
+	ret = ret ?: read_outcome(p, io, sv[0], *pid, *pidfd, err);
 	close(sv[0]);
 	if (ret < 0) {
 		close(*pidfd);

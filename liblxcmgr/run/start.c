@@ -33,6 +33,7 @@
 #include "util/log.h"
 #include "util/pages.h"
 #include "util/proctitle.h"
+#include "util/run.h"
 #include "util/str.h"
 
 /* The namespaces a stop hook is told about, as LXC names them. */
@@ -275,6 +276,8 @@ static int spawn(struct start_ctx *s, lxcmgr_error **err)
 	share_close(s->io.share_fds);
 	if (ret < 0)
 		net_stop(&s->net, m->c);
+	if (ret == 0)
+		s->io.enter_monitor = false; /* in its cgroups now, also for a reboot */
 
 	if (ret == 0)
 		write_init_record(m);
@@ -331,6 +334,13 @@ static void stopped(struct monitor *m)
 
 static const struct monitor_ops start_ops = { .respawn = respawn, .stopped = stopped };
 
+/* While the container is set up (hooks, the first process's work) the
+ * monitor answers state requests: lxc-wait -s STARTING, lxc-monitor. */
+static int serve_while_waiting(void *data, int fd)
+{
+	return monitor_wait_readable(data, fd);
+}
+
 /* The result an lxc-start in the background waits for. */
 struct start_result {
 	int errnum; /* 0: init is running */
@@ -385,9 +395,13 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 	ret = monitor_listen(&s.m, err);
 	ret = ret ?: run_cgroup_setup(c, plan, &s.m.cgroup, err);
 	s.io.cgroup = s.m.cgroup;
+	s.io.enter_monitor = s.m.cgroup != NULL;
+	struct run_waiter waiter = { .wait = serve_while_waiting, .data = &s.m };
+	struct hook_call pre_start = { .waiter = &waiter };
+	s.io.waiter = &waiter;
 	ret = ret ?: open_ptys(&s, err);
 	ret = ret ?: open_console_log(&s, err);
-	if (ret == 0 && hooks_run_set(&plan->hooks, HOOK_PRE_START, NULL, err) < 0)
+	if (ret == 0 && hooks_run_set(&plan->hooks, HOOK_PRE_START, &pre_start, err) < 0)
 		ret = error_wrap(err, -ECANCELED, "start stopped");
 	ret = ret ?: spawn(&s, err);
 	send_result(result_fd, ret, err ? *err : NULL);

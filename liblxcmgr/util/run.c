@@ -52,13 +52,18 @@ fail:
 }
 
 /* Copies the helper's stderr to ours, keeping its last non-empty line. */
-static void pump_stderr(int fd, bool quiet, struct run_result *res)
+static void pump_stderr(int fd, bool quiet, const struct run_waiter *waiter,
+			struct run_result *res)
 {
 	char buf[4096], line[sizeof(res->last_line)];
 	size_t used = 0;
 	ssize_t n;
 
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+	for (;;) {
+		if (waiter && waiter->wait(waiter->data, fd) < 0)
+			waiter = NULL;
+		if ((n = read(fd, buf, sizeof(buf))) == 0)
+			break;
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -94,6 +99,12 @@ static int wait_child(pid_t pid, int *status)
 int run_helper(char *const argv[], char *const env_add[], unsigned flags,
 	       struct run_result *res)
 {
+	return run_helper_wait(argv, env_add, flags, NULL, res);
+}
+
+int run_helper_wait(char *const argv[], char *const env_add[], unsigned flags,
+		    const struct run_waiter *waiter, struct run_result *res)
+{
 	int err_pipe[2], report[2];
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
 	int status = 0, exec_errno = 0, ret;
@@ -116,7 +127,7 @@ int run_helper(char *const argv[], char *const env_add[], unsigned flags,
 	close(err_pipe[1]);
 	close(report[1]);
 	if (pid > 0) {
-		pump_stderr(err_pipe[0], flags & RUN_QUIET, res);
+		pump_stderr(err_pipe[0], flags & RUN_QUIET, waiter, res);
 		if (read(report[0], &exec_errno, sizeof(exec_errno)) != sizeof(exec_errno))
 			exec_errno = 0;
 		ret = wait_child(pid, &status);

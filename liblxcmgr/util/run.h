@@ -18,10 +18,21 @@ struct run_result {
 	char last_line[512]; /* last non-empty line of its stderr */
 };
 
+/* A caller with more to do while a helper runs (the monitor answers its
+ * command socket during a start): WAIT returns once FD is readable, or
+ * fails (-errno), after which the wait blocks as usual. */
+struct run_waiter {
+	int (*wait)(void *data, int fd);
+	void *data;
+};
+
 /* Returns 0 when the helper ran (whatever its status; see RES), or -errno
  * when it could not be started (exec failure included). */
 int run_helper(char *const argv[], char *const env_add[], unsigned flags,
 	       struct run_result *res);
+/* The same, with WAITER (or NULL) called before each read of its stderr. */
+int run_helper_wait(char *const argv[], char *const env_add[], unsigned flags,
+		    const struct run_waiter *waiter, struct run_result *res);
 
 /* "exit status 3: <last line>" or "killed by signal 9 (Killed)". */
 void run_describe(const struct run_result *res, char *buf, size_t len);

@@ -181,4 +181,46 @@ test_autodev_hook_without_autodev_is_reported_not_dropped() {
 	lxc_stop -P "$(P)" -n $N -k
 }
 
+
+# A start held in a hook is STARTING for everyone who asks: lxc-info,
+# lxc-wait, and an lxc-monitor that comes only then (it learns the state
+# from the monitor, not from seeing the socket appear). A request that needs
+# init (lxc-attach) waits until init runs. Each hook blocks on a fifo until
+# the test opens it, so nothing depends on timing.
+check_starting_while_hook_runs() { # HOOK-TYPE
+	local gate=$T/gate start attach
+	MON=""
+	mkfifo "$gate"
+	printf '#!/bin/sh\nread -r _ < "%s"\n' "$gate" > "$T/hook"
+	chmod +x "$T/hook"
+	echo "lxc.hook.$1 = $T/hook" >> "$(CONF)"
+	# However the test ends, the hook is let go (else lxc-start waits for ever).
+	trap "[ ! -p '$gate' ] || timeout 10 sh -c 'echo go > \"$gate\"' 2> /dev/null || :
+		[ -z \"\$MON\" ] || kill \"\$MON\" 2> /dev/null || :" EXIT
+	lxc_start -P "$(P)" -n $N > "$T/start.out" 2>&1 &
+	start=$!
+	lxc_wait -P "$(P)" -n $N -s STARTING -t 30 || { fail "lxc-wait -s STARTING failed"; return 1; }
+	assert_eq "$(lxc_info -P "$(P)" -n $N -s)" "State:          STARTING" "lxc-info -s in $1"
+	(exec "$LXCMGR_BUILD/tools/lxc-monitor" -P "$(P)" -n $N) > "$T/mon.out" 2>&1 &
+	MON=$!
+	lxc_attach -P "$(P)" -n $N -- cat /proc/1/comm > "$T/attach.out" 2> "$T/attach.err" < /dev/null &
+	attach=$!
+	local i
+	for i in $(seq 300); do grep -q STARTING "$T/mon.out" && break; sleep 0.1; done
+	timeout 30 sh -c "echo go > \"$gate\""
+	rm "$gate"
+	wait "$start" || { fail "lxc-start: $(cat "$T/start.out")"; return 1; }
+	wait "$attach" || { fail "lxc-attach: $(cat "$T/attach.err")"; return 1; }
+	assert_eq "$(cat "$T/attach.out")" "init" "lxc-attach made while STARTING"
+	lxc_wait -P "$(P)" -n $N -s RUNNING -t 30
+	for i in $(seq 300); do grep -q RUNNING "$T/mon.out" && break; sleep 0.1; done
+	assert_eq "$(sed -n "s/^'$N' changed state to \[\([A-Z]*\)\]\$/\1/p" "$T/mon.out" | tr '\n' ' ')" \
+		"STARTING RUNNING " "lxc-monitor started while in $1"
+	assert_eq "$(lxc_info -P "$(P)" -n $N -s)" "State:          RUNNING" "lxc-info -s after the start"
+	lxc_stop -P "$(P)" -n $N -k
+}
+test_starting_while_a_pre_start_hook_runs() { need_root || return 0; create; check_starting_while_hook_runs pre-start; }
+test_starting_while_a_mount_hook_runs() { need_root || return 0; create; check_starting_while_hook_runs mount; }
+test_starting_while_a_start_host_hook_runs() { need_root || return 0; create; check_starting_while_hook_runs start-host; }
+
 run_tests
