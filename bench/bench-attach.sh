@@ -23,8 +23,10 @@ command -v hyperfine > /dev/null || { echo "bench: hyperfine missing" >&2; exit 
 [ -x "$top/_build/tools/lxc-attach" ] || { echo "bench: build first (tests/run --quick)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/lxcmgr-bench.XXXXXX)
+# Runtime state on tmpfs, as LXC's (/run/lxc) and as ours installed (/run/lxcmgr).
+run=$(mktemp -d /run/lxcmgr-bench.XXXXXX)
 ours=$top/_build/tools # plain ELF files: the library's code is linked in
-export LXCMGR_TEMPLATE_PATH=$top/templates LXCMGR_CONFIG_PATH=$work/etc LXCMGR_RUNTIME_PATH=$work/run
+export LXCMGR_TEMPLATE_PATH=$top/templates LXCMGR_CONFIG_PATH=$work/etc LXCMGR_RUNTIME_PATH=$run
 export LXCMGR_EXEC_PATH=$top/_build/tools/lxcmgr-exec
 mkdir -p "$work/etc" "$work/ours" "$work/lxc"
 # Loopback only, not the managed bridge (not every host runs it).
@@ -34,7 +36,7 @@ echo 'lxc.net.0.type = empty' >> "$work/etc/default.conf"
 cleanup() {
 	"$ours/lxc-stop" -P "$work/ours" -n a1 -k > /dev/null 2>&1 || true
 	/usr/bin/lxc-stop -P "$work/lxc" -n a1 -k > /dev/null 2>&1 || true
-	rm -rf "$work" "/run/lxc/lock$work"
+	rm -rf "$work" "$run" "/run/lxc/lock$work"
 }
 trap cleanup EXIT
 

@@ -30,6 +30,7 @@
 #include <sys/time.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
@@ -43,6 +44,7 @@
 #include "util/file.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/pages.h"
 
 #ifndef P_PIDFD
 #define P_PIDFD 3
@@ -53,6 +55,11 @@
 #define IO_CHUNK 4096
 #define FREEZE_POLL_MS 10   /* how often a FREEZING cgroup is looked at */
 #define FREEZE_RETRY 10     /* polls between rewrites of the freeze request (v1 retries) */
+/* The code pages the set-up ran through are given back this long after
+ * init runs, not at once: right after a start comes the caller's first
+ * request (lxc-attach, lxc-info), while init boots on the same CPUs, and
+ * reading smaps and unmapping costs about 1 ms of CPU. */
+#define MONITOR_RELEASE_MS 250
 
 enum ev_kind { EV_LISTEN = 1, EV_CLIENT, EV_INIT, EV_SIGNAL, EV_FG_IN, EV_CONSOLE, EV_FREEZE,
 	       EV_WAIT };
@@ -81,7 +88,16 @@ struct loop {
 	unsigned freeze_polls;
 	bool starting;   /* the set-up runs: monitor_wait_readable serves */
 	bool wait_ready; /* the fd monitor_wait_readable waits for is readable */
+	long long release_at; /* CLOCK_MONOTONIC ms for pages_release_code, or 0 */
 };
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static const struct lxcmgr_ctx *mctx(const struct monitor *m)
 {
@@ -972,6 +988,8 @@ static int loop_open(struct loop *l)
 		copy_winsize(m);
 	}
 	console_watch(l);
+	if (m->release_pages)
+		l->release_at = now_ms() + MONITOR_RELEASE_MS;
 	return 0;
 }
 
@@ -1026,7 +1044,14 @@ static void dispatch(struct loop *l, enum ev_kind kind, int fd)
 static int loop_once(struct loop *l)
 {
 	struct epoll_event evs[16];
-	int n = epoll_wait(l->epfd, evs, ARRAY_SIZE(evs), -1);
+	long long left = l->release_at ? l->release_at - now_ms() : -1;
+
+	if (l->release_at && left <= 0) {
+		pages_release_code();
+		l->release_at = 0;
+		left = -1;
+	}
+	int n = epoll_wait(l->epfd, evs, ARRAY_SIZE(evs), (int)left);
 
 	if (n < 0 && errno == EINTR)
 		return 0;

@@ -57,6 +57,8 @@ struct monitor {
 	struct console_log *console_log; /* lxc.console.logfile, or NULL */
 	struct cgroup *cgroup; /* the container's cgroups (start.c owns them), or NULL */
 	struct loop *loop;    /* the event loop (monitor.c), from monitor_listen on */
+	bool release_pages;   /* give back the set-up's code pages (pages.h) once the
+			       * loop has run a while: see MONITOR_RELEASE_MS */
 };
 
 /* Creates the command socket and the event loop; the state is STARTING. */

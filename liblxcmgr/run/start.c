@@ -31,7 +31,6 @@
 #include "util/error.h"
 #include "util/file.h"
 #include "util/log.h"
-#include "util/pages.h"
 #include "util/proctitle.h"
 #include "util/run.h"
 #include "util/str.h"
@@ -408,8 +407,7 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 	if (ret == 0) {
 		monitor_set_state(&s.m, LXCMGR_STATE_RUNNING);
 		/* The set-up ran through most of the code; the loop needs little. */
-		if (!opts->foreground)
-			pages_release_code();
+		s.m.release_pages = !opts->foreground;
 		ret = monitor_loop(&s.m);
 		if (opts->foreground && opts->exit_status) /* lxc-execute's exit status */
 			*opts->exit_status = s.m.init_status;

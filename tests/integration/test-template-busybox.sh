@@ -88,7 +88,8 @@ lxc.net.0.type = empty" "prior config lines"
 		'lxc.cap.drop = sys_module mac_admin mac_override sys_time sys_rawio' \
 		'lxc.mount.auto = cgroup:mixed proc:mixed sys:mixed' \
 		'lxc.mount.entry = shm dev/shm tmpfs defaults,create=dir 0 0' \
-		'lxc.mount.entry = mqueue dev/mqueue mqueue defaults,optional,create=dir 0 0'; do
+		'lxc.mount.entry = mqueue dev/mqueue mqueue defaults,optional,create=dir 0 0' \
+		'lxc.mount.entry = tmpfs run tmpfs nosuid,nodev,mode=0755 0 0'; do
 		assert_eq "$(grep -cxF -- "$line" "$T/c/config")" 1 "count of '$line'"
 	done
 	assert_not_contains "$cfg" "lxc.mount.entry = /lib"
