@@ -601,6 +601,41 @@ int cgroup_enter_all(struct cgroup *cg, enum cgroup_which which, pid_t pid,
 	return 0;
 }
 
+int cgroup_open_procs(const struct cgroup *cg, enum cgroup_which which, int *fds,
+		      lxcmgr_error **err)
+{
+	for (size_t i = 0; i < cg->n_hiers; i++)
+		fds[i] = -1;
+	for (size_t i = 0; i < cg->n_hiers; i++) {
+		const char *dir = cg->hiers[i].dirs[which];
+		cleanup_free char *path = dir ? str_printf("%s/cgroup.procs", dir) : NULL;
+		if (!dir)
+			continue;
+		if (path)
+			fds[i] = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fds[i] < 0) {
+			int ret = path ? error_set(err, errno, "open \"%s\"", path)
+				       : error_set(err, ENOMEM, "cgroups");
+			for (size_t j = 0; j < i; j++)
+				if (fds[j] >= 0)
+					close(fds[j]);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int cgroup_enter_self(const struct cgroup *cg, const int *fds, size_t *failed)
+{
+	for (size_t i = 0; i < cg->n_hiers; i++) {
+		if (fds[i] >= 0 && write(fds[i], "0", 1) != 1) {
+			*failed = i;
+			return -errno;
+		}
+	}
+	return 0;
+}
+
 /* The pivot (made when missing), else where we came from, else the root. */
 static int leave_hier(struct cgroup *cg, struct cgroup_hier *h, lxcmgr_error **err)
 {

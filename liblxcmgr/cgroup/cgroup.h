@@ -185,6 +185,16 @@ int cgroup_leave(struct cgroup *cg, lxcmgr_error **err);
  * v1, where the parent moves the child with cgroup_enter instead. */
 int cgroup_clone_fd(const struct cgroup *cg);
 
+/* The cgroup.procs file of WHICH in every hierarchy, opened for writing
+ * into FDS (cg->n_hiers entries; -1 where a hierarchy has none), for a
+ * process that moves itself by writing "0" to each (cgroup_enter_self).
+ * On failure none stays open. */
+int cgroup_open_procs(const struct cgroup *cg, enum cgroup_which which, int *fds,
+		      lxcmgr_error **err);
+/* Writes "0" to each of FDS: async-signal-safe, no allocation. 0, or
+ * -errno with *FAILED the index of the hierarchy that refused. */
+int cgroup_enter_self(const struct cgroup *cg, const int *fds, size_t *failed);
+
 /* The record: the layout and every hierarchy's paths, one line each. */
 char *cgroup_to_record(const struct cgroup *cg);
 int cgroup_from_record(const char *text, struct cgroup **cg);

@@ -189,10 +189,33 @@ static int child_wait_start_host(const struct start_plan *p, int sync_fd, struct
 	return 0;
 }
 
+/* A child that shares the monitor's memory moves itself into its payload
+ * cgroups (PROCS: their cgroup.procs, open), as the sleeping monitor cannot;
+ * any other child waits until the monitor has moved it. */
+static int child_enter_cgroups(const struct spawn_io *io, int sync_fd, const int *procs,
+			       struct child_error *e)
+{
+	char placed = 0;
+	size_t failed = 0;
+
+	if (!procs) {
+		if (spawn_child_waits(io) &&
+		    (read(sync_fd, &placed, 1) != 1 || placed != SPAWN_PLACED))
+			_exit(127); /* the monitor could not move it, and kills it */
+		return 0;
+	}
+	int ret = cgroup_enter_self(io->cgroup, procs, &failed);
+	if (ret < 0)
+		return child_error_set(e, -ret, "move init into its cgroup", NULL, NULL, "\"%s\"",
+				       io->cgroup->hiers[failed].dirs[CGROUP_PAYLOAD]);
+	return 0;
+}
+
 /* The container's first process: set everything up, then execve. Never
- * returns. */
+ * returns. PROCS: see child_enter_cgroups. */
 static __attribute__((noreturn)) void child_main(const struct start_plan *p,
-						 const struct spawn_io *io, int sync_fd)
+						 const struct spawn_io *io, int sync_fd,
+						 const int *procs)
 {
 	struct child_error e = { 0 };
 	sigset_t none;
@@ -207,15 +230,12 @@ static __attribute__((noreturn)) void child_main(const struct start_plan *p,
 	/* The monitor is our parent: its death sends init this signal. */
 	if (p->pdeath_signal)
 		prctl(PR_SET_PDEATHSIG, p->pdeath_signal, 0, 0, 0);
-	/* Nothing runs in the container before it is in its cgroups; a parent
-	 * that could not move it kills it. */
-	char placed = 0;
-	if (spawn_child_waits(io) && (read(sync_fd, &placed, 1) != 1 || placed != SPAWN_PLACED))
-		_exit(127);
+	/* Nothing runs in the container before it is in its cgroups. */
+	ret = child_enter_cgroups(io, sync_fd, procs, &e);
 	/* Nothing of the monitor's reaches init but stdio and the sync socket
 	 * (closed by execve). */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	ret = child_cgroup_ns(p, io, &e);
+	ret = ret ?: child_cgroup_ns(p, io, &e);
 	ret = ret ?: procset_early(p, &e);
 	ret = ret ?: child_hostname(p, &e);
 	ret = ret ?: loopback_up(p, &e);
@@ -308,10 +328,12 @@ static int clone_child(const struct start_plan *p, const struct spawn_io *io, in
  * Only for plans where the two need not run at once, and whose namespaces
  * are known to allow it: no start-host hooks (SPAWN_READY, SPAWN_GO), no
  * hooks in the child, which would fork from a process sharing memory, no
- * time namespace (procset.c) and none shared (share.c has its own way),
- * and no cgroups: the monitor moves the child into them, or tells it that
- * clone3 did, while the child waits (SPAWN_PLACED), which a child that
- * keeps the monitor asleep until its execve cannot do. */
+ * time namespace (procset.c), none shared (share.c has its own way), and
+ * no network devices (the monitor moves them in while the child waits).
+ * With cgroups v1 the child moves itself into them first thing (the
+ * monitor, asleep, cannot move it); on cgroup2 clone3 makes the child in
+ * its cgroup (CLONE_INTO_CGROUP), which the glibc clone used here cannot,
+ * and a move would cost more than the copy saves. */
 #define SHARED_VM_NAMESPACES \
 	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET)
 #define SHARED_VM_STACK (1u << 20) /* touched pages only, a few */
@@ -320,6 +342,7 @@ struct child_args {
 	const struct start_plan *p;
 	const struct spawn_io *io;
 	int sync_fd, parent_fd;
+	const int *procs; /* with cgroups: see child_enter_cgroups */
 };
 
 /* ASan cannot follow a child running on a stack of ours (it aborts on
@@ -336,14 +359,16 @@ struct child_args {
 #define SHARED_VM_POSSIBLE true
 #endif
 
-static bool can_share_memory(const struct start_plan *p, const struct spawn_io *io)
+static bool can_share_memory(const struct start_plan *p, const struct spawn_io *io,
+			     int cgroup_fd)
 {
 	static const enum hook_type in_child[] = { HOOK_PRE_MOUNT, HOOK_MOUNT, HOOK_AUTODEV,
 						   HOOK_START_HOST, HOOK_START };
 
 	if (!SHARED_VM_POSSIBLE)
 		return false;
-	if ((p->clone_flags & ~SHARED_VM_NAMESPACES) || p->n_shares || spawn_child_waits(io))
+	if ((p->clone_flags & ~SHARED_VM_NAMESPACES) || p->n_shares || cgroup_fd >= 0 ||
+	    (io->net && io->net->n))
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(in_child); i++)
 		if (hook_set_has(&p->hooks, in_child[i]))
@@ -356,7 +381,7 @@ static int shared_child_main(void *arg)
 	const struct child_args *a = arg;
 
 	close(a->parent_fd);
-	child_main(a->p, a->io, a->sync_fd);
+	child_main(a->p, a->io, a->sync_fd, a->procs);
 }
 
 /* Returns once the child has executed init or ended: its sync messages
@@ -372,9 +397,10 @@ static int clone_shared(const struct child_args *a, pid_t *pid, int *pidfd, lxcm
 	mprotect(stack, 4096, PROT_NONE); /* an overflow faults instead of writing below */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
+	/* With cgroups the child makes its cgroup namespace once in them. */
+	int flags = (int)(a->p->clone_flags & ~(a->io->cgroup ? CLONE_NEWCGROUP : 0));
 	int ret = clone(shared_child_main, stack + SHARED_VM_STACK,
-			(int)a->p->clone_flags | CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD,
-			(void *)a, pidfd);
+			flags | CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, (void *)a, pidfd);
 	int saved = errno;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	munmap(stack, SHARED_VM_STACK);
@@ -482,15 +508,15 @@ static int read_outcome(const struct start_plan *p, const struct spawn_io *io, i
  * 3 ms and more here under load, and those that follow within a grace
  * period or two do not; the monitor moving first, before its ptys and the
  * clone, paid that wait twice. */
-static int place_child(const struct spawn_io *io, bool cloned_into, int sync_fd, pid_t pid,
-		       int pidfd, lxcmgr_error **err)
+static int place_child(const struct spawn_io *io, bool cloned_into, bool moved_itself,
+		       int sync_fd, pid_t pid, int pidfd, lxcmgr_error **err)
 {
 	char tag = SPAWN_PLACED;
 	int ret = 0;
 
 	if (!spawn_child_waits(io))
 		return 0;
-	if (io->cgroup && !cloned_into &&
+	if (io->cgroup && !cloned_into && !moved_itself &&
 	    (ret = cgroup_enter(io->cgroup, CGROUP_PAYLOAD, pid, err)) < 0)
 		error_wrap(err, ret, "move init into its cgroup");
 	if (ret == 0 && io->enter_monitor &&
@@ -498,7 +524,7 @@ static int place_child(const struct spawn_io *io, bool cloned_into, int sync_fd,
 		error_wrap(err, ret, "move the monitor into its cgroup");
 	if (ret == 0 && io->net)
 		ret = net_enter(io->net, pid, err);
-	if (ret == 0 && write(sync_fd, &tag, 1) != 1)
+	if (ret == 0 && !moved_itself && write(sync_fd, &tag, 1) != 1)
 		ret = error_set(err, errno, "let the container go on once in its cgroups");
 	if (ret < 0) {
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
@@ -507,30 +533,48 @@ static int place_child(const struct spawn_io *io, bool cloned_into, int sync_fd,
 	return ret;
 }
 
+static void close_procs(const struct spawn_io *io, int *procs)
+{
+	for (size_t i = 0; procs && i < io->cgroup->n_hiers; i++)
+		if (procs[i] >= 0)
+			close(procs[i]);
+}
+
 int spawn_init(const struct start_plan *p, const struct spawn_io *io, pid_t *pid, int *pidfd,
 	       lxcmgr_error **err)
 {
 	cleanup_close int cgroup_fd = io->cgroup ? cgroup_clone_fd(io->cgroup) : -1;
-	bool into_cgroup = false;
+	bool into_cgroup = false, shared = can_share_memory(p, io, cgroup_fd);
+	cleanup_free int *procs = shared && io->cgroup ? calloc(io->cgroup->n_hiers + 1,
+								  sizeof(int)) : NULL;
 	int sv[2];
 	int ret;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-		return error_set(err, errno, "create the start sync socket");
-	if (can_share_memory(p, io))
-		ret = clone_shared(&(struct child_args){ p, io, sv[1], sv[0] }, pid, pidfd, err);
+	if (shared && io->cgroup && !procs)
+		return error_set(err, ENOMEM, "move init into its cgroup");
+	if (procs && (ret = cgroup_open_procs(io->cgroup, CGROUP_PAYLOAD, procs, err)) < 0)
+		return error_wrap(err, ret, "move init into its cgroup");
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		ret = error_set(err, errno, "create the start sync socket");
+		close_procs(io, procs);
+		return ret;
+	}
+	if (shared)
+		ret = clone_shared(&(struct child_args){ p, io, sv[1], sv[0], procs }, pid, pidfd,
+				   err);
 	else
 		ret = clone_child(p, io, cgroup_fd, &into_cgroup, pid, pidfd, err);
+	close_procs(io, procs); /* the shared child has moved itself, or ended */
 	if (ret == 0 && *pid == 0) {
 		close(sv[0]);
-		child_main(p, io, sv[1]);
+		child_main(p, io, sv[1], NULL);
 	}
 	close(sv[1]);
 	if (ret < 0) {
 		close(sv[0]);
 		return ret;
 	}
-	ret = place_child(io, into_cgroup, sv[0], *pid, *pidfd, err);
+	ret = place_child(io, into_cgroup, procs != NULL, sv[0], *pid, *pidfd, err);
 	ret = ret ?: read_outcome(p, io, sv[0], *pid, *pidfd, err);
 	close(sv[0]);
 	if (ret < 0) {

@@ -150,9 +150,10 @@ TEST(busybox_template)
 		EXPECT_STR(p->rootfs, rfs);
 		EXPECT_INT(p->auto_mounts, AUTO_PROC_MIXED | AUTO_SYS_MIXED);
 		EXPECT_INT(p->cgroup_mount, CGMOUNT_MIXED);
-		EXPECT_INT(p->n_mounts, 2);
-		if (p->n_mounts == 2) {
+		EXPECT_INT(p->n_mounts, 3);
+		if (p->n_mounts == 3) {
 			const struct plan_mount *shm = &p->mounts[0], *mq = &p->mounts[1];
+			const struct plan_mount *run = &p->mounts[2];
 			EXPECT_STR(shm->source, "shm");
 			EXPECT_STR(shm->target, "dev/shm");
 			EXPECT_STR(shm->fstype, "tmpfs");
@@ -162,6 +163,10 @@ TEST(busybox_template)
 			EXPECT_CONTAINS(shm->origin, "/lxc/bb/config:");
 			EXPECT_STR(mq->fstype, "mqueue");
 			EXPECT(mq->create_dir && mq->optional, "mqueue: optional, create=dir");
+			EXPECT_STR(run->target, "run");
+			EXPECT_STR(run->fstype, "tmpfs");
+			EXPECT_INT(run->flags, MS_NOSUID | MS_NODEV);
+			EXPECT_STR(run->data, "mode=0755");
 		}
 		EXPECT(p->autodev, "autodev");
 		EXPECT_INT(p->tty_max, 4);
