@@ -88,6 +88,8 @@ static int read_status(struct attach_job *job)
 			got_bnd = true;
 		} else if (sscanf(line, "NoNewPrivs: %d", &nnp) == 1) {
 			job->no_new_privs = nnp == 1;
+		} else if (sscanf(line, "Seccomp: %d", &nnp) == 1) {
+			job->init_seccomp = nnp != 0;
 		}
 	}
 	return got_bnd ? 0 : -EIO;
@@ -113,6 +115,10 @@ static int read_init(struct lxcmgr_container *c, struct attach_job *job, lxcmgr_
 	}
 	job->init_pid = pidfd_pid(pidfd);
 	ret = job->init_pid < 0 ? job->init_pid : read_status(job);
+	if (ret == 0)
+		ret = attach_security_prepare(c, fd, job, err);
+	if (ret < 0 && err && *err)
+		return ret;
 	if (ret == 0)
 		job->ns_mask = foreign_namespaces(job->init_pid);
 	/* Still alive now, so the pid read through /proc was init's. */
@@ -336,6 +342,8 @@ static void job_release(struct attach_job *job)
 		munmap(job->stacks, 2 * STACK_SIZE);
 	free(job->home);
 	free(job->conf_env);
+	free(job->seccomp.insns);
+	free(job->aa_label);
 	free(job->file);
 	free(job->helper_argv);
 	strv_free(job->env);

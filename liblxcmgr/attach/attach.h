@@ -46,6 +46,7 @@
 #include <termios.h>
 
 #include "lxcmgr.h"
+#include "security/seccomp.h"
 
 enum attach_msg_kind {
 	ATTACH_MSG_ERROR = 1, /* value: errno; text: what failed */
@@ -76,6 +77,9 @@ struct attach_job {
 	int ns_mask;        /* CLONE_NEW* to join */
 	uint64_t cap_bnd;   /* init's bounding set */
 	bool no_new_privs;  /* init has it */
+	bool init_seccomp;  /* init is under a seccomp filter */
+	struct secfilter seccomp; /* the container's filter (n == 0: none), for B */
+	char *aa_label;     /* init's AppArmor profile, for B's execve, or NULL */
 	int helper_fd;      /* sealed memfd of lxcmgr-exec */
 	int sock;           /* the child end of the sync socket */
 	bool pty;           /* allocate one */
@@ -100,6 +104,12 @@ struct attach_job {
  * init's root without leaving it; then B's uid, gid, home, environment,
  * and command (the user's login shell when none is given). */
 int attach_prepare(struct attach_job *job, lxcmgr_error **err);
+
+/* security.c: init is under a seccomp filter, so B gets the container's
+ * (lxc.seccomp.profile, asked of the monitor on MONITOR_FD, compiled or
+ * from the cache); and init's AppArmor profile where AppArmor is on. */
+int attach_security_prepare(struct lxcmgr_container *c, int monitor_fd, struct attach_job *job,
+			    lxcmgr_error **err);
 
 /* Runs A (and so B); returns A's pid once A has exited, or -errno. */
 pid_t attach_spawn(const struct attach_job *job);

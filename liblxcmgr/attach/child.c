@@ -25,6 +25,9 @@
 #include <unistd.h>
 
 #include "attach/attach.h"
+#include "security/apparmor.h"
+#include "security/caps.h"
+#include "security/seccomp.h"
 #include "util/cleanup.h"
 
 /* A and B run on stacks of our own making, which AddressSanitizer does not
@@ -143,25 +146,35 @@ static void attach_join_cgroup(const struct attach_job *job)
 	(void)job;
 }
 
-/* Capabilities and no_new_privs as init has them, unless -e CAP. */
+/* The bounding set and no_new_privs as init has them (unless -e CAP),
+ * then init's AppArmor profile for the execve and its seccomp filter,
+ * while B still has CAP_SYS_ADMIN (as init loaded it: security/security.h). */
 CHILD_CODE static void drop_privileges(const struct attach_job *job)
 {
-	/* TODO(LSM): apply init's AppArmor profile (unless ELEVATED_LSM)
-	 * once lxcmgr confines containers; none is applied to init yet. */
-	/* Up to the first the kernel does not know (EINVAL). */
-	if (!(job->opts->elevated & LXCMGR_ATTACH_ELEVATED_CAP))
-		for (int cap = 0; cap < 64; cap++) {
-			if (job->cap_bnd & (UINT64_C(1) << cap))
-				continue;
-			if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
-				continue;
-			if (errno == EINVAL)
-				break;
-			child_fail(job, errno, "drop capability %d", cap);
-		}
-	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	int failed = -1, r;
+
+	if (!(job->opts->elevated & LXCMGR_ATTACH_ELEVATED_CAP) &&
+	    (r = caps_bound(job->cap_bnd, &failed)) < 0)
+		child_fail(job, -r, "drop capability %d", failed);
 	if (job->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(job, errno, "set no_new_privs");
+	if (job->aa_label && (r = aa_exec_profile(job->aa_label)) < 0)
+		child_fail(job, -r, "set the AppArmor profile \"%s\"", job->aa_label);
+#ifdef HAVE_LIBSECCOMP
+	if (job->seccomp.n && (r = secfilter_load(&job->seccomp)) < 0)
+		child_fail(job, -r, "load the container's seccomp filter");
+#endif
+}
+
+/* After the switch of user: effective and permitted no wider than init's
+ * bounding set (unless -e CAP), inheritable and ambient empty, as init. */
+CHILD_CODE static void limit_capabilities(const struct attach_job *job)
+{
+	uint64_t keep = job->opts->elevated & LXCMGR_ATTACH_ELEVATED_CAP ? UINT64_MAX : job->cap_bnd;
+	int r = caps_limit(keep);
+
+	if (r < 0)
+		child_fail(job, -r, "lower the capability sets");
 }
 
 /* Raw system calls: glibc's set*id and setgroups would change every
@@ -175,7 +188,6 @@ CHILD_CODE static void switch_user(const struct attach_job *job)
 		child_fail(job, errno, "switch to gid %u", (unsigned)job->gid);
 	if (syscall(SYS_setresuid, job->uid, job->uid, job->uid) < 0)
 		child_fail(job, errno, "switch to uid %u", (unsigned)job->uid);
-	/* TODO(seccomp): load init's filter here, last, unless elevated. */
 }
 
 CHILD_CODE static void setup_stdio(const struct attach_job *job, int slave)
@@ -233,6 +245,7 @@ CHILD_CODE static int run_command(void *data)
 	attach_join_cgroup(job);
 	drop_privileges(job);
 	switch_user(job);
+	limit_capabilities(job);
 	/* As the user, so that a home it may not enter is not entered. */
 	if (!job->home || chdir(job->home) < 0)
 		if (chdir("/") < 0)

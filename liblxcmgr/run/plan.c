@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <linux/capability.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +23,8 @@
 #include "container.h"
 #include "run/plan-internal.h"
 #include "run/plan.h"
+#include "security/caps.h"
+#include "security/security.h"
 #include "util/cleanup.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -150,7 +151,6 @@ struct key_rule {
 	rule_check_fn check; /* RULE_CHECK */
 };
 
-static bool rule_apparmor(struct build *b, const char *key, size_t i, char *why, size_t size);
 static bool rule_arch(struct build *b, const char *key, size_t i, char *why, size_t size);
 
 #define PLAN(k) { k, RULE_PLAN, NULL, NULL, NULL }
@@ -158,8 +158,6 @@ static bool rule_arch(struct build *b, const char *key, size_t i, char *why, siz
 #define NOOP(k) { k, RULE_NOOP, NULL, NULL, NULL }
 #define LATER(k, ok, why) { k, RULE_LATER, ok, why, NULL }
 #define CHECK(k, fn) { k, RULE_CHECK, NULL, NULL, fn }
-
-static const char seccomp_later[] = "seccomp comes later";
 
 /* Exact keys win over families; the longest family wins among families. */
 static const struct key_rule rules[] = {
@@ -196,12 +194,13 @@ static const struct key_rule rules[] = {
 	/* security */
 	PLAN("lxc.cap.drop"),
 	PLAN("lxc.cap.keep"),
-	LATER("lxc.seccomp.allow_nesting", "0", seccomp_later),
-	LATER("lxc.seccomp.", NULL, seccomp_later),
-	CHECK("lxc.apparmor.profile", rule_apparmor),
-	NOOP("lxc.apparmor.allow_incomplete"), /* both only shape a generated profile, */
-	NOOP("lxc.apparmor.allow_nesting"),    /* which is refused or skipped */
-	LATER("lxc.apparmor.raw", NULL, "AppArmor profiles come later"),
+	PLAN("lxc.seccomp.profile"), /* security/security.c */
+	PLAN("lxc.seccomp.allow_nesting"),
+	LATER("lxc.seccomp.notify.", NULL, "seccomp notifications come later"),
+	PLAN("lxc.apparmor.profile"),
+	PLAN("lxc.apparmor.allow_incomplete"),
+	PLAN("lxc.apparmor.allow_nesting"),
+	PLAN("lxc.apparmor.raw"),
 	LATER("lxc.selinux.", NULL, "SELinux contexts come later"),
 	PLAN("lxc.no_new_privs"),
 	LATER("lxc.idmap", NULL, "user namespaces come later"),
@@ -260,34 +259,6 @@ static const struct key_rule *rule_find(const char *key)
 			best = &rules[i];
 	}
 	return best;
-}
-
-static bool apparmor_enabled(void)
-{
-	cleanup_free char *text = NULL;
-
-	return file_read("/sys/module/apparmor/parameters/enabled", 64, &text, NULL) == 0 &&
-	       text[0] == 'Y';
-}
-
-static bool rule_apparmor(struct build *b, const char *key, size_t i, char *why, size_t size)
-{
-	const char *value = value_at(b->conf, key, i);
-
-	if (str_eq(value, "unconfined"))
-		return true;
-	if (str_eq(value, "generated") && !apparmor_enabled()) {
-		/* LXC does the same on such a host. A notice lost to a failed
-		 * allocation is not worth failing the start for. */
-		cleanup_free char *origin = origin_at(b->conf, key, i);
-		strv_push(&b->p->notices,
-			  str_printf("%s = generated (%s): AppArmor is not enabled on this host; "
-				     "the container runs unconfined",
-				     key, origin ? origin : "?"));
-		return true;
-	}
-	snprintf(why, size, "AppArmor profiles come later; use lxc.apparmor.profile = unconfined");
-	return false;
 }
 
 /* lxc.arch names and the uname machine they stand for. */
@@ -1030,19 +1001,11 @@ static int build_namespaces(struct build *b)
 
 /* ------------------------------------------------------- capabilities */
 
-static int cap_last(void)
-{
-	cleanup_free char *text = NULL;
-	uint64_t n;
-
-	if (file_read("/proc/sys/kernel/cap_last_cap", 64, &text, NULL) == 0 &&
-	    str_to_u64(str_trim(text), &n) == 0 && n < 64)
-		return (int)n;
-	return CAP_LAST_CAP;
-}
-
-/* Sets (or clears) the bits of the capabilities named in the values of KEY. */
-static int cap_bits(struct build *b, const char *key, bool set, uint64_t *bits)
+/* Sets (or, for lxc.cap.keep, clears) in *DROP the capabilities named in
+ * the values of KEY. In lxc.cap.keep, "none" forgets the capabilities kept
+ * so far (alone: keep none). An empty value, which clears a list, never
+ * gets here: the config has forgotten the earlier lines already. */
+static int cap_bits(struct build *b, const char *key, bool keep, uint64_t all, uint64_t *drop)
 {
 	char *const *v = conf_values(b->conf, key);
 
@@ -1051,31 +1014,44 @@ static int cap_bits(struct build *b, const char *key, bool set, uint64_t *bits)
 		if (!words)
 			return -ENOMEM;
 		for (size_t w = 0; words[w]; w++) {
-			if (str_eq(words[w], "none"))
+			if (str_eq(words[w], "none")) {
+				if (!keep)
+					return value_error(b, EINVAL, key, i,
+							   "none is for lxc.cap.keep; to drop "
+							   "nothing, leave lxc.cap.drop empty");
+				*drop = all;
 				continue;
+			}
 			int cap = capability_from_name(words[w]);
 			if (cap < 0)
 				return value_error(b, EINVAL, key, i, "unknown capability \"%s\"",
 						   words[w]);
-			if (set)
-				*bits |= UINT64_C(1) << cap;
+			if (keep)
+				*drop &= ~(UINT64_C(1) << cap);
 			else
-				*bits &= ~(UINT64_C(1) << cap);
+				*drop |= UINT64_C(1) << cap;
 		}
 	}
 	return 0;
 }
 
-/* lxc.cap.drop, or every capability but lxc.cap.keep ("none": keep
- * none). Capabilities this kernel does not have are left out. */
+/* lxc.cap.drop, or every capability but lxc.cap.keep. Capabilities this
+ * kernel does not have are left out. security/caps.c applies them. */
 static int build_caps(struct build *b)
 {
 	struct start_plan *p = b->p;
-	int last = cap_last();
-	uint64_t all = last >= 63 ? UINT64_MAX : (UINT64_C(1) << (last + 1)) - 1;
+	uint64_t all = caps_all();
 	uint64_t drop = 0;
 	int ret;
 
+#ifndef HAVE_LIBCAP
+	static const char *const keys[] = { "lxc.cap.keep", "lxc.cap.drop" };
+	for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
+		if (conf_values(b->conf, keys[k]))
+			return value_error(b, EOPNOTSUPP, keys[k], 0,
+					   "not supported: lxcmgr was built without libcap "
+					   "(--disable-capabilities)");
+#endif
 	if (conf_values(b->conf, "lxc.cap.keep")) {
 		if (conf_values(b->conf, "lxc.cap.drop")) {
 			cleanup_free char *drop_at = origin_at(b->conf, "lxc.cap.drop", 0);
@@ -1084,9 +1060,9 @@ static int build_caps(struct build *b)
 					   drop_at ? drop_at : "?");
 		}
 		drop = all;
-		ret = cap_bits(b, "lxc.cap.keep", false, &drop);
+		ret = cap_bits(b, "lxc.cap.keep", true, all, &drop);
 	} else {
-		ret = cap_bits(b, "lxc.cap.drop", true, &drop);
+		ret = cap_bits(b, "lxc.cap.drop", false, all, &drop);
 	}
 	if (ret < 0)
 		return ret;
@@ -1171,6 +1147,7 @@ static int build_all(struct build *b)
 		scan_keys, build_rootfs, build_rootfs_options, build_mount_entries, build_auto,
 		build_dev, build_console_log, build_init, build_env, build_namespaces, plan_build_ns,
 		plan_build_net, plan_build_proc, build_caps, build_misc, build_cgroup,
+		security_plan_build,
 	};
 
 	b->p->name = strdup(b->c->name);
@@ -1226,6 +1203,7 @@ void plan_free(struct start_plan *p)
 	free(p->init_cwd);
 	free(p->init_groups);
 	free(p->cap_drop);
+	security_plan_free(p->security);
 	hook_set_release(&p->hooks);
 	strv_free(p->notices);
 	plan_free_ns_proc(p);

@@ -15,6 +15,7 @@
 #include "net/netdev.h"
 
 struct lxcmgr_container;
+struct security_plan;
 
 /* lxc.mount.auto, as flags. The cgroup modes come with the cgroup work. */
 enum plan_auto {
@@ -182,6 +183,8 @@ struct start_plan {
 	 * by N; none and empty make none. */
 	struct net_dev *netdevs;
 	size_t n_netdevs;
+	/* Appended by security/security.c: seccomp filter, AppArmor profile */
+	struct security_plan *security;
 };
 
 /* Builds the plan from the container's loaded config. Keys that a start

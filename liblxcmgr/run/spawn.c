@@ -27,6 +27,8 @@
 #include "run/rootfs.h"
 #include "run/share.h"
 #include "run/spawn.h"
+#include "security/caps.h"
+#include "security/security.h"
 #include "util/cleanup.h"
 #include "util/error.h"
 #include "util/run.h"
@@ -73,15 +75,16 @@ static int child_hostname(const struct start_plan *p, struct child_error *e)
 	return 0;
 }
 
+/* Order matters: the bounding set needs CAP_SETPCAP and loading seccomp
+ * needs CAP_SYS_ADMIN (or no_new_privs), so both come while init still has
+ * every capability; the switch of user comes before lowering the sets (a
+ * dropped CAP_SETUID would refuse it), and clears them for a user other
+ * than root anyway; what is left is lowered last (security/caps.h). */
 static int child_identity(const struct start_plan *p, struct child_error *e)
 {
-	for (size_t i = 0; i < p->n_cap_drop; i++)
-		if (prctl(PR_CAPBSET_DROP, p->cap_drop[i], 0, 0, 0) < 0 && errno != EINVAL)
-			return child_error_set(e, errno, "drop capability", &(struct plan_where){ "lxc.cap.drop", NULL },
-					       NULL, "%d", p->cap_drop[i]);
-	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return child_error_set(e, errno, "set no_new_privs", &(struct plan_where){ "lxc.no_new_privs", NULL },
-				       NULL, "prctl");
+	uint64_t keep = caps_all() & ~caps_mask(p->cap_drop, p->n_cap_drop);
+	int failed = -1, r;
+
 	const char *cwd = p->init_cwd ? p->init_cwd : "/";
 	if (chdir(cwd) < 0)
 		return child_error_set(e, errno, "change directory", &(struct plan_where){ "lxc.init.cwd", NULL },
@@ -95,12 +98,23 @@ static int child_identity(const struct start_plan *p, struct child_error *e)
 		return child_error_set(e, errno, "join a new session keyring",
 				       &(struct plan_where){ "lxc.keyring.session", NULL },
 				       "set lxc.keyring.session = 0 to keep the caller's", "keyctl");
+	if ((r = caps_bound(keep, &failed)) < 0)
+		return child_error_set(e, r, "drop capability", &(struct plan_where){ "lxc.cap.drop", NULL },
+				       NULL, "%d from the bounding set", failed);
+	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return child_error_set(e, errno, "set no_new_privs", &(struct plan_where){ "lxc.no_new_privs", NULL },
+				       NULL, "prctl");
+	if ((r = security_child_apply(p, e)) < 0)
+		return r;
 	if (p->init_gid && setresgid(p->init_gid, p->init_gid, p->init_gid) < 0)
 		return child_error_set(e, errno, "set group", &(struct plan_where){ "lxc.init.gid", NULL }, NULL,
 				       "%u", (unsigned)p->init_gid);
 	if (p->init_uid && setresuid(p->init_uid, p->init_uid, p->init_uid) < 0)
 		return child_error_set(e, errno, "set user", &(struct plan_where){ "lxc.init.uid", NULL }, NULL,
 				       "%u", (unsigned)p->init_uid);
+	if ((r = caps_limit(keep)) < 0)
+		return child_error_set(e, r, "lower the capability sets", &(struct plan_where){ "lxc.cap.drop", NULL },
+				       NULL, "capset");
 	return 0;
 }
 

@@ -17,6 +17,8 @@
 #include "container.h"
 #include "run/plan-internal.h"
 #include "run/plan.h"
+#include "security/apparmor.h"
+#include "security/security.h"
 #include "unit.h"
 #include "util/cleanup.h"
 #include "util/file.h"
@@ -26,6 +28,7 @@ static char tmpdir[] = "/tmp/lxcmgr-test-plan.XXXXXX";
 static struct lxcmgr_ctx *ctx;
 static struct lxcmgr_container *ct; /* "x": its config is replaced per check */
 static char *rootfs;
+static char *runtime; /* the seccomp cache goes below */
 
 #define DEFAULT_NS                                                                     \
 	(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |    \
@@ -344,13 +347,10 @@ TEST(refused_keys)
 	const char *const lines[] = {
 		"lxc.cgroup.dir.container.inner = inner",
 		"lxc.idmap = u 0 100000 65536",
-		"lxc.apparmor.raw = mount,",
-		"lxc.apparmor.profile = lxc-container-default",
 		"lxc.selinux.context = system_u:system_r:lxc_t:s0",
-		"lxc.seccomp.profile = /x.seccomp",
-		"lxc.seccomp.allow_nesting = 1",
 		"lxc.console.path = /dev/tty1",
 		"lxc.console.buffer.size = 64KB",
+		"lxc.seccomp.notify.proxy = unix:/run/x.sock",
 		"lxc.monitor.unshare = 1",
 		"lxc.sched.core = 1",
 		arch,
@@ -374,15 +374,16 @@ TEST(refused_keys)
 
 TEST(refusals_are_listed)
 {
-	plan_fails("lxc.seccomp.profile = /x\n"
+	plan_fails("lxc.monitor.unshare = 1\n"
 		   "lxc.net.0.type = veth\n"
 		   "lxc.net.0.link = br0\n"
 		   "lxc.cgroup.dir.container.inner = i\n"
-		   "lxc.sched.core = 1\n",
+		   "lxc.sched.core = 1\n"
+		   "lxc.seccomp.notify.cookie = c\n",
 		   -EOPNOTSUPP,
-		   "lxc.seccomp.profile = /x (config:2): not supported yet: seccomp comes later "
-		   "(also not supported yet: lxc.cgroup.dir.container.inner, "
-		   "lxc.sched.core)");
+		   "lxc.monitor.unshare = 1 (config:2): not supported yet: a monitor in its own "
+		   "mount namespace comes later (also not supported yet: "
+		   "lxc.cgroup.dir.container.inner, lxc.sched.core, lxc.seccomp.notify.cookie)");
 }
 
 TEST(accepted_keys)
@@ -451,6 +452,72 @@ TEST(apparmor_generated)
 		EXPECT_CONTAINS(p->notices[0], "lxc.apparmor.profile = generated (config:2): "
 					       "AppArmor is not enabled on this host");
 	plan_free(p);
+}
+
+/* lxc.apparmor.* on a host without AppArmor (this one): a named profile
+ * is refused unless allow_incomplete; raw rules need the generated one. */
+TEST(apparmor_named)
+{
+	if (aa_enabled()) {
+		printf("# skipped: AppArmor is enabled here\n");
+		return;
+	}
+	plan_fails("lxc.apparmor.profile = lxc-container-default\n", -EOPNOTSUPP,
+		   "lxc.apparmor.profile = lxc-container-default (config:2): AppArmor is not "
+		   "enabled on this host");
+	struct start_plan *p = plan_ok("lxc.apparmor.profile = lxc-container-default\n"
+				       "lxc.apparmor.allow_incomplete = 1\n");
+	EXPECT(p && p->notices && p->notices[0] && !p->notices[1], "one notice");
+	if (p && p->notices)
+		EXPECT_CONTAINS(p->notices[0], "runs unconfined (lxc.apparmor.allow_incomplete)");
+	EXPECT(p && p->security && !p->security->aa_profile, "no profile to enter");
+	plan_free(p);
+	plan_fails("lxc.apparmor.profile = unconfined\nlxc.apparmor.raw = mount,\n", -EINVAL,
+		   "lxc.apparmor.raw = mount, (config:3): raw rules go into the generated "
+		   "profile only");
+	p = plan_ok("lxc.apparmor.profile = generated\nlxc.apparmor.raw = mount,\n");
+	EXPECT(p && p->security && !p->security->aa_profile, "generated: skipped here");
+	plan_free(p);
+}
+
+/* lxc.seccomp.profile: compiled at the first build, from the cache at the
+ * next; errors name the key, its line, and the policy's own line. */
+TEST(seccomp_profile)
+{
+	cleanup_free char *good = str_printf("%s/good.seccomp", tmpdir);
+	cleanup_free char *bad = str_printf("%s/bad.seccomp", tmpdir);
+	cleanup_free char *cfg = str_printf("lxc.seccomp.profile = %s\n", good);
+	cleanup_free char *cfg_bad = str_printf("lxc.seccomp.profile = %s\n", bad);
+	const char *text = "2\ndenylist\n[all]\nkexec_load errno 1\n";
+
+	EXPECT_INT(file_write_atomic(good, text, strlen(text), 0644), 0);
+	const char *bad_text = "2\ndenylist\nkexec_load deny\n";
+	EXPECT_INT(file_write_atomic(bad, bad_text, strlen(bad_text), 0644), 0);
+	struct start_plan *p = plan_ok(cfg);
+	EXPECT(p && p->security && p->security->seccomp.n > 4, "a filter was compiled");
+	EXPECT(p && p->security && !p->security->seccomp.from_cache, "the first is compiled");
+	EXPECT_STR(p && p->security ? p->security->seccomp_origin : NULL, "config:2");
+	EXPECT(p && !p->notices, "no notice: the cache was written");
+	struct start_plan *q = plan_ok(cfg);
+	EXPECT(q && q->security && q->security->seccomp.from_cache, "the second from the cache");
+	EXPECT(p && q && p->security->seccomp.n == q->security->seccomp.n &&
+		       memcmp(p->security->seccomp.insns, q->security->seccomp.insns,
+			      p->security->seccomp.n * sizeof(struct sock_filter)) == 0,
+	       "the cached filter is the compiled one");
+	plan_free(p);
+	plan_free(q);
+	/* A changed policy is compiled again, never served the old filter. */
+	text = "2\ndenylist\nbpf errno 1\n";
+	EXPECT_INT(file_write_atomic(good, text, strlen(text), 0644), 0);
+	p = plan_ok(cfg);
+	EXPECT(p && p->security && !p->security->seccomp.from_cache, "a new policy is compiled");
+	plan_free(p);
+	cleanup_free char *want = str_printf("lxc.seccomp.profile = %s (config:2): %s:3: unknown "
+					     "action \"deny\"", bad, bad);
+	plan_fails(cfg_bad, -EINVAL, want);
+	plan_fails("lxc.seccomp.profile = /no/such.seccomp\n", -ENOENT,
+		   "lxc.seccomp.profile = /no/such.seccomp (config:2): read the seccomp policy "
+		   "\"/no/such.seccomp\": No such file or directory");
 }
 
 TEST(every_key_has_a_rule)
@@ -750,6 +817,20 @@ TEST(capabilities)
 	plan_free(p);
 	plan_fails("lxc.cap.drop = mknod\nlxc.cap.keep = chown\n", -EINVAL,
 		   "lxc.cap.keep = chown (config:3): lxc.cap.drop is set too (config:2)");
+	/* "none" forgets what was kept before it; what follows counts. */
+	p = plan_ok("lxc.cap.keep = sys_admin\nlxc.cap.keep = none\nlxc.cap.keep = cap_chown 5\n");
+	if (p) {
+		EXPECT_INT(p->n_cap_drop, last + 1 - 2);
+		EXPECT(!have_cap(p, 0) && !have_cap(p, 5) && have_cap(p, 21),
+		       "chown and kill (5) kept, sys_admin dropped after none");
+	}
+	plan_free(p);
+	/* An empty value clears the list so far (LXC's rule). */
+	p = plan_ok("lxc.cap.drop = sys_admin\nlxc.cap.drop =\nlxc.cap.drop = MKNOD\n");
+	EXPECT(p && p->n_cap_drop == 1 && p->cap_drop[0] == 27, "only mknod after the clear");
+	plan_free(p);
+	plan_fails("lxc.cap.drop = none\n", -EINVAL,
+		   "lxc.cap.drop = none (config:2): none is for lxc.cap.keep");
 }
 
 TEST(misc)
@@ -1093,6 +1174,8 @@ TEST(setup)
 	mkdir_p(etc, 0755);
 	mkdir_p(rootfs, 0755);
 	setenv("LXCMGR_CONFIG_PATH", etc, 1);
+	runtime = str_printf("%s/run", tmpdir);
+	setenv("LXCMGR_RUNTIME_PATH", runtime, 1);
 	struct lxcmgr_ctx_options opts = { .lxcpath = lxcpath };
 	ctx = lxcmgr_ctx_new(&opts, &err);
 	ct = ctx ? lxcmgr_container_new(ctx, "x", &err) : NULL;
@@ -1107,12 +1190,14 @@ TEST(teardown)
 	lxcmgr_container_put(ct);
 	lxcmgr_ctx_free(ctx);
 	free(rootfs);
+	free(runtime);
 	EXPECT_INT(rm_rf_at(AT_FDCWD, tmpdir, NULL), 0);
 	EXPECT(!path_exists(tmpdir), "%s is removed", tmpdir);
 }
 
 UNIT_MAIN(setup, defaults, busybox_template, mount_entries, mount_fstab, mount_auto,
-	  refused_keys, refusals_are_listed, accepted_keys, apparmor_generated,
+	  refused_keys, refusals_are_listed, accepted_keys, apparmor_generated, apparmor_named,
+	  seccomp_profile,
 	  every_key_has_a_rule, rootfs_path, init, environment, namespaces,
 	  shared_namespaces, time_namespace, process_settings, capabilities, misc, hooks,
 	  console_log, init_groups,
