@@ -788,6 +788,17 @@ static void check_lsm(struct hc *hc)
 		add(hc, G_SEC, "AppArmor", WARN,
 		    "not active: lxc.apparmor.profile = generated is skipped; named profiles need "
 		    "lxc.apparmor.allow_incomplete = 1");
+	/* A mounted block device is mounted again without the devices
+	 * cgroup's check (the superblock is reused): what stops a container's
+	 * root there is an LSM that mediates mounts, or seccomp. */
+	if (access("/sys/kernel/security/apparmor/features/mount", F_OK) == 0)
+		add(hc, G_SEC, "Block device mounts", OK,
+		    "AppArmor mediates mounts (generated profiles deny devtmpfs and block devices)");
+	else
+		add(hc, G_SEC, "Block device mounts", WARN,
+		    "no LSM mediates mounts: a container's root could mount the host's disks; "
+		    "lxc.seccomp.profile = common.seccomp (the busybox template sets it) forbids "
+		    "block device nodes and mounts without nodev");
 	if (hc->lsm ? !list_has(hc->lsm, "selinux", ",") : !enforce)
 		add(hc, G_SEC, "SELinux", INFO, "not active");
 	else

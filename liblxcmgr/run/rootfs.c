@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "run/rootfs.h"
+#include "security/mask.h"
 #include "util/cleanup.h"
 #include "util/str.h"
 
@@ -351,12 +352,22 @@ static int auto_fail(const struct start_plan *p, struct child_error *e, int r, c
 	return child_error_set(e, r, "mount", &where, hint, "%s", what);
 }
 
+/* Paths of the host's kernel masked (security/mask.h). */
+static int masked(const struct start_plan *p, struct child_error *e, int r, const char *path)
+{
+	if (r == 0)
+		return 0;
+	cleanup_free char *what = str_printf("mask \"%s\"", path ? path : "?");
+	return auto_fail(p, e, r, NULL, what ? what : "mask");
+}
+
 /* proc:mixed: /proc/sys read-only but /proc/sys/net, and sysrq-trigger
  * read-only. The net tree is copied before /proc/sys goes read-only, so it
  * keeps proc's read-write flag when it is put back on top. */
 static int proc_mixed(const struct start_plan *p, int root_fd, struct child_error *e)
 {
 	cleanup_close int net = -1;
+	const char *failed = NULL;
 	int r;
 
 	cleanup_close int net_src = rootfs_open_inside(root_fd, "proc/sys/net", 0);
@@ -374,7 +385,7 @@ static int proc_mixed(const struct start_plan *p, int root_fd, struct child_erro
 	r = rebind_inside(root_fd, "proc/sysrq-trigger", MS_RDONLY | SAFE_FLAGS);
 	if (r < 0 && r != -ENOENT) /* no CONFIG_MAGIC_SYSRQ: nothing to hide */
 		return auto_fail(p, e, r, NULL, "\"proc/sysrq-trigger\" (read-only)");
-	return 0;
+	return masked(p, e, mask_proc(root_fd, &failed), failed);
 }
 
 static int mount_proc(const struct start_plan *p, int root_fd, bool mixed, struct child_error *e)
@@ -393,6 +404,7 @@ static int mount_proc(const struct start_plan *p, int root_fd, bool mixed, struc
 static int sys_mixed(const struct start_plan *p, int root_fd, struct child_error *e)
 {
 	cleanup_close int net = -1;
+	const char *failed = NULL;
 	int r;
 
 	cleanup_close int net_src = rootfs_open_inside(root_fd, "sys/devices/virtual/net", 0);
@@ -401,14 +413,14 @@ static int sys_mixed(const struct start_plan *p, int root_fd, struct child_error
 	r = rebind_inside(root_fd, "sys", MS_RDONLY | SAFE_FLAGS);
 	if (r < 0)
 		return auto_fail(p, e, r, NULL, "\"sys\" -> \"sys\" (read-only)");
-	if (net < 0)
-		return 0;
-	cleanup_close int t = rootfs_open_inside(root_fd, "sys/devices/virtual/net", 0);
-	r = t < 0 ? t : attach_tree(net, t);
-	if (r < 0)
-		return auto_fail(p, e, r, NULL,
-				 "\"sys/devices/virtual/net\" -> \"sys/devices/virtual/net\"");
-	return 0;
+	if (net >= 0) {
+		cleanup_close int t = rootfs_open_inside(root_fd, "sys/devices/virtual/net", 0);
+		r = t < 0 ? t : attach_tree(net, t);
+		if (r < 0)
+			return auto_fail(p, e, r, NULL,
+					 "\"sys/devices/virtual/net\" -> \"sys/devices/virtual/net\"");
+	}
+	return masked(p, e, mask_sys(root_fd, &failed), failed);
 }
 
 static int mount_sys(const struct start_plan *p, int root_fd, unsigned mode,
