@@ -10,6 +10,7 @@
 
 #include "container.h"
 #include "ctx.h"
+#include "storage.h"
 #include "store.h"
 #include "util/cleanup.h"
 #include "util/error.h"
@@ -159,17 +160,20 @@ LXCMGR_PUBLIC int lxcmgr_container_get_keys(struct lxcmgr_container *c, char ***
 char *container_rootfs_dir(const struct lxcmgr_container *c, const char **why)
 {
 	const char *path = conf_value(c->conf, "lxc.rootfs.path");
+	struct storage_spec spec;
 
 	if (!path) {
 		*why = "lxc.rootfs.path is not set";
 		return NULL;
 	}
-	if (str_starts_with(path, "dir:"))
-		return strdup(path + 4);
-	if (path[0] == '/')
-		return strdup(path);
-	*why = "lxc.rootfs.path names a storage type that is not supported yet (only dir)";
-	return NULL;
+	if (storage_parse(path, &spec, why) < 0)
+		return NULL;
+	if (spec.type != STORAGE_DIR) {
+		*why = "lxc.rootfs.path is an overlay, not a directory";
+		storage_spec_clear(&spec);
+		return NULL;
+	}
+	return spec.dir; /* the only allocation */
 }
 
 /* ------------------------------------------------------------- listing */

@@ -9,6 +9,7 @@
 
 #include "container.h"
 #include "ctx.h"
+#include "storage.h"
 #include "store.h"
 #include "template.h"
 #include "util/cleanup.h"
@@ -157,9 +158,62 @@ static int check_options(const struct lxcmgr_create_options *opts, lxcmgr_error 
 	if (opts->rootfs_dir && opts->rootfs_dir[0] != '/')
 		return error_msg(err, EINVAL, "--dir \"%s\" must be an absolute path",
 				 opts->rootfs_dir);
-	if (b && strcmp(b, "dir") != 0 && strcmp(b, "best") != 0)
+	if (b && !str_eq(b, "dir") && !str_eq(b, "best") && !str_eq(b, "overlay") &&
+	    !str_eq(b, "overlayfs"))
 		return error_msg(err, ENOTSUP, "backing store \"%s\" is not supported yet (use -B "
-				 "dir)", b);
+				 "dir or -B overlay)", b);
+	if (b && str_starts_with(b, "overlay") && str_eq(opts->template_name, "none"))
+		return error_msg(err, EINVAL, "-B overlay needs a template that makes the layers "
+				 "(such as -t debian)");
+	if (b && str_starts_with(b, "overlay") && opts->rootfs_dir)
+		return error_msg(err, EINVAL, "--dir names a directory rootfs; an overlay's layers "
+				 "live in the container directory (drop --dir or use -B dir)");
+	return 0;
+}
+
+/* -B as the template hears it: NULL (best: its choice), dir or overlay. */
+static const char *backing_store(const struct lxcmgr_create_options *opts)
+{
+	const char *b = opts->bdev_type;
+
+	if (!b || str_eq(b, "best"))
+		return NULL;
+	return str_starts_with(b, "overlay") ? "overlay" : "dir";
+}
+
+/* The template made what -B asked for: an overlay only where asked or left
+ * to it, and its upper layer inside the container directory, which a
+ * failed create or lxc-destroy removes. */
+static int check_template_storage(struct lxcmgr_container *c,
+				  const struct lxcmgr_create_options *opts, lxcmgr_error **err)
+{
+	const char *want = backing_store(opts);
+	const char *v = conf_value(c->conf, "lxc.rootfs.path");
+	struct storage_spec spec;
+	const char *why = NULL;
+	int ret = v ? storage_parse(v, &spec, &why) : 0;
+
+	if (!v || ret == -EOPNOTSUPP)
+		return 0; /* the start says what is wrong */
+	if (ret < 0)
+		return error_msg(err, -ret, "template \"%s\" wrote lxc.rootfs.path = %s: %s",
+				 opts->template_name, v, why ? why : "out of memory");
+	bool overlay = spec.type == STORAGE_OVERLAY;
+	bool upper_inside = overlay && str_starts_with(spec.upper, c->dir) &&
+			    spec.upper[strlen(c->dir)] == '/';
+	storage_spec_clear(&spec);
+	if (want && str_eq(want, "overlay") && !overlay)
+		return error_msg(err, ENOTSUP, "template \"%s\" does not make overlay root file "
+				 "systems (use -B dir)", opts->template_name);
+	if (want && str_eq(want, "dir") && overlay)
+		return error_msg(err, ENOTSUP, "template \"%s\" made an overlay although -B dir "
+				 "was given", opts->template_name);
+	if (overlay && !upper_inside)
+		return error_msg(err, EINVAL, "template \"%s\" put the overlay's upper layer "
+				 "outside \"%s\"", opts->template_name, c->dir);
+	if (overlay && conf_values(c->conf, "lxc.idmap"))
+		return error_msg(err, ENOTSUP, "lxc.idmap with an overlay rootfs is not supported "
+				 "yet (use -B dir)");
 	return 0;
 }
 
@@ -176,14 +230,15 @@ static int create_locked(struct create_state *st, const struct lxcmgr_create_opt
 	ret = ret ?: make_dirs(st, err);
 	ret = ret ?: write_initial_config(st, template_path, opts, err);
 	if (ret == 0 && !none)
-		ret = template_run(c, template_path, st->rootfs, opts->template_args, opts->flags,
-				   err);
+		ret = template_run(c, template_path, st->rootfs, opts->template_args,
+				   backing_store(opts), opts->flags, err);
 	if (ret == 0 && !none) {
 		/* The template appended to the config: it must load like any other. */
 		ret = conf_load(c->conf, c->config_path, err);
 		if (ret < 0)
 			error_wrap(err, ret, "the config written by template \"%s\" does not load",
 				   opts->template_name);
+		ret = ret ?: check_template_storage(c, opts, err);
 	}
 	ret = ret ?: template_shift_ownership(c, st->rootfs, err);
 	return ret;

@@ -13,6 +13,7 @@
 #include "net/net.h"
 #include "run/cgroups.h"
 #include "run/start.h"
+#include "storage.h"
 #include "store.h"
 #include "util/cleanup.h"
 #include "util/error.h"
@@ -71,27 +72,53 @@ static int remove_tree(const char *path, lxcmgr_error **err)
 	return 0;
 }
 
+static bool inside(const char *path, const char *dir)
+{
+	size_t dl = strlen(dir);
+	return strncmp(path, dir, dl) == 0 && (path[dl] == '/' || path[dl] == '\0');
+}
+
+/* PATH, a directory of the container's outside its directory. */
+static int remove_outside(struct lxcmgr_container *c, const char *path, lxcmgr_error **err)
+{
+	if (inside(path, c->dir))
+		return 0; /* removed with the directory */
+	if (strcmp(path, "/") == 0 || path[0] != '/')
+		return error_msg(err, EPERM, "refusing to remove rootfs \"%s\"", path);
+	if (!path_exists(path))
+		return 0;
+	return remove_tree(path, err);
+}
+
 /* A rootfs outside the container directory (lxc-create --dir) goes too,
- * unless lxc.rootfs.managed = 0 says it is not ours. */
+ * unless lxc.rootfs.managed = 0 says it is not ours. Of an overlay, only
+ * the container's own layer (upper) and its work directory go: the lower
+ * layers are shared (a template's cache) and never touched. */
 static int remove_outside_rootfs(struct lxcmgr_container *c, lxcmgr_error **err)
 {
 	const char *managed = conf_value(c->conf, "lxc.rootfs.managed");
+	const char *path = conf_value(c->conf, "lxc.rootfs.path");
+	struct storage_spec spec;
 	const char *why = NULL;
-	cleanup_free char *rootfs = container_rootfs_dir(c, &why);
-	size_t dl = strlen(c->dir);
+	int ret;
 
-	if (managed && strcmp(managed, "0") == 0)
+	if ((managed && strcmp(managed, "0") == 0) || !path)
 		return 0;
-	if (!rootfs) {
-		if (conf_value(c->conf, "lxc.rootfs.path"))
-			log_warn(c->ctx, "rootfs left in place: %s", why);
+	ret = storage_parse(path, &spec, &why);
+	if (ret == -ENOMEM)
+		return error_set(err, ENOMEM, "destroy");
+	if (ret < 0) {
+		log_warn(c->ctx, "rootfs left in place: lxc.rootfs.path: %s", why);
 		return 0;
 	}
-	if (strncmp(rootfs, c->dir, dl) == 0 && (rootfs[dl] == '/' || rootfs[dl] == '\0'))
-		return 0; /* removed with the directory */
-	if (strcmp(rootfs, "/") == 0 || rootfs[0] != '/')
-		return error_msg(err, EPERM, "refusing to remove rootfs \"%s\"", rootfs);
-	return remove_tree(rootfs, err);
+	if (spec.type == STORAGE_DIR) {
+		ret = remove_outside(c, spec.dir, err);
+	} else {
+		ret = remove_outside(c, spec.upper, err);
+		ret = ret ?: remove_outside(c, spec.work, err);
+	}
+	storage_spec_clear(&spec);
+	return ret;
 }
 
 static int destroy_locked(struct lxcmgr_container *c, unsigned flags, lxcmgr_error **err)

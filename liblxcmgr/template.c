@@ -99,17 +99,22 @@ static int build_argv(struct lxcmgr_container *c, const char *path, const char *
 }
 
 int template_run(struct lxcmgr_container *c, const char *path, const char *rootfs,
-		 const char *const *user_args, unsigned flags, lxcmgr_error **err)
+		 const char *const *user_args, const char *backing_store, unsigned flags,
+		 lxcmgr_error **err)
 {
 	cleanup_strv char **argv = calloc(1, sizeof(*argv));
+	cleanup_free char *store_env = backing_store ? str_printf("LXCMGR_BACKING_STORE=%s",
+								  backing_store) : NULL;
+	char *env[] = { store_env, NULL };
 	struct run_result res;
 	char what[600];
 	int ret;
 
-	if (!argv || build_argv(c, path, rootfs, user_args, &argv) < 0)
+	if (!argv || build_argv(c, path, rootfs, user_args, &argv) < 0 ||
+	    (backing_store && !store_env))
 		return error_set(err, ENOMEM, "run template");
 	log_info(c->ctx, "running template %s", path);
-	ret = run_helper(argv, NULL,
+	ret = run_helper(argv, env,
 			 RUN_PRIVATE_MOUNTS | ((flags & LXCMGR_CREATE_QUIET) ? RUN_QUIET : 0), &res);
 	if (ret < 0)
 		return error_set(err, -ret, "run template \"%s\"", path);

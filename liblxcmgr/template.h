@@ -13,9 +13,13 @@ struct lxcmgr_ctx;
 int template_find(const struct lxcmgr_ctx *ctx, const char *template_name, char **path,
 		  lxcmgr_error **err);
 
-/* Runs the template on ROOTFS. */
+/* Runs the template on ROOTFS. BACKING_STORE ("dir", "overlay", or NULL:
+ * the template's best) goes to it as $LXCMGR_BACKING_STORE, an lxcmgr
+ * extension of the convention: a template that makes overlays (lxc-debian)
+ * replaces lxc.rootfs.path with its overlay:LOWER:UPPER. */
 int template_run(struct lxcmgr_container *c, const char *path, const char *rootfs,
-		 const char *const *user_args, unsigned flags, lxcmgr_error **err);
+		 const char *const *user_args, const char *backing_store, unsigned flags,
+		 lxcmgr_error **err);
 
 /* Shifts ownership of every file under ROOTFS through the container's
  * lxc.idmap, so root in the container owns what host root made. */

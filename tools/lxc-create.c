@@ -6,7 +6,7 @@
 #include "common.h"
 
 static const char help[] =
-	"Usage: lxc-create -n NAME -t TEMPLATE [-f CONFIG] [-B dir] [--dir=ROOTFS]\n"
+	"Usage: lxc-create -n NAME -t TEMPLATE [-f CONFIG] [-B TYPE] [--dir=ROOTFS]\n"
 	"                  [OPTIONS] [-- TEMPLATE-ARGS]\n"
 	"\n"
 	"Create the container NAME: its directory and config under the lxcpath, an empty\n"
@@ -17,11 +17,14 @@ static const char help[] =
 	"  -t, --template=TEMPLATE  a template name (lxc-NAME in the template directory,\n"
 	"                           then /usr/share/lxc/templates), a path, or none\n"
 	"  -f, --config=FILE        initial config (default: lxc.default_config)\n"
-	"  -B, --bdev=TYPE          backing store: dir (default) or best\n"
+	"  -B, --bdev=TYPE          backing store: dir, overlay (layers over the\n"
+	"                           template's cache), or best (default: the template\n"
+	"                           chooses)\n"
 	"      --dir=PATH           put the root file system at PATH\n"
 	"  -- TEMPLATE-ARGS         passed to the template; `-t NAME -h` shows its help\n"
 	"\n" TOOL_COMMON_HELP "\n"
-	"Example: lxc-create -n web -t busybox\n";
+	"Example: lxc-create -n web -t busybox\n"
+	"         lxc-create -n web -t debian -- -r bookworm\n";
 
 enum { OPT_DIR = OPT_TOOL_FIRST };
 

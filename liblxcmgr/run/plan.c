@@ -26,6 +26,7 @@
 #include "run/plan.h"
 #include "security/caps.h"
 #include "security/security.h"
+#include "storage.h"
 #include "util/cleanup.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -165,7 +166,8 @@ static const struct key_rule rules[] = {
 	/* root file system and mounts */
 	PLAN("lxc.rootfs.path"),
 	PLAN("lxc.rootfs.options"),
-	NOOP("lxc.rootfs.mount"), /* the rootfs is bound onto itself for pivot_root */
+	PLAN("lxc.rootfs.mount"), /* an overlay's mount point; a directory is bound onto
+				     itself for pivot_root */
 	OTHER("lxc.rootfs.managed"), /* lxc-destroy */
 	PLAN("lxc.mount.entry"),
 	PLAN("lxc.mount.fstab"),
@@ -368,34 +370,80 @@ static int scan_keys(struct build *b)
 
 /* ------------------------------------------------------------- rootfs */
 
+/* 0, or the errno of PATH not being a directory. */
+static int dir_errno(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+}
+
+static int rootfs_dir_error(struct build *b, int errnum, const char *what, const char *path)
+{
+	int ret = error_set(b->err, errnum, "rootfs %s\"%s\"", what, path);
+	error_hint(b->err, "lxc.rootfs.path, %s", b->p->rootfs_origin);
+	return ret;
+}
+
+/* An overlay: its layers must be there; it is mounted on lxc.rootfs.mount,
+ * or else on DIR/rootfs, in the container's mount namespace only. */
+static int build_rootfs_overlay(struct build *b, struct storage_spec *spec)
+{
+	const char *mnt = conf_value(b->conf, "lxc.rootfs.mount");
+	cleanup_free char **lowers = str_words(spec->lower, ":");
+	int errnum;
+
+	if (!lowers)
+		return -ENOMEM;
+	for (size_t i = 0; lowers[i]; i++)
+		if ((errnum = dir_errno(lowers[i])))
+			return rootfs_dir_error(b, errnum, "lower layer ", lowers[i]);
+	if ((errnum = dir_errno(spec->upper)))
+		return rootfs_dir_error(b, errnum, "upper layer ", spec->upper);
+	if ((errnum = dir_errno(spec->work)))
+		return rootfs_dir_error(b, errnum, "overlay work directory ", spec->work);
+	b->p->rootfs = mnt && *mnt ? strdup(mnt) : str_printf("%s/rootfs", b->c->dir);
+	b->p->rootfs_overlay = storage_overlay_data(spec);
+	if (!b->p->rootfs || !b->p->rootfs_overlay)
+		return -ENOMEM;
+	if (b->p->rootfs[0] != '/')
+		return value_error(b, EINVAL, "lxc.rootfs.mount", LAST, "the path must be absolute");
+	if ((errnum = dir_errno(b->p->rootfs)))
+		return rootfs_dir_error(b, errnum, "mount point ", b->p->rootfs);
+	return 0;
+}
+
 static int build_rootfs(struct build *b)
 {
 	static const char key[] = "lxc.rootfs.path";
 	const char *v = conf_value(b->conf, key);
-	const char *path = v;
-	struct stat st;
+	struct storage_spec spec;
+	const char *why = NULL;
+	int ret, errnum;
 
 	if (!v)
 		return error_msg(b->err, EOPNOTSUPP,
 				 "lxc.rootfs.path is not set: sharing the host's root file system "
 				 "is not supported yet");
-	if (str_starts_with(v, "dir:"))
-		path = v + 4;
-	else if (v[0] != '/' && strchr(v, ':'))
-		return value_error(b, EOPNOTSUPP, key, LAST,
-				   "not supported yet: only directories (dir:PATH) for now");
-	if (path[0] != '/')
-		return value_error(b, EINVAL, key, LAST, "the path must be absolute");
+	ret = storage_parse(v, &spec, &why);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret < 0)
+		return value_error(b, -ret, key, LAST, "%s", why);
 	b->p->rootfs_origin = origin_at(b->conf, key, LAST);
-	b->p->rootfs = strdup(path);
-	if (!b->p->rootfs_origin || !b->p->rootfs)
+	if (!b->p->rootfs_origin) {
+		storage_spec_clear(&spec);
 		return -ENOMEM;
-	int errnum = stat(path, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
-	if (errnum) {
-		int ret = error_set(b->err, errnum, "rootfs \"%s\"", path);
-		error_hint(b->err, "%s, %s", key, b->p->rootfs_origin);
+	}
+	if (spec.type == STORAGE_OVERLAY) {
+		ret = build_rootfs_overlay(b, &spec);
+		storage_spec_clear(&spec);
 		return ret;
 	}
+	b->p->rootfs = steal_ptr(spec.dir);
+	storage_spec_clear(&spec);
+	if ((errnum = dir_errno(b->p->rootfs)))
+		return rootfs_dir_error(b, errnum, "", b->p->rootfs);
 	return 0;
 }
 
@@ -1190,6 +1238,7 @@ void plan_free(struct start_plan *p)
 	free(p->name);
 	free(p->config_path);
 	free(p->rootfs);
+	free(p->rootfs_overlay);
 	free(p->rootfs_origin);
 	free(p->uts_name);
 	free(p->auto_origin);

@@ -122,7 +122,9 @@ struct plan_write {
 struct start_plan {
 	char *name;
 	char *config_path;
-	char *rootfs;               /* host path of the root file system */
+	char *rootfs;               /* host path of the root file system; with an
+				       overlay, its mount point */
+	char *rootfs_overlay;       /* overlay mount data, or NULL: a directory */
 	unsigned long rootfs_flags; /* MS_RDONLY ... from lxc.rootfs.options */
 	char *rootfs_origin;
 	char *uts_name;             /* NULL: the container name */

@@ -316,6 +316,27 @@ static int open_rootfs(const struct start_plan *p, struct child_error *e)
 
 /* -------------------------------------------------------------- prepare */
 
+/* An overlay rootfs is mounted on its mount point here, in the container's
+ * own mount namespace (a slave of the host's by now): the host never sees
+ * it, and it goes away with the namespace. */
+static int mount_overlay(const struct start_plan *p, struct child_error *e)
+{
+	struct plan_where where = { "lxc.rootfs.path", p->rootfs_origin };
+
+	if (!p->rootfs_overlay)
+		return 0;
+	cleanup_close int t = open_rootfs(p, e);
+	if (t < 0)
+		return t;
+	int r = mount_fs("overlay", t, "overlay", 0, p->rootfs_overlay);
+	if (r < 0)
+		return child_error_set(e, r, "mount", &where,
+				       r == -ENODEV ? "the kernel has no overlayfs; use a dir "
+						      "rootfs (lxc-create -B dir)" : NULL,
+				       "overlay (%s) on \"%s\"", p->rootfs_overlay, p->rootfs);
+	return 0;
+}
+
 int rootfs_prepare(const struct start_plan *p, struct child_error *e)
 {
 	struct plan_where where = { "lxc.rootfs.path", p->rootfs_origin };
@@ -326,6 +347,9 @@ int rootfs_prepare(const struct start_plan *p, struct child_error *e)
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return child_error_set(e, errno, "mount", &where, NULL,
 				       "\"/\" as a recursive slave");
+	r = mount_overlay(p, e);
+	if (r < 0)
+		return r;
 	cleanup_close int dir = open_rootfs(p, e);
 	if (dir < 0)
 		return dir;

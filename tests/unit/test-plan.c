@@ -356,7 +356,7 @@ TEST(refused_keys)
 		arch,
 		"lxc.namespace.clone = mnt user",
 		"lxc.rootfs.options = idmap=container",
-		"lxc.rootfs.path = overlay:/a:/b",
+		"lxc.rootfs.path = btrfs:/a",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
 		cleanup_free char *rest = str_printf("%s\n", lines[i]);
@@ -591,6 +591,57 @@ TEST(rootfs_path)
 	plan_fails("lxc.rootfs.options = ro,size=1G\n", -EINVAL,
 		   "lxc.rootfs.options = ro,size=1G (config:2): unknown option \"size=1G\"");
 	plan_fails("lxc.rootfs.options = bind\n", -EINVAL, "unknown option \"bind\"");
+}
+
+/* The path text with "lxc.rootfs.path = " before it, alone in a config
+ * (plan_ok and plan_fails put a dir: rootfs first). */
+static int overlay_build(const char *value, struct start_plan **p, lxcmgr_error **err)
+{
+	cleanup_free char *text = str_printf("lxc.rootfs.path = %s\n", value);
+	conf_load_text(ct->conf, "config", text, NULL);
+	return plan_build(ct, NULL, p, err);
+}
+
+TEST(rootfs_overlay)
+{
+	cleanup_free char *lower = str_printf("%s/ovl-lower", tmpdir);
+	cleanup_free char *upper = str_printf("%s/ovl/delta0", tmpdir);
+	cleanup_free char *work = str_printf("%s/ovl/olwork", tmpdir);
+	cleanup_free char *mnt = str_printf("%s/rootfs", ct->dir);
+	cleanup_free char *value = str_printf("overlay:%s:%s", lower, upper);
+	struct start_plan *p = NULL;
+	lxcmgr_error *err = NULL;
+
+	mkdir_p(lower, 0755);
+	mkdir_p(upper, 0755);
+	/* No work directory yet: named, with the key's line. */
+	EXPECT_INT(overlay_build(value, &p, &err), -ENOENT);
+	EXPECT_CONTAINS(err ? err->msg : NULL, "overlay work directory");
+	EXPECT_CONTAINS(err ? err->msg : NULL, "olwork");
+	lxcmgr_error_free(err);
+	err = NULL;
+	mkdir_p(work, 0755);
+	mkdir_p(mnt, 0755);
+	EXPECT_INT(overlay_build(value, &p, &err), 0);
+	EXPECT_STR(p ? p->rootfs : NULL, mnt);
+	cleanup_free char *data = str_printf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper,
+					     work);
+	EXPECT_STR(p ? p->rootfs_overlay : NULL, data);
+	plan_free(p);
+	p = NULL;
+	lxcmgr_error_free(err);
+	err = NULL;
+
+	/* A missing lower layer is named as such. */
+	cleanup_free char *gone = str_printf("overlay:%s/none:%s", tmpdir, upper);
+	EXPECT_INT(overlay_build(gone, &p, &err), -ENOENT);
+	EXPECT_CONTAINS(err ? err->msg : NULL, "rootfs lower layer");
+	lxcmgr_error_free(err);
+	err = NULL;
+	/* A ',' would end overlayfs's option. */
+	EXPECT_INT(overlay_build("overlay:/a,b:/c/d", &p, &err), -EINVAL);
+	EXPECT_CONTAINS(err ? err->msg : NULL, "without ','");
+	lxcmgr_error_free(err);
 }
 
 TEST(init)
@@ -1203,7 +1254,7 @@ TEST(teardown)
 UNIT_MAIN(setup, defaults, busybox_template, mount_entries, mount_fstab, mount_auto,
 	  refused_keys, refusals_are_listed, accepted_keys, apparmor_generated, apparmor_named,
 	  seccomp_profile,
-	  every_key_has_a_rule, rootfs_path, init, environment, namespaces,
+	  every_key_has_a_rule, rootfs_path, rootfs_overlay, init, environment, namespaces,
 	  shared_namespaces, time_namespace, process_settings, capabilities, misc, hooks,
 	  console_log, init_groups,
 	  lxc_busybox_config, network_devices, cgroups, teardown)
