@@ -158,6 +158,12 @@ LXCMGR_PUBLIC int lxcmgr_template_path(const struct lxcmgr_ctx *ctx, const char 
 LXCMGR_PUBLIC int lxcmgr_container_destroy(struct lxcmgr_container *c, unsigned flags,
 					   lxcmgr_error **err);
 
+/* Writes the stopped container's config and root file system (an overlay's
+ * merged view) to OUTPUT (.tar, .tar.gz, .tar.xz or .tar.zst): members
+ * "config" and "rootfs/...", which lxc-create -t local takes back. */
+LXCMGR_PUBLIC int lxcmgr_container_export(struct lxcmgr_container *c, const char *output,
+					  lxcmgr_error **err);
+
 /* ------------------------------------------------------------ listing */
 
 /* Names of the containers defined under the context's lxcpath, sorted.

@@ -105,7 +105,9 @@ int template_run(struct lxcmgr_container *c, const char *path, const char *rootf
 	cleanup_strv char **argv = calloc(1, sizeof(*argv));
 	cleanup_free char *store_env = backing_store ? str_printf("LXCMGR_BACKING_STORE=%s",
 								  backing_store) : NULL;
-	char *env[] = { store_env, NULL };
+	/* Where a template finds lxcmgr's helpers (lxc-local: lxcmgr-untar). */
+	char libexec_env[] = "LXCMGR_LIBEXEC_DIR=" LIBEXECDIR "/lxcmgr";
+	char *env[] = { libexec_env, store_env, NULL };
 	struct run_result res;
 	char what[600];
 	int ret;
