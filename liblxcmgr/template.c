@@ -105,9 +105,14 @@ int template_run(struct lxcmgr_container *c, const char *path, const char *rootf
 	cleanup_strv char **argv = calloc(1, sizeof(*argv));
 	cleanup_free char *store_env = backing_store ? str_printf("LXCMGR_BACKING_STORE=%s",
 								  backing_store) : NULL;
-	/* Where a template finds lxcmgr's helpers (lxc-local: lxcmgr-untar). */
+	/* Where a template finds lxcmgr's helpers (lxc-local: lxcmgr-untar),
+	 * and keeps its cache (configure --with-cache-path) unless the caller
+	 * chose another. */
 	char libexec_env[] = "LXCMGR_LIBEXEC_DIR=" LIBEXECDIR "/lxcmgr";
-	char *env[] = { libexec_env, store_env, NULL };
+	char cache_env[] = "LXCMGR_CACHE_DIR=" CACHEPATH;
+	char *env[] = { libexec_env, store_env, NULL, NULL };
+	if (!getenv("LXCMGR_CACHE_DIR"))
+		env[store_env ? 2 : 1] = cache_env;
 	struct run_result res;
 	char what[600];
 	int ret;

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of Debian system containers against Debian's LXC
+# 5.0.2 and its own debian template, both from a warm cache, no network
+# device, as ratios (ours / LXC):
+#   cached create        median of N lxc-create -t debian     target < 1 s (ours)
+#   new disk             du of the container directory        target < 5 MB (ours)
+#   boot to running      lxc-start until systemctl             no slower than LXC
+#                        is-system-running says running
+#   stop                 median of N lxc-stop (default)        no slower than LXC
+# Ours twice: -B overlay (the default) and -B dir (a copy; reflink where the
+# file system has it).
+#
+# Usage: bench/bench-debian.sh [-n N] [-r RELEASE]
+# Root, Debian's lxc and lxc-templates (scripts/install-deps --test), a build
+# in _build. Both caches are built first when missing (minutes, once):
+# ours in $LXCMGR_CACHE_DIR (default /var/cache/lxcmgr), LXC's in
+# /var/cache/lxc/debian.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+n=5
+release=bookworm
+while getopts n:r: opt; do
+	case $opt in
+	n) n=$OPTARG ;;
+	r) release=$OPTARG ;;
+	*) sed -n '2,19p' "$0"; exit 2 ;;
+	esac
+done
+[ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
+[ -x /usr/share/lxc/templates/lxc-debian ] || { echo "bench: Debian's lxc-templates missing (scripts/install-deps --test)" >&2; exit 1; }
+[ -x "$top/_build/tools/lxc-start" ] || { echo "bench: build first (tests/run --quick)" >&2; exit 1; }
+
+work=$(mktemp -d /var/tmp/lxcmgr-bench-debian.XXXXXX)	# disk, not tmpfs: du counts real blocks
+run=$(mktemp -d /run/lxcmgr-bench.XXXXXX)
+ours=$top/_build/tools
+export LXCMGR_TEMPLATE_PATH=$top/templates LXCMGR_CONFIG_PATH=$work/etc LXCMGR_RUNTIME_PATH=$run
+mkdir -p "$work/etc" "$work/ours" "$work/dir" "$work/lxc"
+cp "$top/config/default.conf" "$work/etc/default.conf"
+
+cleanup() {
+	local p d
+	for p in ours dir; do
+		for d in "$work/$p"/*/; do [ -d "$d" ] && "$ours/lxc-stop" -P "$work/$p" -n "$(basename "$d")" -k > /dev/null 2>&1 || true; done
+	done
+	for d in "$work"/lxc/*/; do [ -d "$d" ] && /usr/bin/lxc-stop -P "$work/lxc" -n "$(basename "$d")" -k > /dev/null 2>&1 || true; done
+	rm -rf "$work" "$run" "/run/lxc/lock$work"
+}
+trap cleanup EXIT
+
+now_ns() { date +%s%N; }
+median() { sort -n | awk '{ t[NR] = $1 } END { printf "%.0f\n", (NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2) }'; }
+row() { printf '%-34s %10s %10s %8s   %s\n' "$1" "$2" "$3" "$(echo "scale=3; $3 / $2" | bc)" "$4"; }
+
+# create SIDE NAME: one create; prints its wall time in ms.
+create() {
+	local t0 t1
+	t0=$(now_ns)
+	case $1 in
+	ours) "$ours/lxc-create" -P "$work/ours" -n "$2" -t debian -q -- -r "$release" > /dev/null ;;
+	dir) "$ours/lxc-create" -P "$work/dir" -n "$2" -t debian -B dir -q -- -r "$release" > /dev/null ;;
+	lxc) /usr/bin/lxc-create -P "$work/lxc" -n "$2" -t debian -- -r "$release" > /dev/null 2>&1 ;;
+	esac
+	t1=$(now_ns)
+	if [ "$1" = lxc ]; then	# the same "no network device" as ours
+		sed -i '/^lxc.net.0/d' "$work/lxc/$2/config"
+		echo "lxc.net.0.type = empty" >> "$work/lxc/$2/config"
+	fi
+	echo $(((t1 - t0) / 1000000))
+}
+
+# tools SIDE: the lxcpath and the tools' directory of a side.
+tools() { case $1 in lxc) echo "$work/lxc /usr/bin" ;; *) echo "$work/$1 $ours" ;; esac; }
+
+# boot SIDE NAME: ms from lxc-start until systemd says running (polled
+# through the side's own lxc-attach every 20 ms, at most 120 s).
+boot() {
+	local p bin t0 s i
+	read -r p bin <<< "$(tools "$1")"
+	t0=$(now_ns)
+	"$bin/lxc-start" -P "$p" -n "$2" > /dev/null 2>&1
+	for i in $(seq 6000); do
+		s=$("$bin/lxc-attach" -P "$p" -n "$2" -- systemctl is-system-running 2> /dev/null || true)
+		case $s in running|degraded) break ;; esac
+		sleep 0.02
+	done
+	echo "$(( ($(now_ns) - t0) / 1000000 )) $s"
+}
+
+stop() {
+	local p bin t0
+	read -r p bin <<< "$(tools "$1")"
+	t0=$(now_ns)
+	"$bin/lxc-stop" -P "$p" -n "$2" > /dev/null 2>&1
+	echo $(( ($(now_ns) - t0) / 1000000 ))
+}
+
+echo "lxcmgr Debian benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, kernel $(uname -r), release $release"
+# Warm both caches (the first create of each builds it).
+for side in ours lxc; do
+	t=$(create "$side" warm)
+	if [ "$t" -gt 20000 ]; then echo "($side: the first create built its cache: $((t / 1000)) s)"; fi
+done
+
+declare -A c_ms disk
+for side in ours dir lxc; do
+	times=()
+	for i in $(seq "$n"); do times+=("$(create "$side" "c$i")"); done
+	c_ms[$side]=$(printf '%s\n' "${times[@]}" | median)
+	disk[$side]=$(du -sk "$work/$side/c1" | cut -f1)
+done
+# Boot and stop: N rounds on one container per side, alternating.
+declare -A b_ms s_ms
+for side in ours dir lxc; do b_all=(); s_all=()
+	for i in $(seq "$n"); do
+		read -r ms state <<< "$(boot "$side" c1)"
+		[ "$state" = running ] || echo "($side: systemd says \"$state\" after ${ms} ms)"
+		b_all+=("$ms")
+		s_all+=("$(stop "$side" c1)")
+	done
+	b_ms[$side]=$(printf '%s\n' "${b_all[@]}" | median)
+	s_ms[$side]=$(printf '%s\n' "${s_all[@]}" | median)
+done
+
+printf '%-34s %10s %10s %8s   %s\n' "operation (median of $n)" "LXC" "ours" "ratio" "target"
+row "cached create, overlay (ms)" "${c_ms[lxc]}" "${c_ms[ours]}" "< 1000 ms"
+row "cached create, -B dir (ms)" "${c_ms[lxc]}" "${c_ms[dir]}" "-"
+row "new disk, overlay (KiB)" "${disk[lxc]}" "${disk[ours]}" "< 5120 KiB"
+row "new disk, -B dir (KiB)" "${disk[lxc]}" "${disk[dir]}" "-"
+row "boot to running, overlay (ms)" "${b_ms[lxc]}" "${b_ms[ours]}" "<= LXC"
+row "boot to running, -B dir (ms)" "${b_ms[lxc]}" "${b_ms[dir]}" "<= LXC"
+row "lxc-stop, overlay (ms)" "${s_ms[lxc]}" "${s_ms[ours]}" "<= LXC"
+row "lxc-stop, -B dir (ms)" "${s_ms[lxc]}" "${s_ms[dir]}" "<= LXC"
