@@ -13,8 +13,8 @@
 /* Rows: name, kind, group, check, check_sub, form, example, section, doc. */
 static const struct key_def keys[] = {
 	/* rootfs and mounts */
-	{ "lxc.rootfs.path", S, 0, check_rootfs_path, NULL, "[TYPE:]PATH", "dir:/var/lib/lxcmgr/web/rootfs", "Root file system and mounts", "The container's root file system; TYPE dir (default), overlay, btrfs, zfs, lvm, loop." },
-	{ "lxc.rootfs.mount", S, 0, check_path, NULL, "PATH", "/usr/lib/lxcmgr/rootfs", "Root file system and mounts", "Where the root file system is mounted on the host before pivot_root." },
+	{ "lxc.rootfs.path", S, 0, check_rootfs_path, NULL, "[TYPE:]PATH", "dir:/var/lib/lxcmgr/web/rootfs", "Root file system and mounts", "The container's root file system: dir:PATH (or PATH), or overlay:LOWER:UPPER (mounted in the container's mount namespace at start; work directory olwork beside UPPER). btrfs, zfs, lvm and loop are not supported yet." },
+	{ "lxc.rootfs.mount", S, 0, check_path, NULL, "PATH", "/usr/lib/lxcmgr/rootfs", "Root file system and mounts", "Where an overlay root file system is mounted, in the container's mount namespace, before pivot_root (default: the rootfs directory of the container). A directory needs none." },
 	{ "lxc.rootfs.options", S, 0, NULL, NULL, "OPTIONS", "ro", "Root file system and mounts", "Mount options for the root file system (e.g. ro, or idmap=container)." },
 	{ "lxc.rootfs.managed", S, 0, check_bool, NULL, "0|1", "1", "Root file system and mounts", "1: lxc-destroy removes the root file system; 0: it is left alone." },
 	{ "lxc.mount.entry", L, 0, check_mount_entry, NULL, "SRC TARGET TYPE OPTS [0 0]", "/srv/data srv/data none bind,create=dir 0 0", "Root file system and mounts", "An fstab line; TARGET is relative to the rootfs; options create=dir|file, optional, relative." },
