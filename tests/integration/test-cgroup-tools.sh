@@ -109,8 +109,11 @@ test_a_frozen_container_makes_no_progress_and_resumes() {
 test_lxc_monitor_and_lxc_wait_see_freezing_frozen_thawed() {
 	need_freezer || return 0
 	start_counter
-	lxc_monitor -P "$(P)" -n $N > "$T/monitor.out" 2>&1 &
+	# The binary itself in the background (not the lxc_monitor function,
+	# whose subshell $! would name), so that kill ends it.
+	"$LXCMGR_BUILD/tools/lxc-monitor" -P "$(P)" -n $N > "$T/monitor.out" 2>&1 &
 	local mon=$! i
+	at_cleanup kill "$mon"
 	for i in $(seq 200); do grep -q RUNNING "$T/monitor.out" && break; sleep 0.05; done
 	lxc_wait -P "$(P)" -n $N -s FROZEN -t 30 > "$T/wait.out" 2>&1 &
 	local waiter=$!
