@@ -326,6 +326,39 @@ LXCMGR_PUBLIC int lxcmgr_container_attach(struct lxcmgr_container *c,
 					  const struct lxcmgr_attach_options *opts,
 					  int *exit_status, lxcmgr_error **err);
 
+/* ------------------------------------------------------------ console */
+
+struct lxcmgr_console;
+
+/* Takes tty TTY of the running container through its monitor (lxc-console):
+ * 0 is its /dev/console, N its /dev/ttyN, -1 the first free tty. A tty is
+ * held by one client at a time (-EBUSY otherwise) until
+ * lxcmgr_console_close() or this process's exit, and is found as it was
+ * left by the next client. The console goes through the monitor, so its
+ * ring buffer and log file miss nothing. */
+LXCMGR_PUBLIC int lxcmgr_console_open(struct lxcmgr_container *c, int tty,
+				      struct lxcmgr_console **con, lxcmgr_error **err);
+/* Read the tty's output from it, write its input to it. A tty's fd gives
+ * EIO or a hang-up while no process in the container has the tty open
+ * (a getty restarting); it is not over until the watch fd says so. */
+LXCMGR_PUBLIC int lxcmgr_console_fd(const struct lxcmgr_console *con);
+/* The tty taken (0: the console), e.g. the first free one. */
+LXCMGR_PUBLIC int lxcmgr_console_tty(const struct lxcmgr_console *con);
+/* Becomes readable (end of file) when the container stops. */
+LXCMGR_PUBLIC int lxcmgr_console_watch_fd(const struct lxcmgr_console *con);
+/* Sets the tty's window size (the container's processes get SIGWINCH). */
+LXCMGR_PUBLIC int lxcmgr_console_resize(struct lxcmgr_console *con, unsigned short rows,
+					unsigned short cols, lxcmgr_error **err);
+/* Lets go of the tty. */
+LXCMGR_PUBLIC void lxcmgr_console_close(struct lxcmgr_console *con);
+
+/* The console ring buffer (lxc.console.buffer.size): the last bytes the
+ * container wrote to its console, oldest first; *data is malloc'd and
+ * NUL-terminated, *len its length. CLEAR empties the buffer afterwards.
+ * -ENODATA when the container keeps none. */
+LXCMGR_PUBLIC int lxcmgr_container_console_buffer(struct lxcmgr_container *c, bool clear,
+						  char **data, size_t *len, lxcmgr_error **err);
+
 /* A file of the running container's cgroup (lxc-cgroup): FILE is
  * CONTROLLER.FILE ("memory.limit_in_bytes"), found in the hierarchy of its
  * controller. Get gives the content without its final newline. */

@@ -32,7 +32,7 @@ static const struct key_def keys[] = {
 	{ "lxc.console.logfile", S, 0, check_path, NULL, "PATH", "/var/log/lxcmgr/web.console", "Console and ttys", "Append the console's output to PATH (an absolute path; lxc-start -L sets it)." },
 	{ "lxc.console.size", S, 0, check_byte_size, NULL, "SIZE|auto", "1MB", "Console and ttys", "Largest size of the console log file (auto: 128 KiB; at least 4 KiB; unset: no limit); then it is rotated or emptied." },
 	{ "lxc.console.rotate", S, 0, check_bool, NULL, "0|1", "1", "Console and ttys", "1: a full console log file becomes PATH.1 (one kept) and a new one starts; 0: it is emptied." },
-	{ "lxc.console.buffer.size", S, 0, check_byte_size, NULL, "SIZE|auto", "128KB", "Console and ttys", "Size of the in-memory console ring buffer (auto: 128 KiB)." },
+	{ "lxc.console.buffer.size", S, 0, check_byte_size, NULL, "SIZE|auto", "128KB", "Console and ttys", "Size of the in-memory console ring buffer the monitor keeps (auto: 128 KiB; unset or 0: none; whole pages, at most 256 MiB); lxc-console -B prints it." },
 
 	/* network */
 	{ "lxc.net", C, GROUP_NET, NULL, NULL, "(empty)", "", "Network", "An empty value removes every network device defined so far." },

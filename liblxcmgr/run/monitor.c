@@ -18,6 +18,7 @@
  * reaped through its pidfd, other children where they are run. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -40,6 +41,7 @@
 #include "run/conslog.h"
 #include "run/monitor.h"
 #include "run/proto.h"
+#include "run/ring.h"
 #include "util/cleanup.h"
 #include "util/file.h"
 #include "util/error.h"
@@ -62,7 +64,7 @@
 #define MONITOR_RELEASE_MS 250
 
 enum ev_kind { EV_LISTEN = 1, EV_CLIENT, EV_INIT, EV_SIGNAL, EV_FG_IN, EV_CONSOLE, EV_FREEZE,
-	       EV_WAIT };
+	       EV_WAIT, EV_PROXY };
 
 struct client {
 	int fd;
@@ -78,8 +80,15 @@ struct loop {
 	sigset_t old_mask;
 	struct client clients[MAX_CLIENTS];
 	size_t n_clients;
-	bool console_held;   /* a client has the console master */
+	bool console_held;   /* a client has the console master (CMD_CONSOLE) */
 	int console_watched; /* the console master as registered, or -1 */
+	/* CMD_CONSOLE_OPEN 0: the monitor's end of the console stream a client
+	 * holds, or -1. What the client cannot take at once waits in pending,
+	 * and the console is not read meanwhile: the container then waits on
+	 * its console as on a slow terminal, and nothing is lost. */
+	int proxy_fd;
+	char pending[IO_CHUNK];
+	size_t pending_off, pending_len;
 	bool fg_in_watched;
 	bool fg_out_ok;
 	bool mask_saved;
@@ -123,12 +132,17 @@ static int send_signal(int pidfd, int sig)
 
 /* ------------------------------------------------------------ epoll */
 
-static int watch(struct loop *l, enum ev_kind kind, int fd)
+static int watch_for(struct loop *l, int op, enum ev_kind kind, int fd, uint32_t events)
 {
-	struct epoll_event ev = { .events = EPOLLIN,
+	struct epoll_event ev = { .events = events,
 				  .data.u64 = (uint64_t)kind << 32 | (uint32_t)fd };
 
-	return epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+	return epoll_ctl(l->epfd, op, fd, &ev) < 0 ? -errno : 0;
+}
+
+static int watch(struct loop *l, enum ev_kind kind, int fd)
+{
+	return watch_for(l, EPOLL_CTL_ADD, kind, fd, EPOLLIN);
 }
 
 /* Explicit, before any close: a pidfd or pty master that was also passed to
@@ -146,7 +160,8 @@ static void console_watch(struct loop *l)
 {
 	struct monitor *m = l->m;
 
-	if (m->console_master < 0 || l->console_watched >= 0 || l->console_held)
+	if (m->console_master < 0 || l->console_watched >= 0 || l->console_held ||
+	    l->pending_len > 0)
 		return;
 	if (watch(l, EV_CONSOLE, m->console_master) == 0)
 		l->console_watched = m->console_master;
@@ -187,8 +202,11 @@ static void on_fg_in(struct loop *l)
 		log_debug(mctx(m), "console: input dropped: %s", strerror(errno));
 }
 
+/* What the container wrote to its console: into the ring buffer and the
+ * log file, whoever else gets it. */
 static void log_console(struct monitor *m, const char *buf, size_t len)
 {
+	console_ring_write(&m->console_ring, buf, len);
 	if (!m->console_log || m->console_log->fd < 0)
 		return;
 	int ret = console_log_write(m->console_log, buf, len);
@@ -197,6 +215,93 @@ static void log_console(struct monitor *m, const char *buf, size_t len)
 			 m->console_log->path, strerror(-ret));
 		console_log_close(m->console_log);
 	}
+}
+
+/* ------------------------------------------------------------ console proxy */
+
+static void proxy_close(struct loop *l)
+{
+	if (l->proxy_fd < 0)
+		return;
+	unwatch(l, l->proxy_fd);
+	close(l->proxy_fd);
+	l->proxy_fd = -1;
+	l->pending_len = l->pending_off = 0;
+	for (size_t i = 0; i < l->n_clients; i++)
+		if (l->clients[i].held == 0) /* the one holding it */
+			l->clients[i].held = -1;
+	if (l->m->init_pidfd >= 0) /* else stopped() may have closed the console */
+		console_watch(l);
+}
+
+/* Output for the client. What it cannot take now waits, and the console
+ * is not read until it has taken that. */
+static void proxy_out(struct loop *l, const char *buf, size_t len)
+{
+	ssize_t n = send(l->proxy_fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+	if (n < 0 && errno != EAGAIN && errno != EINTR) {
+		proxy_close(l); /* the client has gone */
+		return;
+	}
+	if (n < 0)
+		n = 0;
+	if ((size_t)n == len)
+		return;
+	memcpy(l->pending, buf + n, len - (size_t)n);
+	l->pending_off = 0;
+	l->pending_len = len - (size_t)n;
+	console_unwatch(l);
+	watch_for(l, EPOLL_CTL_MOD, EV_PROXY, l->proxy_fd, EPOLLIN | EPOLLOUT);
+}
+
+static void proxy_flush(struct loop *l)
+{
+	ssize_t n = send(l->proxy_fd, l->pending + l->pending_off, l->pending_len,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
+
+	if (n < 0 && errno != EAGAIN && errno != EINTR) {
+		proxy_close(l);
+		return;
+	}
+	if (n > 0) {
+		l->pending_off += (size_t)n;
+		l->pending_len -= (size_t)n;
+	}
+	if (l->pending_len > 0)
+		return;
+	watch_for(l, EPOLL_CTL_MOD, EV_PROXY, l->proxy_fd, EPOLLIN);
+	console_watch(l);
+}
+
+/* Input from the client, for the console. A container that reads none
+ * (64 KiB queued in the pty) loses what is typed beyond: the monitor
+ * never waits on it. */
+static void proxy_in(struct loop *l)
+{
+	struct monitor *m = l->m;
+	char buf[IO_CHUNK];
+	ssize_t n = recv(l->proxy_fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		proxy_close(l); /* the client let go of the console */
+		return;
+	}
+	struct pollfd p = { .fd = m->console_master, .events = POLLOUT };
+	if (poll(&p, 1, 0) != 1 || !(p.revents & POLLOUT) ||
+	    file_write_all(m->console_master, buf, (size_t)n) < 0)
+		log_debug(mctx(m), "console: %zd bytes of input dropped: the container reads none",
+			  n);
+}
+
+static void on_proxy(struct loop *l, uint32_t events)
+{
+	if ((events & EPOLLOUT) && l->pending_len > 0)
+		proxy_flush(l);
+	if (l->proxy_fd >= 0 && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		proxy_in(l);
 }
 
 static void on_console(struct loop *l)
@@ -213,6 +318,8 @@ static void on_console(struct loop *l)
 		return;
 	}
 	log_console(m, buf, (size_t)n);
+	if (l->proxy_fd >= 0)
+		proxy_out(l, buf, (size_t)n);
 	if (!foreground(m) || m->fg_out < 0 || !l->fg_out_ok)
 		return;
 	int ret = file_write_all(m->fg_out, buf, (size_t)n);
@@ -248,7 +355,10 @@ static void drop_client(struct loop *l, size_t idx)
 	struct monitor *m = l->m;
 	struct client *c = &l->clients[idx];
 
-	if (c->held == 0) {
+	if (c->held == 0 && l->proxy_fd >= 0 && !l->console_held) {
+		c->held = -1;
+		proxy_close(l);
+	} else if (c->held == 0) {
 		l->console_held = false;
 		if (m->init_pidfd >= 0) /* else stopped() may have closed it */
 			console_watch(l);
@@ -299,6 +409,7 @@ struct reply {
 	const void *data;
 	uint32_t len;
 	int fd;
+	bool close_fd; /* the fd was made for this reply: closed once sent */
 };
 
 static void reply_i32(struct reply *r, int32_t v)
@@ -386,6 +497,63 @@ static int cmd_console(struct loop *l, struct client *c, int32_t arg, int *fd)
 	c->held = arg;
 	*fd = m->tty_masters[arg - 1];
 	return 0;
+}
+
+/* CMD_CONSOLE_OPEN: as CMD_CONSOLE, but the console goes through the
+ * monitor (see proto.h), and the reply says which tty was taken. */
+static int cmd_console_open(struct loop *l, struct client *c, int32_t arg, struct reply *r)
+{
+	struct monitor *m = l->m;
+	int sv[2];
+
+	if (arg != 0) {
+		int ret = cmd_console(l, c, arg, &r->fd);
+		if (ret == 0)
+			reply_i32(r, c->held);
+		return ret;
+	}
+	if (c->held >= 0)
+		return -EBUSY;
+	if (m->console_master < 0)
+		return -EINVAL;
+	if (foreground(m) || l->console_held || l->proxy_fd >= 0)
+		return -EBUSY;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0)
+		return -errno;
+	/* The client's end blocks, as a pty master would. */
+	fcntl(sv[1], F_SETFL, fcntl(sv[1], F_GETFL) & ~O_NONBLOCK);
+	int ret = watch(l, EV_PROXY, sv[0]);
+	if (ret < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return ret;
+	}
+	l->proxy_fd = sv[0];
+	c->held = 0;
+	r->fd = sv[1];
+	r->close_fd = true;
+	reply_i32(r, 0);
+	console_watch(l); /* read even when no one else does, as before */
+	return 0;
+}
+
+/* CMD_CONSOLE_WINSIZE: the size of the tty this client holds. */
+static int cmd_console_winsize(struct loop *l, struct client *c, const char *data, uint32_t len)
+{
+	struct monitor *m = l->m;
+	struct winsize ws;
+	int master = -1;
+
+	if (len != sizeof(ws))
+		return -EINVAL;
+	memcpy(&ws, data, sizeof(ws));
+	if (c->held == 0)
+		master = m->console_master;
+	else if (c->held > 0 && (unsigned)c->held <= tty_count(m))
+		master = m->tty_masters[c->held - 1];
+	if (master < 0)
+		return -ENOTCONN;
+	return ioctl(master, TIOCSWINSZ, &ws) < 0 ? -errno : 0;
 }
 
 /* The value, or on failure the message ("lxc.foo: unknown key ..."). */
@@ -623,6 +791,16 @@ static int serve(struct loop *l, struct client *c, const struct proto_request *r
 	case CMD_CONSOLE:
 		r.ret = cmd_console(l, c, req->arg, &r.fd);
 		break;
+	case CMD_CONSOLE_OPEN:
+		r.ret = cmd_console_open(l, c, req->arg, &r);
+		break;
+	case CMD_CONSOLE_WINSIZE:
+		r.ret = cmd_console_winsize(l, c, data, req->len);
+		break;
+	case CMD_CONSOLE_BUFFER:
+		r.ret = console_ring_memfd(&m->console_ring, req->arg == 1, &r.fd);
+		r.close_fd = r.ret == 0;
+		break;
 	case CMD_CONFIG_ITEM:
 		r.ret = cmd_config_item(m, data, req->len, &value);
 		r.data = value;
@@ -645,7 +823,10 @@ static int serve(struct loop *l, struct client *c, const struct proto_request *r
 		r.ret = -EOPNOTSUPP; /* a newer client; it may try an older command */
 		break;
 	}
-	return proto_send_reply(c->fd, r.ret, r.data, r.len, r.ret == 0 ? r.fd : -1);
+	int ret = proto_send_reply(c->fd, r.ret, r.data, r.len, r.ret == 0 ? r.fd : -1);
+	if (r.close_fd)
+		close(r.fd);
+	return ret;
 }
 
 /* During the set-up only what needs no init is answered: the state (so
@@ -732,7 +913,8 @@ static void drain_console(struct loop *l)
 
 	bool to_terminal = foreground(m) && m->fg_out >= 0 && l->fg_out_ok;
 
-	if (l->console_watched < 0 || (!to_terminal && !m->console_log))
+	if (l->console_watched < 0 ||
+	    (!to_terminal && !m->console_log && !m->console_ring.buf && l->proxy_fd < 0))
 		return;
 	int flags = fcntl(l->console_watched, F_GETFL);
 	fcntl(l->console_watched, F_SETFL, flags | O_NONBLOCK);
@@ -741,6 +923,8 @@ static void drain_console(struct loop *l)
 		if (n <= 0)
 			break;
 		log_console(m, buf, (size_t)n);
+		if (l->proxy_fd >= 0) /* best effort: the client may be slow */
+			send(l->proxy_fd, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (to_terminal && file_write_all(m->fg_out, buf, (size_t)n) < 0)
 			to_terminal = false;
 	}
@@ -941,7 +1125,7 @@ static int loop_new(struct monitor *m, struct loop **out)
 	if (!l)
 		return -ENOMEM;
 	*l = (struct loop){ .m = m, .epfd = -1, .sigfd = -1, .console_watched = -1,
-			    .fg_out_ok = true, .starting = true, .freeze_timer = -1 };
+			    .proxy_fd = -1, .fg_out_ok = true, .starting = true, .freeze_timer = -1 };
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	int ret = l->epfd < 0 ? -errno : 0;
 	if (ret == 0 && m->listen_fd >= 0)
@@ -1007,7 +1191,7 @@ static void loop_close(struct loop *l)
 	free(l);
 }
 
-static void dispatch(struct loop *l, enum ev_kind kind, int fd)
+static void dispatch(struct loop *l, enum ev_kind kind, int fd, uint32_t events)
 {
 	switch (kind) {
 	case EV_LISTEN:
@@ -1038,6 +1222,10 @@ static void dispatch(struct loop *l, enum ev_kind kind, int fd)
 	case EV_WAIT:
 		l->wait_ready = true;
 		break;
+	case EV_PROXY:
+		if (fd == l->proxy_fd)
+			on_proxy(l, events);
+		break;
 	}
 }
 
@@ -1062,7 +1250,7 @@ static int loop_once(struct loop *l)
 	}
 	for (int i = 0; i < n && !l->done; i++) {
 		enum ev_kind kind = (enum ev_kind)(evs[i].data.u64 >> 32);
-		dispatch(l, kind, (int)(uint32_t)evs[i].data.u64);
+		dispatch(l, kind, (int)(uint32_t)evs[i].data.u64, evs[i].events);
 		/* After init's exit the rest of the batch may name closed fds;
 		 * what is still pending comes again. */
 		if (kind == EV_INIT)
@@ -1179,4 +1367,5 @@ void monitor_release(struct monitor *m)
 	free(m->subscribers);
 	m->subscribers = NULL;
 	m->n_subscribers = 0;
+	console_ring_free(&m->console_ring);
 }

@@ -12,6 +12,7 @@
 
 #include "lxcmgr.h"
 #include "run/plan.h"
+#include "run/ring.h"
 
 struct monitor;
 struct console_log;
@@ -55,6 +56,7 @@ struct monitor {
 	size_t n_subscribers;
 	enum monitor_intent intent; /* used up when init exits */
 	struct console_log *console_log; /* lxc.console.logfile, or NULL */
+	struct console_ring console_ring; /* lxc.console.buffer.size (buf NULL: none) */
 	struct cgroup *cgroup; /* the container's cgroups (start.c owns them), or NULL */
 	struct loop *loop;    /* the event loop (monitor.c), from monitor_listen on */
 	bool release_pages;   /* give back the set-up's code pages (pages.h) once the
@@ -82,7 +84,7 @@ bool monitor_reboot_pending(const struct monitor *m);
 void monitor_set_state(struct monitor *m, int state);
 
 /* Closes what the monitor holds (socket, ptys, pidfd, subscribers), frees
- * socket_path, tty_masters and tty_busy; unlinks the socket while it is
+ * socket_path, tty_masters, tty_busy and the console ring buffer; unlinks the socket while it is
  * still ours. fds of -1 are skipped. */
 void monitor_release(struct monitor *m);
 

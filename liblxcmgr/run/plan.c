@@ -185,8 +185,7 @@ static const struct key_rule rules[] = {
 	PLAN("lxc.console.logfile"),
 	PLAN("lxc.console.size"),
 	PLAN("lxc.console.rotate"),
-	LATER("lxc.console.buffer.size", "0|auto",
-	      "a console ring buffer of a chosen size comes later; use auto"),
+	PLAN("lxc.console.buffer.size"),
 	/* network */
 	PLAN("lxc.net."), /* plan-net.c */
 	/* cgroups (plan-cgroup.c), including lxc.cgroup.dir* and lxc.cgroup.relative */
@@ -817,6 +816,32 @@ static int build_dev(struct build *b)
 	return dup_or_null(conf_value(b->conf, "lxc.tty.dir"), &p->tty_dir);
 }
 
+#define CONSOLE_AUTO_SIZE (128 * 1024)
+#define CONSOLE_BUFFER_MAX (256ULL << 20)
+
+/* lxc.console.buffer.size: the monitor's ring buffer of the console. As
+ * in LXC: unset or 0 is none, auto 128 KiB, at least a page; sizes are
+ * rounded up to whole pages. The monitor holds it in memory: at most
+ * 256 MiB. */
+static int build_console_buffer(struct build *b)
+{
+	static const char key[] = "lxc.console.buffer.size";
+	const char *size = conf_value(b->conf, key);
+	uint64_t bytes = 0;
+
+	if (!size || !*size)
+		return 0;
+	if (str_eq(size, "auto"))
+		bytes = CONSOLE_AUTO_SIZE;
+	else if (parse_byte_size(size, &bytes) < 0)
+		return value_error(b, EINVAL, key, LAST, "not a size");
+	if (bytes > CONSOLE_BUFFER_MAX)
+		return value_error(b, EINVAL, key, LAST,
+				   "too large: the monitor keeps it in memory; at most 256MB");
+	b->p->console_buffer_size = (bytes + 4095) / 4096 * 4096;
+	return 0;
+}
+
 /* lxc.console.logfile, .size and .rotate: the monitor's copy of the
  * console. LXC's sizes: auto is 128 KiB, and at least a page. */
 static int build_console_log(struct build *b)
@@ -835,7 +860,7 @@ static int build_console_log(struct build *b)
 	if ((ret = get_uint(b, "lxc.console.rotate", 1, &rotate)) < 0)
 		return ret;
 	if (str_eq(size, "auto"))
-		bytes = 128 * 1024;
+		bytes = CONSOLE_AUTO_SIZE;
 	else if (size && parse_byte_size(size, &bytes) < 0)
 		return value_error(b, EINVAL, "lxc.console.size", LAST, "not a size");
 	if (bytes && bytes < 4096)
@@ -1194,9 +1219,9 @@ static int build_all(struct build *b)
 {
 	static int (*const steps[])(struct build *) = {
 		scan_keys, build_rootfs, build_rootfs_options, build_mount_entries, build_auto,
-		build_dev, build_console_log, build_init, build_env, build_namespaces, plan_build_ns,
-		plan_build_net, plan_build_proc, build_caps, build_misc, build_cgroup,
-		security_plan_build,
+		build_dev, build_console_log, build_console_buffer, build_init, build_env,
+		build_namespaces, plan_build_ns, plan_build_net, plan_build_proc, build_caps, build_misc,
+		build_cgroup, security_plan_build,
 	};
 
 	b->p->name = strdup(b->c->name);

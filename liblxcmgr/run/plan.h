@@ -140,6 +140,7 @@ struct start_plan {
 	char *console_log_origin;
 	uint64_t console_log_size;  /* lxc.console.size in bytes; 0: no limit */
 	bool console_log_rotate;    /* lxc.console.rotate */
+	uint64_t console_buffer_size; /* lxc.console.buffer.size in bytes, whole pages; 0: none */
 	char **init_argv;           /* lxc.init.cmd, -- CMD, or /sbin/init */
 	char **init_env;            /* container=lxc, lxc.environment, TERM */
 	char *init_cwd;             /* NULL: / */

@@ -46,6 +46,18 @@ enum proto_cmd {
 			   * -ESRCH: init is not running; -ENODEV: no cgroups, no freezer */
 	CMD_UNFREEZE = 12, /* thaws it; the reply follows THAWED, then RUNNING. A
 			    * container that is not frozen stays as it is (0) */
+	CMD_CONSOLE_OPEN = 13, /* arg: 0 console, N ttyN, -1 first free; reply data: i32 the
+			    * tty got; reply fd: for a tty its pty master, for the console
+			    * a stream socket the monitor proxies (so the ring buffer and
+			    * the log keep seeing what the container writes). Held until
+			    * this connection or that fd closes; -EBUSY: another client
+			    * holds it. The connection stays open and idle; the monitor
+			    * closes it when the container stops. */
+	CMD_CONSOLE_WINSIZE = 14, /* data: struct winsize; sets the size of the tty this
+			       * connection holds (-ENOTCONN: none) */
+	CMD_CONSOLE_BUFFER = 15, /* arg: 1 empties the buffer after the copy; reply fd: a
+			      * sealed memfd with the console ring buffer's content, at
+			      * offset 0. -ENODATA: lxc.console.buffer.size is 0 */
 };
 
 struct proto_request {

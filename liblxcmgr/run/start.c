@@ -260,6 +260,18 @@ static int open_console_log(struct start_ctx *s, lxcmgr_error **err)
 	return 0;
 }
 
+/* lxc.console.buffer.size: kept by the monitor across reboots. */
+static int open_console_ring(struct start_ctx *s, lxcmgr_error **err)
+{
+	int ret = console_ring_init(&s->m.console_ring, s->m.plan->console_buffer_size);
+
+	if (ret < 0)
+		return error_set(err, -ret, "allocate the console ring buffer (%llu bytes, "
+				 "lxc.console.buffer.size)",
+				 (unsigned long long)s->m.plan->console_buffer_size);
+	return 0;
+}
+
 /* ------------------------------------------------------------ spawn */
 
 static int spawn(struct start_ctx *s, lxcmgr_error **err)
@@ -400,6 +412,7 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 	s.io.waiter = &waiter;
 	ret = ret ?: open_ptys(&s, err);
 	ret = ret ?: open_console_log(&s, err);
+	ret = ret ?: open_console_ring(&s, err);
 	if (ret == 0 && hooks_run_set(&plan->hooks, HOOK_PRE_START, &pre_start, err) < 0)
 		ret = error_wrap(err, -ECANCELED, "start stopped");
 	ret = ret ?: spawn(&s, err);

@@ -349,7 +349,6 @@ TEST(refused_keys)
 		"lxc.idmap = u 0 100000 65536",
 		"lxc.selinux.context = system_u:system_r:lxc_t:s0",
 		"lxc.console.path = /dev/tty1",
-		"lxc.console.buffer.size = 64KB",
 		"lxc.seccomp.notify.proxy = unix:/run/x.sock",
 		"lxc.monitor.unshare = 1",
 		"lxc.sched.core = 1",
@@ -433,6 +432,30 @@ TEST(accepted_keys)
 		struct start_plan *p = plan_ok(rest);
 		plan_free(p);
 	}
+}
+
+TEST(console_buffer_size)
+{
+	static const struct {
+		const char *rest;
+		uint64_t bytes;
+	} cases[] = {
+		{ "", 0 },
+		{ "lxc.console.buffer.size = 0\n", 0 },
+		{ "lxc.console.buffer.size = auto\n", 128 * 1024 },
+		{ "lxc.console.buffer.size = 64KB\n", 64 * 1024 },
+		{ "lxc.console.buffer.size = 100\n", 4096 },  /* at least a page */
+		{ "lxc.console.buffer.size = 5000\n", 8192 }, /* whole pages */
+		{ "lxc.console.buffer.size = 256MB\n", 256 << 20 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct start_plan *p = plan_ok(cases[i].rest);
+		EXPECT(p && p->console_buffer_size == cases[i].bytes, "%s: %llu bytes", cases[i].rest,
+		       p ? (unsigned long long)p->console_buffer_size : 0ULL);
+		plan_free(p);
+	}
+	plan_fails("lxc.console.buffer.size = 257MB\n", -EINVAL,
+		   "lxc.console.buffer.size = 257MB (config:2): too large");
 }
 
 TEST(apparmor_generated)
@@ -1252,7 +1275,8 @@ TEST(teardown)
 }
 
 UNIT_MAIN(setup, defaults, busybox_template, mount_entries, mount_fstab, mount_auto,
-	  refused_keys, refusals_are_listed, accepted_keys, apparmor_generated, apparmor_named,
+	  refused_keys, refusals_are_listed, accepted_keys, console_buffer_size,
+	  apparmor_generated, apparmor_named,
 	  seccomp_profile,
 	  every_key_has_a_rule, rootfs_path, rootfs_overlay, init, environment, namespaces,
 	  shared_namespaces, time_namespace, process_settings, capabilities, misc, hooks,
