@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -564,6 +565,143 @@ TEST(monitor_ttys)
 	fake_end(&f);
 }
 
+/* Reads from FD until WANT shows up (the monitor may pass it in pieces). */
+static bool read_until(int fd, const char *want)
+{
+	char buf[8192];
+	size_t have = 0;
+
+	while (have < sizeof(buf) - 1) {
+		ssize_t n = read(fd, buf + have, sizeof(buf) - 1 - have);
+		if (n <= 0)
+			return false;
+		have += (size_t)n;
+		buf[have] = '\0';
+		if (strstr(buf, want))
+			return true;
+	}
+	return false;
+}
+
+static char *buffer_of(int fd, int clear)
+{
+	int mfd = -1;
+	char *text = calloc(1, 65536);
+
+	EXPECT_INT(proto_call(fd, CMD_CONSOLE_BUFFER, clear, NULL, 0, NULL, NULL, &mfd), 0);
+	if (mfd >= 0 && read(mfd, text, 65535) < 0)
+		text[0] = '\0';
+	if (mfd >= 0)
+		close(mfd);
+	return text;
+}
+
+/* CMD_CONSOLE_OPEN 0: the console through the monitor, which keeps the
+ * ring buffer going meanwhile; one client at a time; the size; a slow
+ * client loses nothing. */
+TEST(monitor_console_proxy)
+{
+	struct fake f;
+
+	fake_setup(&f, 1);
+	int console = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	unlockpt(console);
+	int slave = open(ptsname(console), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	struct termios tio;
+	tcgetattr(slave, &tio);
+	cfmakeraw(&tio);
+	tcsetattr(slave, TCSANOW, &tio);
+	f.m.console_master = console;
+	EXPECT_INT(console_ring_init(&f.m.console_ring, 4096), 0);
+	fake_run(&f);
+	int a = connect_web(), b = connect_web(), s = -1, t = -1;
+	cleanup_free char *data = NULL;
+	uint32_t len = 0;
+	EXPECT_INT(proto_call(a, CMD_CONSOLE_OPEN, 0, NULL, 0, &data, &len, &s), 0);
+	EXPECT(s >= 0 && ptsname(s) == NULL, "the console is a stream, not the pty master");
+	EXPECT(len == 4 && data && *(int32_t *)data == 0, "tty 0");
+	EXPECT_INT(proto_call(b, CMD_CONSOLE_OPEN, 0, NULL, 0, NULL, NULL, NULL), -EBUSY);
+	EXPECT_INT(proto_call(b, CMD_CONSOLE, 0, NULL, 0, NULL, NULL, NULL), -EBUSY);
+	/* Output reaches the client and the ring buffer; input reaches init. */
+	EXPECT_INT(write(slave, "hello-out", 9), 9);
+	EXPECT(read_until(s, "hello-out"), "the client saw the output");
+	cleanup_free char *ring = buffer_of(b, 0);
+	EXPECT_CONTAINS(ring, "hello-out");
+	EXPECT_INT(write(s, "typed", 5), 5);
+	char in[8] = { 0 };
+	EXPECT_INT(read(slave, in, 5), 5);
+	EXPECT_STR(in, "typed");
+	/* The window size, through the connection that holds the console. */
+	struct winsize ws = { .ws_row = 33, .ws_col = 111 }, got = { 0 };
+	EXPECT_INT(proto_call(a, CMD_CONSOLE_WINSIZE, 0, &ws, sizeof(ws), NULL, NULL, NULL), 0);
+	EXPECT_INT(ioctl(slave, TIOCGWINSZ, &got), 0);
+	EXPECT(got.ws_row == 33 && got.ws_col == 111, "size %ux%u", got.ws_row, got.ws_col);
+	EXPECT_INT(proto_call(b, CMD_CONSOLE_WINSIZE, 0, &ws, sizeof(ws), NULL, NULL, NULL),
+		   -ENOTCONN);
+	/* 1 MiB while the client reads nothing: the container waits, nothing is
+	 * lost, and the monitor still answers. */
+	pid_t w = fork();
+	if (w == 0) {
+		char buf[4096];
+		alarm(20);
+		for (int i = 0; i < 256; i++) {
+			memset(buf, 'a' + i % 26, sizeof(buf));
+			if (write(slave, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	int32_t v = -1;
+	EXPECT_INT(call_i32(b, CMD_STATE, 0, &v), 0);
+	size_t total = 0;
+	char buf[65536];
+	bool in_order = true;
+	while (total < (1u << 20)) {
+		ssize_t n = read(s, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n; i++)
+			in_order &= buf[i] == 'a' + (int)((total + (size_t)i) / 4096 % 26);
+		total += (size_t)n;
+	}
+	int status = -1;
+	waitpid(w, &status, 0);
+	EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0, "writer: status %#x", status);
+	EXPECT_INT(total, 1u << 20);
+	EXPECT(in_order, "every byte, in order");
+	/* Letting go of the stream frees the console; -B empties with clear. */
+	close(s);
+	int ret = -EBUSY;
+	for (int i = 0; i < 100 && ret == -EBUSY; i++) {
+		ret = proto_call(b, CMD_CONSOLE_OPEN, 0, NULL, 0, NULL, NULL, &t);
+		if (ret == -EBUSY)
+			usleep(10000);
+	}
+	EXPECT_INT(ret, 0);
+	cleanup_free char *full = buffer_of(a, 1);
+	EXPECT_INT(strlen(full), 4096);
+	cleanup_free char *empty = buffer_of(a, 0);
+	EXPECT_STR(empty, "");
+	/* A tty: its master, and its number. */
+	int fd = connect_web(), m1 = -1;
+	free(data);
+	data = NULL;
+	EXPECT_INT(proto_call(fd, CMD_CONSOLE_OPEN, -1, NULL, 0, &data, &len, &m1), 0);
+	EXPECT(len == 4 && data && *(int32_t *)data == 1, "the first free tty is 1");
+	EXPECT(m1 >= 0 && ptsname(m1), "a tty is its pty master");
+	EXPECT_INT(proto_call(fd, CMD_STOP, 0, NULL, 0, NULL, NULL, NULL), 0);
+	/* The monitor closes the held connections when the container stops. */
+	char c;
+	EXPECT_INT(read(b, &c, 1), 0);
+	close(fd);
+	close(m1);
+	close(t);
+	close(a);
+	close(b);
+	close(slave);
+	fake_end(&f);
+}
+
 TEST(monitor_reboot)
 {
 	struct fake f;
@@ -831,6 +969,6 @@ TEST(teardown)
 
 UNIT_MAIN(setup, socket_path_is_frozen, round_trip_with_data_and_fd, bad_version_and_oversize,
 	  listen_and_connect, peer_of_other_uid_refused, foreign_owner_refused, monitor_serves_and_stops,
-	  monitor_survives_bad_clients, monitor_ttys, monitor_reboot, monitor_reboot_fails,
-	  monitor_halt_request_wins, monitor_reboot_request_wins, monitor_foreground,
-	  monitor_freezes_and_thaws, teardown)
+	  monitor_survives_bad_clients, monitor_ttys, monitor_console_proxy, monitor_reboot,
+	  monitor_reboot_fails, monitor_halt_request_wins, monitor_reboot_request_wins,
+	  monitor_foreground, monitor_freezes_and_thaws, teardown)
