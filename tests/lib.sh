@@ -18,7 +18,7 @@ LXCMGR_BUILD=${LXCMGR_BUILD:-$top_srcdir/_build}
 export LXCMGR_TEMPLATE_PATH=${LXCMGR_TEMPLATE_PATH:-$top_srcdir/templates}
 
 # Tools from the build tree: lxc_create, lxc_ls, ... as functions.
-for t in create destroy ls config checkconfig start stop info wait attach; do
+for t in create destroy ls config checkconfig start stop info wait attach console; do
 	eval "lxc_$t() { \"\$LXCMGR_BUILD/tools/lxc-$t\" \"\$@\"; }"
 done
 

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# lxc-console on real busybox containers, driven through tmux: the banner
+# and a login prompt on tty1, <prefix> q, a tty held by one client at a
+# time and found again after a disconnect, the window size, the console
+# through the monitor with its ring buffer (-B) and log file, another
+# prefix (-e), the end of the container, and the errors.
+. "$(dirname "$0")/../lib.sh"
+
+P() { echo "$T/lxcpath"; }
+N=lxcmgr-test-console
+con() { lxc_console -P "$(P)" -n $N "$@"; }
+
+# A running busybox container; lib.sh stops it when the test ends, even
+# when the test fails half way. EXTRA config lines come first.
+running() {
+	lxc_create -P "$(P)" -n $N -t busybox > /dev/null
+	local line
+	for line in "$@"; do echo "$line" >> "$(P)/$N/config"; done
+	lxc_start -P "$(P)" -n $N
+}
+
+need_tools() {
+	need_root || return 1
+	[ -x "$LXCMGR_BUILD/tools/lxc-console" ] || { skip "lxc-console not built"; return 1; }
+	command -v tmux > /dev/null || { skip "no tmux"; return 1; }
+}
+
+# tmux on a server of our own, its socket under $T, so nothing of anyone
+# else's is touched; the server goes when the test ends, however it ends.
+TM() { tmux -S "$T/tmux.sock" "$@"; }
+S=lxcmgr-test-console
+
+# pane ARGS...: a 100x30 pane running lxc-console ARGS, then "EXITED-<status>"
+# and the terminal's mode ("MODEicanon" when cooked, "MODE-icanon" when raw).
+pane() {
+	trap 'TM kill-server 2> /dev/null || true' EXIT
+	TM new-session -d -s "$S" -x 100 -y 30 "env LXCMGR_CONFIG_PATH='$LXCMGR_CONFIG_PATH' \
+		LXCMGR_RUNTIME_PATH='$LXCMGR_RUNTIME_PATH' '$LXCMGR_BUILD/tools/lxc-console' \
+		-P '$(P)' -n $N $*; echo EXITED-\$?; \
+		stty -a | grep -o -- '-*icanon' | sed 's/^/MODE/'; sleep 600"
+}
+
+screen() { TM capture-pane -p -t "$S"; }
+
+# wait_for TEXT: until the pane shows TEXT (bounded, not timed: 400 looks).
+wait_for() {
+	local i
+	for i in $(seq 400); do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.05
+	done
+	fail "the pane never showed '$1'; it shows: $(screen)"
+}
+
+keys() { TM send-keys -t "$S" "$@"; }
+
+# Logs in as root (no password in the busybox template) on the tty shown.
+login() {
+	wait_for "$N login:"
+	keys root Enter
+	wait_for "root@$N:~#"
+}
+
+test_tty1_shows_banner_and_login_prompt_and_prefix_q_leaves() {
+	need_tools || return 0
+	running
+	pane -t 1
+	wait_for "Connected to tty 1"
+	wait_for "Type <Ctrl a q> to exit the console, <Ctrl a Ctrl a> to enter Ctrl a itself"
+	login
+	keys 'echo hello-$((6*7)); tty' Enter
+	wait_for "hello-42"
+	wait_for "/dev/tty1"
+	keys C-a q
+	wait_for "EXITED-0"
+	# The terminal is back in cooked mode.
+	wait_for "MODEicanon"
+}
+
+test_busy_tty_is_refused_and_freed_on_disconnect() {
+	need_tools || return 0
+	running
+	pane -t 1
+	login
+	keys 'cd /tmp; echo still-$((2+3))' Enter
+	wait_for "still-5"
+	assert_fails con -t 1 < /dev/null
+	assert_contains "$err" "tty 1 of \"$N\" is in use by another lxc-console"
+	# The first free one is another tty.
+	assert_contains "$(con < /dev/null 2>&1)" "Connected to tty 2"
+	keys C-a q
+	wait_for "EXITED-0"
+	# Reconnect: the same shell, where it was left.
+	TM kill-server
+	pane -t 1
+	wait_for "Connected to tty 1"
+	keys 'pwd' Enter
+	wait_for "/tmp"
+	keys C-a q
+	wait_for "EXITED-0"
+}
+
+test_resize_changes_stty_size_inside() {
+	need_tools || return 0
+	running
+	pane -t 2
+	login
+	keys 'stty size' Enter
+	wait_for "30 100"
+	TM resize-window -t "$S" -x 80 -y 20
+	keys 'stty size' Enter
+	wait_for "20 80"
+}
+
+test_console_buffer_and_log_file_see_a_session() {
+	need_tools || return 0
+	running "lxc.console.buffer.size = auto" "lxc.console.logfile = $T/console.log"
+	pane -t 0
+	wait_for "Connected to the console"
+	keys Enter
+	login
+	keys 'echo buffer-$((6*7))' Enter
+	wait_for "buffer-42"
+	keys 'stty size' Enter
+	wait_for "30 100"
+	# Read back while the client holds the console: the monitor saw it all.
+	assert_contains "$(con -B)" "buffer-42" "the ring buffer"
+	assert_contains "$(cat "$T/console.log")" "buffer-42" "the console log"
+	assert_fails con -t 0 < /dev/null
+	assert_contains "$err" "the console of \"$N\" is in use"
+	keys C-a q
+	wait_for "EXITED-0"
+	# --buffer-clear empties it after printing.
+	assert_contains "$(con -B --buffer-clear)" "buffer-42"
+	assert_not_contains "$(con -B)" "buffer-42" "after --buffer-clear"
+}
+
+test_another_escape_prefix() {
+	need_tools || return 0
+	running
+	pane -t 1 -e ^b
+	wait_for "Type <Ctrl b q> to exit the console, <Ctrl b Ctrl b> to enter Ctrl b itself"
+	login
+	# Ctrl-a is an ordinary key now: the shell gets it (start of line) and q.
+	keys C-a q
+	keys Enter
+	wait_for "q: not found"
+	keys C-b q
+	wait_for "EXITED-0"
+}
+
+test_container_stopping_ends_the_console() {
+	need_tools || return 0
+	running
+	pane -t 1
+	login
+	lxc_stop -P "$(P)" -n $N -k
+	wait_for "the container stopped"
+	wait_for "EXITED-0"
+}
+
+test_errors() {
+	need_tools || return 0
+	lxc_create -P "$(P)" -n $N -t busybox > /dev/null
+	assert_fails con -t 1 < /dev/null
+	assert_contains "$err" "container \"$N\" is not running"
+	assert_fails con -B
+	assert_contains "$err" "container \"$N\" is not running"
+	lxc_start -P "$(P)" -n $N
+	assert_fails con -t 9 < /dev/null
+	assert_contains "$err" "has no tty 9 (raise lxc.tty.max"
+	assert_fails con -B
+	assert_contains "$err" "keeps no console ring buffer (set lxc.console.buffer.size"
+	assert_fails con -e ^1
+	assert_contains "$err" "is not an escape prefix"
+	assert_fails con -t x
+	assert_contains "$err" "is not a tty number"
+	assert_fails lxc_console -P "$(P)" -n lxcmgr-test-nosuch
+	assert_contains "$err" "no container \"lxcmgr-test-nosuch\""
+	assert_contains "$(con --help)" "Usage: lxc-console"
+}
+
+run_tests
