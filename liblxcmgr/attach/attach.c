@@ -341,6 +341,7 @@ static void job_release(struct attach_job *job)
 	if (job->stacks)
 		munmap(job->stacks, 2 * STACK_SIZE);
 	free(job->home);
+	free(job->groups);
 	free(job->conf_env);
 	free(job->seccomp.insns);
 	free(job->aa_label);

@@ -90,6 +90,8 @@ struct attach_job {
 	/* Prepared by P for B (owned; attach_job_release frees them): */
 	uid_t uid;
 	gid_t gid;
+	gid_t *groups;      /* supplementary: gid and the user's groups in /etc/group */
+	size_t n_groups;
 	char *home;         /* where B starts when it may enter it, else "/" */
 	char **env;
 	char *file;         /* the command, or the user's shell */

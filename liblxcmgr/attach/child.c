@@ -181,8 +181,8 @@ CHILD_CODE static void limit_capabilities(const struct attach_job *job)
  * thread of the caller, whose memory we share. */
 CHILD_CODE static void switch_user(const struct attach_job *job)
 {
-	/* No supplementary groups: the container's /etc/group is not read. */
-	if (syscall(SYS_setgroups, 0, NULL) < 0 && errno != EPERM)
+	/* The user's groups from the container's /etc/group (P read them). */
+	if (syscall(SYS_setgroups, job->n_groups, job->groups) < 0 && errno != EPERM)
 		child_fail(job, errno, "setgroups");
 	if (syscall(SYS_setresgid, job->gid, job->gid, job->gid) < 0)
 		child_fail(job, errno, "switch to gid %u", (unsigned)job->gid);

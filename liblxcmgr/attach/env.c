@@ -6,6 +6,7 @@
  * of "No such file or directory"). */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <sched.h>
 #include <stdio.h>
@@ -199,6 +200,49 @@ static int find_user(int root, uid_t uid, struct user *u)
 	return 0;
 }
 
+#define MAX_GROUPS 65536 /* NGROUPS_MAX of Linux */
+
+static int add_group(struct attach_job *job, gid_t gid)
+{
+	for (size_t i = 0; i < job->n_groups; i++)
+		if (job->groups[i] == gid)
+			return 0;
+	if (job->n_groups == MAX_GROUPS)
+		return 0; /* as initgroups: the first ones */
+	gid_t *g = realloc(job->groups, (job->n_groups + 1) * sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	job->groups = g;
+	job->groups[job->n_groups++] = gid;
+	return 0;
+}
+
+/* The supplementary groups, as initgroups(3) makes them: the command's
+ * gid, then every group of the container's /etc/group that lists the
+ * user. Read inside ROOT as /etc/passwd is. An unknown user, or no
+ * /etc/group: none beyond the gid. */
+static int find_groups(int root, const struct user *u, struct attach_job *job)
+{
+	struct group *gr;
+	int ret = add_group(job, job->gid);
+
+	if (ret < 0 || !u->known)
+		return ret;
+	cleanup_close int path_fd = rootfs_open_inside(root, "etc/group", 0);
+	if (path_fd < 0)
+		return path_fd == -ENOENT ? 0 : path_fd;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", path_fd);
+	cleanup_fclose FILE *f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while ((gr = fgetgrent(f)))
+		for (char **m = gr->gr_mem; m && *m; m++)
+			if (strcmp(*m, u->name) == 0 && (ret = add_group(job, gr->gr_gid)) < 0)
+				return ret;
+	return 0;
+}
+
 static bool executable_inside(int root, const char *path)
 {
 	cleanup_close int fd = path[0] ? rootfs_open_inside(root, path, 0) : -1;
@@ -256,6 +300,11 @@ int attach_prepare(struct attach_job *job, lxcmgr_error **err)
 		error_set(err, -ret, "open the root of init (pid %d)", job->init_pid);
 	if (ret == 0) {
 		job->gid = o->gid >= 0 ? (gid_t)o->gid : u.known ? u.gid : 0;
+		if ((ret = find_groups(root, &u, job)) < 0) {
+			error_set(err, -ret, "read /etc/group of the container");
+			user_free(&u);
+			return ret;
+		}
 		job->home = u.known ? strdup(u.home) : NULL;
 		job->env = attach_build_env(job, u.name, u.known ? u.home : "/",
 					    u.known ? u.shell : "/bin/sh");

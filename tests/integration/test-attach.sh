@@ -143,6 +143,12 @@ test_user_and_group_switching() {
 	assert_eq "$(att -u 1000 -- sh -c 'echo $(id -u) $(id -g) $(id -G) $USER $HOME $(pwd)' < /dev/null)" \
 		"1000 1000 1000 user /home/user /home/user" "-u 1000"
 	assert_eq "$(att -u 1000 -g 5 -- id -g < /dev/null)" 5 "-g 5"
+	# Supplementary groups: the container's /etc/group, as a login gives them.
+	printf '%s\n' 'wheel:x:10:other,user' 'audio:x:29:user' 'video:x:44:other' >> "$(R)/etc/group"
+	assert_eq "$(att -u 1000 -- id -G < /dev/null)" "1000 10 29" "groups of -u 1000"
+	assert_eq "$(att -u 1000 -g 5 -- id -G < /dev/null)" "5 10 29" "groups of -u 1000 -g 5"
+	assert_eq "$(att -- id -G < /dev/null)" "0" "groups of root"
+	assert_eq "$(att -u 4242 -- id -G < /dev/null)" "0" "groups of a user not in /etc/passwd"
 	# A user whose home does not exist starts in /.
 	assert_eq "$(att -u 65534 -- sh -c 'echo $USER $(pwd)' < /dev/null)" "nobody /" "-u 65534"
 	# An unprivileged user has no capabilities left.
