@@ -106,7 +106,7 @@ static int pump_out(struct console_io *io)
 		return -1;
 	write_all(STDOUT_FILENO, buf, (size_t)n);
 	if (io->after_output)
-		io->after_output(io->data);
+		io->after_output(io->data, buf, (size_t)n);
 	return 1;
 }
 

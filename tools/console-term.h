@@ -6,6 +6,7 @@
 #define LXCMGR_TOOLS_CONSOLE_TERM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "console-escape.h"
 #include "lxcmgr.h"
@@ -35,7 +36,8 @@ struct console_io {
 	const char *commands;  /* keys after the prefix that end the loop */
 	int sigfd;
 	int reserved_rows;     /* rows of our terminal the tty does not get */
-	void (*after_output)(void *data); /* after output was written, e.g. a status line */
+	/* After output was written (BUF, LEN), e.g. to keep a status line. */
+	void (*after_output)(void *data, const char *buf, size_t len);
 	void (*on_resize)(void *data);
 	void *data;
 };

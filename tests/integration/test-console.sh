@@ -159,6 +159,44 @@ test_container_stopping_ends_the_console() {
 	wait_for "EXITED-0"
 }
 
+# --tui: a status line on the last row, the tty one row smaller, switching.
+test_tui_status_line_switching_and_leaving() {
+	need_tools || return 0
+	running
+	local notice
+	notice=$(con --tui -t 1 < /dev/null 2>&1)
+	assert_contains "$notice" "the full-screen console is not available (standard input or output is not a terminal); using the plain one"
+	assert_eq "$(grep -c 'not available' <<< "$notice")" 1 "one notice"
+	assert_contains "$notice" "Connected to tty 1" "the plain console instead"
+	case $notice in *"built without ncurses"*) skip "built without ncurses"; return 0 ;; esac
+	pane --tui -t 1
+	wait_for " $N | tty 1 | RUNNING | <Ctrl a q> quit, <Ctrl a n/p> next/prev tty"
+	login
+	keys 'stty size' Enter
+	wait_for "29 100"
+	assert_contains "$(screen | tail -n 1)" "| tty 1 |" "the status line is the last row"
+	# A clear wipes the screen; the status line comes back.
+	keys 'clear; echo cleared-$((6*7))' Enter
+	wait_for "cleared-42"
+	assert_contains "$(screen | tail -n 1)" " $N | tty 1 | RUNNING" "the status line after a clear"
+	keys C-a n
+	wait_for " $N | tty 2 | RUNNING"
+	keys Enter
+	wait_for "$N login:"
+	# tty 1 is free again once left; a missing tty is refused on the status line.
+	assert_contains "$(con -t 1 < /dev/null 2>&1)" "Connected to tty 1"
+	keys C-a 7
+	wait_for "has no tty 7"
+	keys C-a 1
+	wait_for " $N | tty 1 | RUNNING"
+	TM resize-window -t "$S" -x 80 -y 20
+	keys 'stty size' Enter
+	wait_for "19 80"
+	keys C-a q
+	wait_for "EXITED-0"
+	wait_for "MODEicanon"
+}
+
 test_errors() {
 	need_tools || return 0
 	lxc_create -P "$(P)" -n $N -t busybox > /dev/null
