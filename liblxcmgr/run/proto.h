@@ -29,7 +29,10 @@ enum proto_cmd {
 	CMD_INIT_PID,     /* reply data: i32 pid */
 	CMD_INIT_PIDFD,   /* reply fd: a pidfd of init */
 	CMD_STOP,         /* arg: signal for init (0: SIGKILL); the monitor sends it */
-	CMD_CONSOLE,      /* arg: 0 console, N ttyN, -1 first free; reply fd: pty master */
+	CMD_CONSOLE,      /* arg: 0 console, N ttyN, -1 first free; reply fd: pty master.
+			     While a client holds the console's master the monitor does
+			     not read it, so its ring buffer and log miss what that
+			     client reads: CMD_CONSOLE_OPEN does not */
 	CMD_CONFIG_ITEM,  /* data: key; reply data: the running value (failure: the message) */
 	CMD_SUBSCRIBE,    /* reply, then one i32 state per change until close */
 	CMD_HALT,         /* arg: signal for init, which the monitor sends; once init has
