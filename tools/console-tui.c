@@ -33,8 +33,9 @@ int console_tui(struct console_args *a, const char **why)
 #include "console-escape.h"
 #include "console-term.h"
 
-/* After <prefix>: q leaves, n/p the next or previous tty, 0-9 that tty. */
-#define TUI_COMMANDS "qnp0123456789"
+/* After <prefix>: q leaves, n/p the next or previous tty, 0-9 that tty,
+ * c the next running container (same lxcpath). */
+#define TUI_COMMANDS "qnpc0123456789"
 
 struct tui {
 	struct console_args *a;
@@ -82,14 +83,14 @@ static void draw_status(void *data)
 	int tty = lxcmgr_console_tty(t->con);
 
 	escape_name(t->a->escape, e, sizeof(e));
-	int n = snprintf(line, sizeof(line), " %s | %s%.0d | %s | ", t->a->t->name,
+	int n = snprintf(line, sizeof(line), " %s | %s%.0d | %s | ", lxcmgr_container_name(t->a->c),
 			 tty ? "tty " : "console", tty, state >= 0 ? lxcmgr_state_name(state) : "?");
 	/* A note (why a switch failed) stands in for the help until the next switch. */
 	if (n > 0 && t->note[0])
 		snprintf(line + n, sizeof(line) - (size_t)n, "%s <%s q> quit ", t->note, e);
 	else if (n > 0)
 		snprintf(line + n, sizeof(line) - (size_t)n, "<%s q> quit, <%s n/p> next/prev tty, "
-			 "<%s 0-9> tty N (0: console) ", e, e, e);
+			 "<%s 0-9> tty N (0: console), <%s c> next container ", e, e, e, e);
 	n = (int)strlen(line);
 	if (n < 0)
 		return;
@@ -209,6 +210,62 @@ static int wanted_tty(struct tui *t, int key)
 	return -2;
 }
 
+/* The tty given up for another one: the screen starts afresh. */
+static void switched(struct tui *t, struct lxcmgr_console *next)
+{
+	lxcmgr_console_close(t->con);
+	t->con = next;
+	t->note[0] = '\0';
+	put(t->clear);
+	set_region(t);
+	draw_status(t);
+}
+
+static void note_error(struct tui *t, lxcmgr_error *err, int ret)
+{
+	snprintf(t->note, sizeof(t->note), "%s", err && err->msg ? err->msg : strerror(-ret));
+	lxcmgr_error_free(err);
+	draw_status(t);
+}
+
+/* The first free tty (else the console) of the next running container
+ * after the current one, by name, wrapping around. */
+static void next_container(struct tui *t)
+{
+	struct lxcmgr_ctx *ctx = t->a->t->ctx;
+	const char *cur = lxcmgr_container_name(t->a->c);
+	lxcmgr_error *err = NULL;
+	char **names = NULL;
+	int n = lxcmgr_list_defined(ctx, &names, &err);
+
+	if (n < 0) {
+		note_error(t, err, n);
+		return;
+	}
+	int at = 0;
+	while (at < n && strcmp(names[at], cur) != 0)
+		at++;
+	for (int i = 1; i < n; i++) {
+		struct lxcmgr_container *c = lxcmgr_container_new_unloaded(ctx, names[(at + i) % n], NULL);
+		struct lxcmgr_console *next = NULL;
+		if (c && lxcmgr_container_state(c) == LXCMGR_STATE_RUNNING &&
+		    (lxcmgr_console_open(c, -1, &next, NULL) == 0 ||
+		     lxcmgr_console_open(c, 0, &next, NULL) == 0)) {
+			lxcmgr_container_put(t->a->c);
+			t->a->c = c;
+			t->a->t->name = lxcmgr_container_name(c); /* for messages */
+			t->max_tty = lxcmgr_console_tty(next);
+			switched(t, next);
+			lxcmgr_strv_free(names);
+			return;
+		}
+		lxcmgr_container_put(c);
+	}
+	lxcmgr_strv_free(names);
+	snprintf(t->note, sizeof(t->note), "no other running container with a free tty");
+	draw_status(t);
+}
+
 /* Takes tty N, and lets go of the current one once it has it; n past the
  * last tty wraps to the console. On failure the current one stays and the
  * status line says why. */
@@ -218,6 +275,10 @@ static void switch_to(struct tui *t, int key)
 	struct lxcmgr_console *next = NULL;
 	int n = wanted_tty(t, key);
 
+	if (key == 'c') {
+		next_container(t);
+		return;
+	}
 	if (n == -2 || n == lxcmgr_console_tty(t->con))
 		return;
 	int ret = lxcmgr_console_open(t->a->c, n, &next, &err);
@@ -228,19 +289,12 @@ static void switch_to(struct tui *t, int key)
 		ret = lxcmgr_console_open(t->a->c, 0, &next, &err);
 	}
 	if (ret < 0) {
-		snprintf(t->note, sizeof(t->note), "%s", err && err->msg ? err->msg : strerror(-ret));
-		lxcmgr_error_free(err);
-		draw_status(t);
+		note_error(t, err, ret);
 		return;
 	}
 	if (n > t->max_tty)
 		t->max_tty = n;
-	lxcmgr_console_close(t->con);
-	t->con = next;
-	t->note[0] = '\0';
-	put(t->clear);
-	set_region(t);
-	draw_status(t);
+	switched(t, next);
 }
 
 static int run(struct tui *t)

@@ -25,8 +25,9 @@ static const char help[] =
 	"                           character (default ^a)\n"
 	"      --tui                full-screen console with a status line; <PREFIX n>\n"
 	"                           and <PREFIX p> switch to the next or previous tty,\n"
-	"                           <PREFIX 0-9> to that one (falls back to the plain\n"
-	"                           console when not on a terminal)\n"
+	"                           <PREFIX 0-9> to that one (0: the console), <PREFIX c>\n"
+	"                           to the next running container (falls back to the\n"
+	"                           plain console when not on a terminal)\n"
 	"  -B, --buffer             print the console ring buffer (lxc.console.buffer.size)\n"
 	"      --buffer-clear       with -B: empty it afterwards\n"
 	"\n" TOOL_COMMON_HELP;

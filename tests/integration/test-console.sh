@@ -159,7 +159,8 @@ test_container_stopping_ends_the_console() {
 	wait_for "EXITED-0"
 }
 
-# --tui: a status line on the last row, the tty one row smaller, switching.
+# --tui: a status line on the last row, the tty one row smaller, switching
+# ttys and containers.
 test_tui_status_line_switching_and_leaving() {
 	need_tools || return 0
 	running
@@ -192,6 +193,16 @@ test_tui_status_line_switching_and_leaving() {
 	TM resize-window -t "$S" -x 80 -y 20
 	keys 'stty size' Enter
 	wait_for "19 80"
+	# No other container runs; then one does: <prefix> c takes its first free tty.
+	keys C-a c
+	wait_for "no other running container"
+	lxc_create -P "$(P)" -n $N-2 -t busybox > /dev/null
+	lxc_start -P "$(P)" -n $N-2
+	keys C-a c
+	wait_for " $N-2 | tty 1 | RUNNING"
+	keys Enter
+	wait_for "$N-2 login:"
+	assert_contains "$(con -t 1 < /dev/null 2>&1)" "Connected to tty 1" "the first container's tty 1 is free"
 	keys C-a q
 	wait_for "EXITED-0"
 	wait_for "MODEicanon"
