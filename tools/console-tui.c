@@ -83,8 +83,9 @@ static void draw_status(void *data)
 	int tty = lxcmgr_console_tty(t->con);
 
 	escape_name(t->a->escape, e, sizeof(e));
+	const char *state_name = state >= 0 ? lxcmgr_state_name(state) : "?";
 	int n = snprintf(line, sizeof(line), " %s | %s%.0d | %s | ", lxcmgr_container_name(t->a->c),
-			 tty ? "tty " : "console", tty, state >= 0 ? lxcmgr_state_name(state) : "?");
+			 tty ? "tty " : "console", tty, state_name);
 	/* A note (why a switch failed) stands in for the help until the next switch. */
 	if (n > 0 && t->note[0])
 		snprintf(line + n, sizeof(line) - (size_t)n, "%s <%s q> quit ", t->note, e);
@@ -246,7 +247,8 @@ static void next_container(struct tui *t)
 	while (at < n && strcmp(names[at], cur) != 0)
 		at++;
 	for (int i = 1; i < n; i++) {
-		struct lxcmgr_container *c = lxcmgr_container_new_unloaded(ctx, names[(at + i) % n], NULL);
+		const char *name = names[(at + i) % n];
+		struct lxcmgr_container *c = lxcmgr_container_new_unloaded(ctx, name, NULL);
 		struct lxcmgr_console *next = NULL;
 		if (c && lxcmgr_container_state(c) == LXCMGR_STATE_RUNNING &&
 		    (lxcmgr_console_open(c, -1, &next, NULL) == 0 ||

@@ -71,8 +71,8 @@ static void parse_args(struct tool *t, struct args *a, int argc, char **argv)
 		case 'e':
 			a->a.escape = escape_parse(optarg);
 			if (a->a.escape < 0)
-				tool_usage_error(t, "-e: \"%s\" is not an escape prefix; use ^LETTER "
-						 "(e.g. ^b) or one character", optarg);
+				tool_usage_error(t, "-e: \"%s\" is not an escape prefix; use "
+						 "^LETTER (e.g. ^b) or one character", optarg);
 			break;
 		case OPT_TUI: a->tui = true; break;
 		case 'B': a->buffer = true; break;

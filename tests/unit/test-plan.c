@@ -450,8 +450,8 @@ TEST(console_buffer_size)
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct start_plan *p = plan_ok(cases[i].rest);
-		EXPECT(p && p->console_buffer_size == cases[i].bytes, "%s: %llu bytes", cases[i].rest,
-		       p ? (unsigned long long)p->console_buffer_size : 0ULL);
+		EXPECT(p && p->console_buffer_size == cases[i].bytes, "%s: %llu bytes",
+		       cases[i].rest, p ? (unsigned long long)p->console_buffer_size : 0ULL);
 		plan_free(p);
 	}
 	plan_fails("lxc.console.buffer.size = 257MB\n", -EINVAL,
