@@ -165,10 +165,10 @@ test_tui_status_line_switching_and_leaving() {
 	need_tools || return 0
 	running
 	local notice
-	notice=$(con --tui -t 1 < /dev/null 2>&1)
+	notice=$(con --tui -t 3 < /dev/null 2>&1)
 	assert_contains "$notice" "the full-screen console is not available (standard input or output is not a terminal); using the plain one"
 	assert_eq "$(grep -c 'not available' <<< "$notice")" 1 "one notice"
-	assert_contains "$notice" "Connected to tty 1" "the plain console instead"
+	assert_contains "$notice" "Connected to tty 3" "the plain console instead"
 	case $notice in *"built without ncurses"*) skip "built without ncurses"; return 0 ;; esac
 	pane --tui -t 1
 	wait_for " $N | tty 1 | RUNNING | <Ctrl a q> quit, <Ctrl a n/p> next/prev tty"
