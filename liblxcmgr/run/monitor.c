@@ -474,7 +474,7 @@ static int cmd_console(struct loop *l, struct client *c, int32_t arg, int *fd)
 	if (arg == 0) {
 		if (m->console_master < 0)
 			return -EINVAL;
-		if (foreground(m) || l->console_held)
+		if (foreground(m) || l->console_held || l->proxy_fd >= 0)
 			return -EBUSY; /* the terminal of lxc-start -F, or another client */
 		console_unwatch(l);
 		l->console_held = true;
