@@ -32,12 +32,20 @@ S=lxcmgr-test-console
 
 # pane ARGS...: a 100x30 pane running lxc-console ARGS, then "EXITED-<status>"
 # and the terminal's mode ("MODEicanon" when cooked, "MODE-icanon" when raw).
+# A second call runs it again in the same pane, on a cleared screen (a new
+# server right after kill-server could meet the old one going away).
 pane() {
-	trap 'TM kill-server 2> /dev/null || true' EXIT
-	TM new-session -d -s "$S" -x 100 -y 30 "env LXCMGR_CONFIG_PATH='$LXCMGR_CONFIG_PATH' \
+	local cmd="clear; env LXCMGR_CONFIG_PATH='$LXCMGR_CONFIG_PATH' \
 		LXCMGR_RUNTIME_PATH='$LXCMGR_RUNTIME_PATH' '$LXCMGR_BUILD/tools/lxc-console' \
 		-P '$(P)' -n $N $*; echo EXITED-\$?; \
 		stty -a | grep -o -- '-*icanon' | sed 's/^/MODE/'; sleep 600"
+	if TM has-session -t "$S" 2> /dev/null; then
+		TM respawn-pane -k -t "$S" "$cmd"
+		TM clear-history -t "$S"
+		return
+	fi
+	trap 'TM kill-server 2> /dev/null || true' EXIT
+	TM new-session -d -s "$S" -x 100 -y 30 "$cmd"
 }
 
 screen() { TM capture-pane -p -t "$S"; }
@@ -91,11 +99,11 @@ test_busy_tty_is_refused_and_freed_on_disconnect() {
 	keys C-a q
 	wait_for "EXITED-0"
 	# Reconnect: the same shell, where it was left.
-	TM kill-server
 	pane -t 1
 	wait_for "Connected to tty 1"
-	keys 'pwd' Enter
-	wait_for "/tmp"
+	assert_not_contains "$(screen)" "still-5" "a cleared screen"
+	keys 'echo "cwd=$(pwd)"' Enter
+	wait_for "cwd=/tmp"
 	keys C-a q
 	wait_for "EXITED-0"
 }
