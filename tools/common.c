@@ -179,6 +179,24 @@ int tool_exit(struct tool *t, int ret, lxcmgr_error *err, struct lxcmgr_containe
 	return ret == 0 ? 0 : 1;
 }
 
+struct lxcmgr_container *tool_existing_container(struct tool *t)
+{
+	lxcmgr_error *err = NULL;
+	struct lxcmgr_container *c = lxcmgr_container_new_unloaded(t->ctx, t->name, &err);
+
+	if (!c) {
+		tool_error(t, err);
+		lxcmgr_error_free(err);
+		return NULL;
+	}
+	if (!lxcmgr_container_is_defined(c)) {
+		tool_errorf(t, "no container \"%s\" in \"%s\"", t->name, lxcmgr_ctx_lxcpath(t->ctx));
+		lxcmgr_container_put(c);
+		return NULL;
+	}
+	return c;
+}
+
 void tool_add_define(struct tool *t, char *line)
 {
 	char **grown = realloc(t->defines, (t->n_defines + 1) * sizeof(*grown));

@@ -106,4 +106,9 @@ int tool_apply_defines(struct tool *t, struct lxcmgr_container *c, lxcmgr_error 
 /* Requires -n. */
 void tool_require_name(struct tool *t);
 
+/* The container -n names, for a tool that asks its monitor (the config is
+ * not read: the running container has what it needs, and the file may be
+ * mid-edit). NULL, with the error printed, when there is no such container. */
+struct lxcmgr_container *tool_existing_container(struct tool *t);
+
 #endif

@@ -171,7 +171,6 @@ int main(int argc, char **argv)
 {
 	struct tool t = { .progname = "lxc-console", .help = help };
 	struct args a = { .a = { .t = &t, .tty = -1, .escape = 1 } };
-	lxcmgr_error *err = NULL;
 	int ret = 1;
 
 	parse_args(&t, &a, argc, argv);
@@ -179,12 +178,12 @@ int main(int argc, char **argv)
 	if (tool_setup(&t) < 0)
 		return 1;
 	/* What the console serves comes from the running container. */
-	a.a.c = lxcmgr_container_new_unloaded(t.ctx, t.name, &err);
-	if (!a.a.c)
-		return tool_exit(&t, -1, err, NULL);
-	if (!lxcmgr_container_is_defined(a.a.c)) {
-		tool_errorf(&t, "no container \"%s\" in \"%s\"", t.name, lxcmgr_ctx_lxcpath(t.ctx));
-	} else if (a.buffer) {
+	a.a.c = tool_existing_container(&t);
+	if (!a.a.c) {
+		tool_finish(&t);
+		return 1;
+	}
+	if (a.buffer) {
 		ret = print_buffer(&t, a.a.c, a.clear);
 	} else {
 		const char *why = NULL;

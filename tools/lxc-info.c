@@ -217,7 +217,6 @@ int main(int argc, char **argv)
 {
 	struct tool t = { .progname = "lxc-info", .help = help };
 	struct info_args a = { 0 };
-	lxcmgr_error *err = NULL;
 
 	parse_args(&t, &a, argc, argv);
 	tool_require_name(&t);
@@ -225,12 +224,8 @@ int main(int argc, char **argv)
 		return 1;
 	/* Everything shown comes from the monitor, the running config
 	 * included: the config on disk is not read (nor parsed). */
-	struct lxcmgr_container *c = lxcmgr_container_new_unloaded(t.ctx, t.name, &err);
-	if (!c)
-		return tool_exit(&t, 1, err, c);
-	if (!lxcmgr_container_is_defined(c)) {
-		tool_errorf(&t, "no container \"%s\" in \"%s\"", t.name, lxcmgr_ctx_lxcpath(t.ctx));
-		lxcmgr_container_put(c);
+	struct lxcmgr_container *c = tool_existing_container(&t);
+	if (!c) {
 		tool_finish(&t);
 		return 1;
 	}

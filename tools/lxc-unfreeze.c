@@ -28,13 +28,11 @@ int main(int argc, char **argv)
 		tool_usage_error(&t, "unexpected argument \"%s\"", argv[optind]);
 	if (tool_setup(&t) < 0)
 		return 1;
-	struct lxcmgr_container *c = lxcmgr_container_new_unloaded(t.ctx, t.name, &err);
-	if (c && !lxcmgr_container_is_defined(c)) {
-		tool_errorf(&t, "no container \"%s\" in \"%s\"", t.name, lxcmgr_ctx_lxcpath(t.ctx));
-		lxcmgr_container_put(c);
+	struct lxcmgr_container *c = tool_existing_container(&t);
+	if (!c) {
 		tool_finish(&t);
 		return 1;
 	}
-	int ret = c ? lxcmgr_container_unfreeze(c, &err) : -1;
+	int ret = lxcmgr_container_unfreeze(c, &err);
 	return tool_exit(&t, ret < 0 ? 1 : 0, err, c);
 }
