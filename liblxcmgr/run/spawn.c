@@ -65,6 +65,16 @@ static int child_cgroup_ns(const struct start_plan *p, const struct spawn_io *io
 }
 
 /* First, so that every hook sees the container's name. */
+/* The monitor is our parent: its death sends init this signal. */
+static int child_pdeath_signal(const struct start_plan *p, struct child_error *e)
+{
+	if (p->pdeath_signal && prctl(PR_SET_PDEATHSIG, p->pdeath_signal, 0, 0, 0) < 0)
+		return child_error_set(e, errno, "set the signal for the monitor's death",
+				       &(struct plan_where){ "lxc.monitor.signal.pdeath", NULL },
+				       NULL, "%d", p->pdeath_signal);
+	return 0;
+}
+
 static int child_hostname(const struct start_plan *p, struct child_error *e)
 {
 	const char *host = p->uts_name ? p->uts_name : p->name;
@@ -241,11 +251,9 @@ static __attribute__((noreturn)) void child_main(const struct start_plan *p,
 		signal(sig, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* The monitor is our parent: its death sends init this signal. */
-	if (p->pdeath_signal)
-		prctl(PR_SET_PDEATHSIG, p->pdeath_signal, 0, 0, 0);
 	/* Nothing runs in the container before it is in its cgroups. */
 	ret = child_enter_cgroups(io, sync_fd, procs, &e);
+	ret = ret ?: child_pdeath_signal(p, &e);
 	/* Nothing of the monitor's reaches init but stdio and the sync socket
 	 * (closed by execve). */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
