@@ -102,6 +102,60 @@ net_test_link() {
 # lxct + 8 hex digits + TAG (up to 3 characters).
 net_test_ifname() { printf 'lxct%04x%04x%s\n' $(( $$ & 0xffff )) $(( RANDOM & 0xffff )) "${1:0:3}"; }
 
+# net_test_bridge: a bridge of this test's own, $BR = lxcmgr-test-XXX (made
+# here, so never one another test has: "ip link add" fails on a name taken),
+# with a MAC of its own (a bridge would take its first port's, and the
+# change loses the first DHCP requests); removed at cleanup.
+net_test_bridge() {
+	local i
+	for i in 1 2 3 4 5 6 7 8; do
+		BR=lxcmgr-test-$(printf '%03x' $((RANDOM % 4096)))
+		if ip link add "$BR" address "$(printf '02:6c:74:%02x:%02x:%02x' \
+			$((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)))" type bridge 2> /dev/null; then
+			echo "$BR" >> "$T/links"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# net_test_managed: tools/lxcmgr-net on a bridge of this test's own ($BR,
+# $NET.1/24 on a subnet no route of the host's names), with its own
+# dnsmasq, NAT and state under $T; net.ipv4.ip_forward is left as it is.
+# lxcmgr-net stop and the bridge's removal run at cleanup, pass or fail.
+# Returns 1 after a skip (use: net_test_managed || return 0).
+net_test_managed() {
+	need_root || return 1
+	command -v dnsmasq > /dev/null || { skip "dnsmasq is not installed (dnsmasq-base)"; return 1; }
+	command -v nft > /dev/null || command -v iptables > /dev/null ||
+		{ skip "neither nft nor iptables is installed"; return 1; }
+	net_test_bridge || { skip "cannot make a bridge here (ip link add type bridge)"; return 1; }
+	local i
+	for i in $(seq 20); do
+		NET=10.$((RANDOM % 200 + 20)).$((RANDOM % 250))
+		[ -z "$(ip -4 route show "$NET.0/24")" ] && break
+	done
+	cat > "$T/net.conf" <<- CONF
+	LXCMGR_NET_BRIDGE=$BR
+	LXCMGR_NET_ADDR=$NET.1
+	LXCMGR_NET_NETWORK=$NET.0/24
+	LXCMGR_NET_DHCP_RANGE=$NET.100,$NET.120
+	LXCMGR_NET_FORWARD=false
+	LXCMGR_NET_STATE_DIR=$T/net-state
+	LXCMGR_NET_RUN_DIR=$T/net-run
+	CONF
+	at_cleanup "$top_srcdir/tools/lxcmgr-net" -c "$T/net.conf" stop
+	local out
+	out=$("$top_srcdir/tools/lxcmgr-net" -c "$T/net.conf" start 2>&1) ||
+		{ fail "lxcmgr-net start on $BR: $out"; exit 1; }
+}
+
+# net_test_put_on_bridge CONFIG: a veth on $BR, asking DHCP for its address.
+net_test_put_on_bridge() {
+	printf '%s\n' "lxc.net.0.type = veth" "lxc.net.0.link = $BR" "lxc.net.0.flags = up" \
+		"lxc.net.0.hwaddr = 00:16:3e:xx:xx:xx" >> "$1"
+}
+
 _cleanup_test_env() {
 	# Only what this test made: its containers, its network devices, then
 	# its temporary directory (mounts first).

@@ -52,6 +52,7 @@ test_cached_create_is_an_overlay_of_its_own() {
 	assert_contains "$cfg" "lxc.rootfs.path = overlay:$KEYDIR/$ver/rootfs:$T/lxcpath/lxcmgr-test-d1/delta0"
 	assert_contains "$cfg" "lxc.include = $top_srcdir/config/debian.common.conf"
 	assert_contains "$cfg" "lxc.uts.name = lxcmgr-test-d1"
+	assert_contains "$cfg" "lxc.seccomp.profile = $top_srcdir/config/debian.seccomp"
 	[ -d "$T/lxcpath/lxcmgr-test-d1/olwork" ] || fail "no olwork beside delta0"
 	# The container's own layer holds only its own files: a few KiB.
 	kib=$(du -sk "$(upper lxcmgr-test-d1)" | cut -f1)
@@ -94,6 +95,19 @@ test_boots_systemd_to_running_and_stops_cleanly() {
 		fail "systemctl is-system-running: expected 'running', saw '$state'; failed units: $failed"
 		return 1
 	fi
+	# Under debian.seccomp: the host's disks out of reach as in a busybox
+	# container (no block device node, no mount without nodev), and no
+	# mount namespace (systemd runs its services without one).
+	in_boot() { lxc_attach -P "$T/lxcpath" -n lxcmgr-test-boot -- "$@"; }
+	assert_contains "$(in_boot grep Seccomp: /proc/1/status)" "2" "seccomp mode of init"
+	assert_fails in_boot mknod /tmp/lxcmgr-test-blk b 8 0
+	assert_contains "$err" "Operation not permitted" "mknod of a block device"
+	assert_fails in_boot mount -t tmpfs lxcmgr-test /mnt
+	assert_contains "$err" "permission denied" "a mount without nodev"
+	assert_fails in_boot unshare -m true
+	assert_contains "$err" "Operation not permitted" "unshare -m"
+	in_boot mount -t tmpfs -o nodev lxcmgr-test /mnt || fail "a nodev tmpfs mount was refused"
+	assert_contains "$(in_boot findmnt -n -o OPTIONS /dev/hugepages)" "nodev" "/dev/hugepages"
 	# No network device but loopback, and boot did not wait for one.
 	assert_eq "$(lxc_attach -P "$T/lxcpath" -n lxcmgr-test-boot -- ls /sys/class/net)" lo "network devices"
 	assert_eq "$(lxc_attach -P "$T/lxcpath" -n lxcmgr-test-boot -- hostname)" lxcmgr-test-boot "hostname"
@@ -111,6 +125,160 @@ test_boots_systemd_to_running_and_stops_cleanly() {
 	assert_contains "$(lxc_info -P "$T/lxcpath" -n lxcmgr-test-boot -s)" STOPPED "state after lxc-stop"
 	grep -q "Reached target.*System Halt\|Halting system" "$T/console.log" ||
 		fail "systemd did not halt in order: $(tail -n 5 "$T/console.log")"
+}
+
+# deb_running NAME [bridge]: a new Debian container (on $BR with "bridge"),
+# started and waited for until systemd says running, or failing with what
+# it says and which units failed.
+deb_running() {
+	make_deb "$1" || return 1
+	[ "${2:-}" != bridge ] || net_test_put_on_bridge "$T/lxcpath/$1/config"
+	lxc_start -P "$T/lxcpath" -n "$1" || { fail "lxc-start $1 failed"; return 1; }
+	wait_running "$1"
+	[ "$state" = running ] && return 0
+	local failed
+	failed=$(lxc_attach -P "$T/lxcpath" -n "$1" -- systemctl --failed --no-legend --plain 2>&1) || :
+	fail "$1${2:+ on $BR}: systemctl is-system-running: expected 'running', saw '$state'; failed units: $failed"
+	return 1
+}
+
+# lease_of NAME: waits (bounded: systemd says running before networkd has
+# its lease) for an address from $NET on eth0 of NAME; $ip.
+lease_of() {
+	local i
+	ip=
+	for i in $(seq 200); do
+		ip=$(lxc_info -P "$T/lxcpath" -n "$1" -i | awk '/IP:/ && $2 ~ /^'"$NET"'\./ { print $2 }')
+		[ -n "$ip" ] && return 0
+		sleep 0.1
+	done
+	fail "no address from $NET.0/24 on $1 within 20 s: $(lxc_info -P "$T/lxcpath" -n "$1" -i)"
+	return 1
+}
+
+test_boots_to_running_on_the_managed_bridge() {
+	need_cache || return 0
+	net_test_managed || return 0
+	deb_running lxcmgr-test-br bridge || return 1
+	lease_of lxcmgr-test-br
+	in_br() { lxc_attach -P "$T/lxcpath" -n lxcmgr-test-br -- "$@"; }
+	# dnsmasq's lease, with the container's name; the bridge as router
+	# and as DNS server (through systemd-resolved).
+	mac=$(awk -F' = ' '$1 == "lxc.net.0.hwaddr" { print $2 }' "$T/lxcpath/lxcmgr-test-br/config")
+	assert_contains "$(cat "$T/net-state/$BR.leases")" "$mac $ip lxcmgr-test-br" "lease file"
+	assert_contains "$(in_br ip route)" "default via $NET.1 dev eth0" "routes inside"
+	assert_contains "$(in_br resolvectl dns eth0)" "$NET.1" "DNS servers of eth0"
+	# A connection to dnsmasq's DNS port on the bridge (minbase has no ping).
+	in_br timeout 10 bash -c "exec 3<> /dev/tcp/$NET.1/53" ||
+		fail "the container cannot connect to $NET.1:53 (dnsmasq on $BR)"
+	# Still running: nothing failed once the lease came.
+	assert_eq "$(in_br systemctl is-system-running)" running "state after the lease"
+	lxc_stop -P "$T/lxcpath" -n lxcmgr-test-br || fail "lxc-stop failed"
+	assert_contains "$(lxc_info -P "$T/lxcpath" -n lxcmgr-test-br -s)" STOPPED "state after lxc-stop"
+}
+
+# The archive the cache's sources name (the host's, by default), as the
+# container's apt would ask for it.
+archive_url() {
+	awk '$1 == "deb" && $3 !~ /-/ { print $2 "/dists/" $3 "/Release"; exit }' \
+		"$KEYDIR/current/rootfs/etc/apt/sources.list"
+}
+
+test_apt_installs_a_package_through_the_bridge() {
+	need_cache || return 0
+	local url
+	url=$(archive_url)
+	[ -n "$url" ] || { fail "no deb line in the cache's sources.list"; return 1; }
+	timeout 20 wget -q --spider "$url" 2>/dev/null ||
+		{ skip "the host does not reach the archive ($url)"; return 0; }
+	[ "$(cat /proc/sys/net/ipv4/ip_forward)" = 1 ] ||
+		{ skip "net.ipv4.ip_forward is 0 on this host (the test leaves it alone; lxcmgr-net start sets it)"; return 0; }
+	net_test_managed || return 0
+	deb_running lxcmgr-test-apt bridge || return 1
+	lease_of lxcmgr-test-apt
+	in_apt() { lxc_attach -P "$T/lxcpath" -n lxcmgr-test-apt -- env DEBIAN_FRONTEND=noninteractive "$@"; }
+	out=$(in_apt timeout 300 apt-get -q update 2>&1) || { fail "apt-get update inside: $(tail -n 3 <<< "$out")"; return 1; }
+	out=$(in_apt timeout 300 apt-get -q install -y hello 2>&1) || { fail "apt-get install hello inside: $(tail -n 3 <<< "$out")"; return 1; }
+	assert_eq "$(in_apt hello)" "Hello, world!" "hello, installed inside"
+	# The files went to the container's own layer, not to the cache.
+	[ -x "$(upper lxcmgr-test-apt)/usr/bin/hello" ] || fail "hello is not in the container's layer"
+	[ ! -e "$(lower_of lxcmgr-test-apt)/usr/bin/hello" ] || fail "apt inside wrote to the cache"
+}
+
+# The host's apt proxy settings reach the container's apt.conf.d, but not
+# one on the host's loopback (said, and left out). APT_CONFIG: a host
+# configuration of the test's own, read by the template's apt-config.
+test_host_apt_proxy_goes_into_the_container() {
+	need_cache || return 0
+	command -v apt-config > /dev/null || { skip "no apt-config on this host"; return 0; }
+	printf '%s\n' 'Acquire::http::Proxy "http://192.0.2.9:3142/";' \
+		'Acquire::http::Proxy::deb.example.org "DIRECT";' \
+		'Acquire::https::Proxy "http://127.0.0.1:3142/";' > "$T/apt.conf"
+	APT_CONFIG=$T/apt.conf make_deb lxcmgr-test-proxy
+	assert_contains "$out" "not copying the host's apt proxy setting Acquire::https::Proxy \"http://127.0.0.1:3142/\": it is on the host's loopback"
+	f=$(upper lxcmgr-test-proxy)/etc/apt/apt.conf.d/01lxcmgr-host-proxy
+	[ -f "$f" ] || { fail "no $f"; return 1; }
+	assert_contains "$(cat "$f")" 'Acquire::http::Proxy "http://192.0.2.9:3142/";'
+	assert_contains "$(cat "$f")" 'Acquire::http::Proxy::deb.example.org "DIRECT";'
+	assert_not_contains "$(cat "$f")" "127.0.0.1"
+	# apt reads it as written: apt-config with the container's apt.conf.d.
+	echo "Dir::Etc \"$(upper lxcmgr-test-proxy)/etc/apt/\";" > "$T/guest-apt.conf"
+	assert_contains "$(APT_CONFIG=$T/guest-apt.conf apt-config dump 2>&1 | grep '^Acquire::http::Proxy')" \
+		'Acquire::http::Proxy "http://192.0.2.9:3142/";' "apt-config with the container's apt.conf.d"
+}
+
+# tmux on a server of this test's own (socket under $T), killed at cleanup.
+TM() { tmux -S "$T/tmux.sock" "$@"; }
+screen() { TM capture-pane -p -t lxcmgr-test; }
+keys() { TM send-keys -t lxcmgr-test "$@"; }
+# console_pane ARGS: lxc-console ARGS in a 100x30 pane, then EXITED-<status>.
+console_pane() {
+	local cmd="clear; env LXCMGR_CONFIG_PATH='$LXCMGR_CONFIG_PATH' \
+		LXCMGR_RUNTIME_PATH='$LXCMGR_RUNTIME_PATH' '$LXCMGR_BUILD/tools/lxc-console' \
+		-P '$T/lxcpath' $*; echo EXITED-\$?; sleep 600"
+	if TM has-session -t lxcmgr-test 2> /dev/null; then
+		TM respawn-pane -k -t lxcmgr-test "$cmd"
+		TM clear-history -t lxcmgr-test
+		return
+	fi
+	at_cleanup tmux -S "$T/tmux.sock" kill-server
+	TM new-session -d -s lxcmgr-test -x 100 -y 30 "$cmd"
+}
+# wait_for TEXT: until the pane shows TEXT (bounded: 600 looks).
+wait_for() {
+	local i
+	for i in $(seq 600); do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.05
+	done
+	fail "the pane never showed '$1'; it shows: $(screen | grep -v '^$' | tail -n 8)"
+	return 1
+}
+
+# The console (-t 0, console-getty) and tty 1 (getty@tty1): a login
+# prompt, and root logs in with no password.
+test_console_and_tty1_login_as_root_without_password() {
+	need_cache || return 0
+	command -v tmux > /dev/null || { skip "no tmux"; return 0; }
+	local n=lxcmgr-test-login t
+	deb_running $n || return 1
+	for t in 0 1; do
+		console_pane -n $n -t $t
+		if [ $t = 0 ]; then wait_for "Connected to the console"; else wait_for "Connected to tty 1"; fi
+		# Enter: agetty prints its prompt again (the first went out
+		# before we connected).
+		keys Enter
+		wait_for "$n login:" || return 1
+		keys root Enter
+		wait_for "root@$n:~#" || return 1
+		assert_not_contains "$(screen)" "Password:" "the login on tty $t"
+		keys "echo logged-in-\$((6*7)) on \$(tty)" Enter
+		if [ $t = 0 ]; then wait_for "logged-in-42 on /dev/lxc/console"; else wait_for "logged-in-42 on /dev/lxc/tty1"; fi
+		keys exit Enter
+		wait_for "$n login:"
+		keys C-a q
+		wait_for "EXITED-0"
+	done
 }
 
 test_destroy_removes_only_the_containers_layer() {
@@ -165,6 +333,19 @@ test_auth_key_and_passwordless_root() {
 	assert_eq "$(stat -c %a "$u/root/.ssh")" 700 "/root/.ssh mode"
 	# Root has an empty password field in the cache (attach, console).
 	grep -q '^root::' "$(lower_of lxcmgr-test-key)/etc/shadow" || fail "root has a password in the cache"
+}
+
+# debian.seccomp is config/common.seccomp and more: every rule of the
+# default policy is in it, in the same order.
+test_debian_policy_holds_every_default_rule() {
+	rules() { sed -n '3,$p' "$1" | grep -Ev '^[[:space:]]*(#|$)'; }
+	missing=$(rules "$top_srcdir/config/common.seccomp" | while IFS= read -r r; do
+		rules "$top_srcdir/config/debian.seccomp" | grep -qxF -- "$r" || echo "$r"
+	done)
+	assert_eq "$missing" "" "rules of common.seccomp missing from debian.seccomp"
+	assert_eq "$(sed -n 1,2p "$top_srcdir/config/debian.seccomp" | tr '\n' ' ')" "2 denylist " "policy header"
+	in_order=$(rules "$top_srcdir/config/debian.seccomp" | grep -xF -f <(rules "$top_srcdir/config/common.seccomp"))
+	assert_eq "$in_order" "$(rules "$top_srcdir/config/common.seccomp")" "order of the shared rules"
 }
 
 test_errors_leave_nothing() {
