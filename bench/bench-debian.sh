@@ -7,6 +7,11 @@
 #   boot to running      lxc-start until systemctl             no slower than LXC
 #                        is-system-running --wait says so
 #   stop                 median of N lxc-stop (default)        no slower than LXC
+#   boot on a bridge     as boot to running, with a veth on    no slower than LXC
+#                        a bridge of the run's own (one per
+#                        side, each with lxcmgr-net's dnsmasq
+#                        for DHCP; no NAT); then until eth0
+#                        has its DHCP address (hostname -I)
 # Ours twice: -B overlay (the default) and -B dir (a copy; reflink where the
 # file system has it).
 #
@@ -23,7 +28,7 @@ while getopts n:r: opt; do
 	case $opt in
 	n) n=$OPTARG ;;
 	r) release=$OPTARG ;;
-	*) sed -n '2,19p' "$0"; exit 2 ;;
+	*) sed -n '2,24p' "$0"; exit 2 ;;
 	esac
 done
 [ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
@@ -35,7 +40,10 @@ run=$(mktemp -d /run/lxcmgr-bench.XXXXXX)
 ours=$top/_build/tools
 export LXCMGR_TEMPLATE_PATH=$top/templates LXCMGR_CONFIG_PATH=$work/etc LXCMGR_RUNTIME_PATH=$run
 mkdir -p "$work/etc" "$work/ours" "$work/dir" "$work/lxc"
-cp "$top/config/default.conf" "$work/etc/default.conf"
+# No network device (the shipped default puts containers on lxcmgrbr0):
+# the same as LXC's side, and the bridge rows add their own.
+sed '/^lxc\.net\./d' "$top/config/default.conf" > "$work/etc/default.conf"
+echo 'lxc.net.0.type = empty' >> "$work/etc/default.conf"
 
 cleanup() {
 	local p d
@@ -43,6 +51,7 @@ cleanup() {
 		for d in "$work/$p"/*/; do [ -d "$d" ] && "$ours/lxc-stop" -P "$work/$p" -n "$(basename "$d")" -k > /dev/null 2>&1 || true; done
 	done
 	for d in "$work"/lxc/*/; do [ -d "$d" ] && /usr/bin/lxc-stop -P "$work/lxc" -n "$(basename "$d")" -k > /dev/null 2>&1 || true; done
+	for p in ours lxc; do [ -f "$work/net-$p.conf" ] && "$top/tools/lxcmgr-net" -c "$work/net-$p.conf" stop || true; done
 	rm -rf "$work" "$run" "/run/lxc/lock$work"
 }
 trap cleanup EXIT
@@ -86,6 +95,45 @@ boot() {
 	echo "$(( ($(now_ns) - t0) / 1000000 )) $s"
 }
 
+# bridge SIDE: a bridge of this run's own for SIDE's containers, with
+# lxcmgr-net's dnsmasq serving DHCP on it (no NAT, ip_forward untouched);
+# removed on exit. Prints the bridge's name.
+bridge() {
+	local br net i
+	br=lxcbd${1:0:1}$(printf '%04x' $((RANDOM)))
+	for i in $(seq 20); do
+		net=10.$((RANDOM % 200 + 20)).$((RANDOM % 250))
+		[ -z "$(ip -4 route show "$net.0/24")" ] && break
+	done
+	printf '%s\n' "LXCMGR_NET_BRIDGE=$br" "LXCMGR_NET_ADDR=$net.1" "LXCMGR_NET_NETWORK=$net.0/24" \
+		"LXCMGR_NET_DHCP_RANGE=$net.100,$net.200" LXCMGR_NET_NAT=false LXCMGR_NET_FORWARD=false \
+		"LXCMGR_NET_STATE_DIR=$work/net-state" "LXCMGR_NET_RUN_DIR=$run/net" > "$work/net-$1.conf"
+	"$top/tools/lxcmgr-net" -c "$work/net-$1.conf" start >&2
+	echo "$br"
+}
+
+# on_bridge SIDE NAME BRIDGE: NAME's only network device a veth on BRIDGE.
+on_bridge() {
+	local p bin
+	read -r p bin <<< "$(tools "$1")"
+	sed -i '/^lxc.net.0/d' "$p/$2/config"
+	printf '%s\n' "lxc.net.0.type = veth" "lxc.net.0.link = $3" "lxc.net.0.flags = up" \
+		"lxc.net.0.hwaddr = 00:16:3e:$(printf '%02x:%02x:%02x' $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)))" \
+		>> "$p/$2/config"
+}
+
+# boot_net SIDE NAME: as boot, then the ms until eth0 has an IPv4 address
+# (a second lxc-attach, waiting inside): "RUNNING-MS STATE ADDRESS-MS".
+boot_net() {
+	local p bin t0 r s
+	read -r p bin <<< "$(tools "$1")"
+	t0=$(now_ns)
+	read -r r s <<< "$(boot "$1" "$2")"
+	"$bin/lxc-attach" -P "$p" -n "$2" -- timeout 60 sh -c \
+		'until hostname -I | grep -q "[0-9]\."; do sleep 0.02; done' > /dev/null 2>&1 || true
+	echo "$r $s $(( ($(now_ns) - t0) / 1000000 ))"
+}
+
 stop() {
 	local p bin t0
 	read -r p bin <<< "$(tools "$1")"
@@ -121,6 +169,25 @@ for side in ours dir lxc; do b_all=(); s_all=()
 	s_ms[$side]=$(printf '%s\n' "${s_all[@]}" | median)
 done
 
+# The same on a bridge: a new container per side (overlay for ours), each
+# side on a bridge of its own, N rounds alternating.
+declare -A nb_ms na_ms
+for side in ours lxc; do
+	create "$side" net1 > /dev/null
+	on_bridge "$side" net1 "$(bridge "$side")"
+done
+for side in ours lxc; do nb_all=(); na_all=()
+	for i in $(seq "$n"); do
+		read -r ms state addr <<< "$(boot_net "$side" net1)"
+		[ "$state" = running ] || echo "($side on a bridge: systemd says \"$state\" after ${ms} ms)"
+		nb_all+=("$ms")
+		na_all+=("$addr")
+		stop "$side" net1 > /dev/null
+	done
+	nb_ms[$side]=$(printf '%s\n' "${nb_all[@]}" | median)
+	na_ms[$side]=$(printf '%s\n' "${na_all[@]}" | median)
+done
+
 printf '%-34s %10s %10s %8s   %s\n' "operation (median of $n)" "LXC" "ours" "ratio" "target"
 row "cached create, overlay (ms)" "${c_ms[lxc]}" "${c_ms[ours]}" "< 1000 ms"
 row "cached create, -B dir (ms)" "${c_ms[lxc]}" "${c_ms[dir]}" "-"
@@ -130,3 +197,5 @@ row "boot to running, overlay (ms)" "${b_ms[lxc]}" "${b_ms[ours]}" "<= LXC"
 row "boot to running, -B dir (ms)" "${b_ms[lxc]}" "${b_ms[dir]}" "<= LXC"
 row "lxc-stop, overlay (ms)" "${s_ms[lxc]}" "${s_ms[ours]}" "<= LXC"
 row "lxc-stop, -B dir (ms)" "${s_ms[lxc]}" "${s_ms[dir]}" "<= LXC"
+row "boot to running, bridge (ms)" "${nb_ms[lxc]}" "${nb_ms[ours]}" "<= LXC"
+row "boot until DHCP address, bridge (ms)" "${na_ms[lxc]}" "${na_ms[ours]}" "-"
