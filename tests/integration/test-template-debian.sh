@@ -1,7 +1,10 @@
 #!/bin/bash
 # templates/lxc-debian: cached creates over an overlay, what each container
-# gets of its own, a systemd boot to "running" without a network device, a
-# clean stop, -B dir, cache versions, and the errors.
+# gets of its own, a systemd boot to "running" under debian.seccomp without
+# a network device and on a managed bridge of the test's own (lxcmgr-net:
+# DHCP, DNS, NAT), apt-get install inside, a login as root without a
+# password on the console and tty1 (tmux), a clean stop, -B dir, cache
+# versions, the host's apt proxy, and the errors.
 #
 # The debootstrap cache: $LXCMGR_TEST_CACHE_DIR, default
 # /var/tmp/lxcmgr-test-cache (the tests' own, never /var/cache/lxcmgr that
