@@ -118,6 +118,20 @@ test_rcs_returns_without_eth0() {
 	assert_contains "$out" "$NAME" "hostname from /etc/hostname when unset"
 }
 
+# The manager mounts /run (lxc.mount.entry); rcS mounts a tmpfs there only
+# when nothing is, which it tells by the rootfs's /run/.unmounted showing.
+test_rcs_mounts_run_only_when_nothing_is_mounted_there() {
+	need_root || return 0
+	make_ct
+	[ -f "$r/run/.unmounted" ] || fail "no /run/.unmounted in the rootfs"
+	out=$(in_ns 'chroot "$1" /bin/sh -c "/etc/init.d/rcS >/dev/null; grep \" /run \" /proc/mounts"' 2>&1)
+	assert_contains "$out" "tmpfs /run tmpfs" "rcS's mount on an empty /run"
+	out=$(in_ns 'mount -t tmpfs -o size=64k lxcmgr-test-run "$1/run" &&
+		chroot "$1" /bin/sh -c "/etc/init.d/rcS >/dev/null; grep \" /run \" /proc/mounts"' 2>&1)
+	assert_contains "$out" "lxcmgr-test-run /run tmpfs" "the manager's mount on /run"
+	assert_eq "$(printf '%s\n' "$out" | grep -c ' /run ')" 1 "mounts on /run after rcS"
+}
+
 test_rcs_returns_with_eth0() {
 	need_root || return 0
 	make_ct
