@@ -17,9 +17,9 @@ struct lxcmgr_ctx;
 char *run_cgroup_record_path(const struct lxcmgr_ctx *ctx, const char *name);
 
 /* Monitor: makes the payload and monitor cgroups, writes the plan's
- * settings in order and the record (the monitor moves into its cgroup when
- * init is placed: struct spawn_io's enter_monitor). On
- * failure nothing is left; an error names the key and its line. *cg stays
+ * settings in order and the record (the monitor moves into its cgroup once
+ * init runs and the start's result is out: start.c). On failure nothing
+ * is left; an error names the key and its line. *cg stays
  * NULL on a host without cgroups when the plan sets none (logged). */
 int run_cgroup_setup(struct lxcmgr_container *c, const struct start_plan *p,
 		     struct cgroup **cg, lxcmgr_error **err);

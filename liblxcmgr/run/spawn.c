@@ -523,13 +523,11 @@ static int read_outcome(const struct start_plan *p, const struct spawn_io *io, i
 
 /* The child waits at its start until it is in its payload cgroup (moved
  * there now on v1, cloned into it on v2) and its network devices are in
- * its namespace and configured. Right after the child's move, with
- * io->enter_monitor, the monitor moves itself into its own cgroups: both
- * in one burst. The first move into a v1 hierarchy after a quiet spell
- * waits for an RCU grace period (the cgroup_threadgroup_rwsem writer's),
- * 3 ms and more here under load, and those that follow within a grace
- * period or two do not; the monitor moving first, before its ptys and the
- * clone, paid that wait twice. */
+ * its namespace and configured. The monitor moves into its own cgroups
+ * later, once the start's result is out (start.c): the first move into a
+ * v1 hierarchy after a quiet spell waits for an RCU grace period (the
+ * cgroup_threadgroup_rwsem writer's), 3 ms and more here under load, and
+ * nothing the container or lxc-start waits for needs the monitor there. */
 static int place_child(const struct spawn_io *io, bool cloned_into, bool moved_itself,
 		       int sync_fd, pid_t pid, int pidfd, lxcmgr_error **err)
 {
@@ -541,9 +539,6 @@ static int place_child(const struct spawn_io *io, bool cloned_into, bool moved_i
 	if (io->cgroup && !cloned_into && !moved_itself &&
 	    (ret = cgroup_enter(io->cgroup, CGROUP_PAYLOAD, pid, err)) < 0)
 		error_wrap(err, ret, "move init into its cgroup");
-	if (ret == 0 && io->enter_monitor &&
-	    (ret = cgroup_enter(io->cgroup, CGROUP_MONITOR, getpid(), err)) < 0)
-		error_wrap(err, ret, "move the monitor into its cgroup");
 	if (ret == 0 && io->net)
 		ret = net_enter(io->net, pid, err);
 	if (ret == 0 && !moved_itself && write(sync_fd, &tag, 1) != 1)

@@ -48,9 +48,6 @@ struct spawn_io {
 	int share_fds[PLAN_NS_MAX]; /* one per plan->shares[i], from share_open() */
 	struct cgroup *cgroup; /* init's cgroups (its payload cgroup), or NULL */
 	struct net_state *net; /* the plan's devices, made on the host (net_host_setup) */
-	bool enter_monitor;   /* with CGROUP: once init is in its cgroups, the calling
-			       * monitor goes into its own (one burst of moves: see
-			       * place_child) */
 	const struct run_waiter *waiter; /* called before each wait for the container's
 					  * set-up and the start-host hooks, or NULL */
 };

@@ -288,9 +288,6 @@ static int spawn(struct start_ctx *s, lxcmgr_error **err)
 	if (ret < 0)
 		net_stop(&s->net, m->c);
 	if (ret == 0)
-		s->io.enter_monitor = false; /* in its cgroups now, also for a reboot */
-
-	if (ret == 0)
 		write_init_record(m);
 	if (ret == 0 && hook_set_has(&m->plan->hooks, HOOK_STOP))
 		hold_namespaces(s);
@@ -371,6 +368,18 @@ static void send_result(int fd, int ret, const lxcmgr_error *err)
 	close(fd);
 }
 
+/* Once lxc-start has its result: the moves wait for an RCU grace period
+ * (spawn.c, place_child), which neither lxc-start nor init's boot need to
+ * wait for. Before the loop, so that a request served (lxc-info, lxc-stop)
+ * finds the monitor in its cgroups. It stays there across reboots. */
+static void enter_monitor_cgroup(struct monitor *m)
+{
+	cleanup_error lxcmgr_error *err = NULL;
+
+	if (m->cgroup && cgroup_enter(m->cgroup, CGROUP_MONITOR, getpid(), &err) < 0)
+		log_error(m->c->ctx, "move the monitor into its cgroup: %s", err->msg);
+}
+
 /* Sets up and runs the monitor in this process; returns when the
  * container has stopped (or failed to start). RESULT_FD gets the outcome
  * of the start as soon as it is known. */
@@ -406,7 +415,6 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 	ret = monitor_listen(&s.m, err);
 	ret = ret ?: run_cgroup_setup(c, plan, &s.m.cgroup, err);
 	s.io.cgroup = s.m.cgroup;
-	s.io.enter_monitor = s.m.cgroup != NULL;
 	struct run_waiter waiter = { .wait = serve_while_waiting, .data = &s.m };
 	struct hook_call pre_start = { .waiter = &waiter };
 	s.io.waiter = &waiter;
@@ -417,6 +425,8 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 		ret = error_wrap(err, -ECANCELED, "start stopped");
 	ret = ret ?: spawn(&s, err);
 	send_result(result_fd, ret, err ? *err : NULL);
+	if (ret == 0)
+		enter_monitor_cgroup(&s.m);
 	if (ret == 0) {
 		monitor_set_state(&s.m, LXCMGR_STATE_RUNNING);
 		/* The set-up ran through most of the code; the loop needs little. */

@@ -87,6 +87,7 @@ test_init_and_monitor_are_in_their_cgroups_in_every_hierarchy() {
 	create
 	lxc_start -P "$(P)" -n $N
 	local pid monitor h n=0
+	# The monitor answers (lxc-info -p) once it is in its cgroups.
 	pid=$(init_pid)
 	monitor=$(awk '{print $4}' "/proc/$pid/stat")
 	for h in $(hierarchies); do
