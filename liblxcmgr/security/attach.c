@@ -41,12 +41,17 @@ static int prepare_seccomp(struct lxcmgr_container *c, int monitor_fd, struct at
 {
 #ifdef HAVE_LIBSECCOMP
 	cleanup_free char *profile = config_item(monitor_fd, "lxc.seccomp.profile");
-	cleanup_free char *nesting = config_item(monitor_fd, "lxc.seccomp.allow_nesting");
-	cleanup_free char *notice = NULL;
+	cleanup_free char *nesting = NULL, *notice = NULL;
 
-	/* As at the start: a caller under a filter adds none unless nesting. */
-	if (!profile || (!str_eq(nesting, "1") && secfilter_confined()))
+	if (!profile)
 		return 0;
+	/* As at the start: a caller under a filter adds none unless nesting.
+	 * Asked only then: each question is a round trip to the monitor. */
+	if (secfilter_confined()) {
+		nesting = config_item(monitor_fd, "lxc.seccomp.allow_nesting");
+		if (!str_eq(nesting, "1"))
+			return 0;
+	}
 	int ret = secfilter_get(c->ctx->runtime_dir, profile, &job->seccomp, &notice, err);
 	return ret < 0 ? error_wrap(err, ret, "the container's seccomp filter for the command") : 0;
 #else
