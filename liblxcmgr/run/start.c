@@ -425,9 +425,8 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 		ret = error_wrap(err, -ECANCELED, "start stopped");
 	ret = ret ?: spawn(&s, err);
 	send_result(result_fd, ret, err ? *err : NULL);
-	if (ret == 0)
-		enter_monitor_cgroup(&s.m);
 	if (ret == 0) {
+		enter_monitor_cgroup(&s.m);
 		monitor_set_state(&s.m, LXCMGR_STATE_RUNNING);
 		/* The set-up ran through most of the code; the loop needs little. */
 		s.m.release_pages = !opts->foreground;
