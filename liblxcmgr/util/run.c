@@ -102,8 +102,25 @@ int run_helper(char *const argv[], char *const env_add[], unsigned flags,
 	return run_helper_wait(argv, env_add, flags, NULL, res);
 }
 
+static int run_helper_full(char *const argv[], char *const env_add[], unsigned flags,
+			   const struct run_waiter *waiter, const struct run_spawn *spawn,
+			   struct run_result *res);
+
 int run_helper_wait(char *const argv[], char *const env_add[], unsigned flags,
 		    const struct run_waiter *waiter, struct run_result *res)
+{
+	return run_helper_full(argv, env_add, flags, waiter, NULL, res);
+}
+
+int run_helper_spawn(char *const argv[], char *const env_add[], unsigned flags,
+		     const struct run_spawn *spawn, struct run_result *res)
+{
+	return run_helper_full(argv, env_add, flags, NULL, spawn, res);
+}
+
+static int run_helper_full(char *const argv[], char *const env_add[], unsigned flags,
+			   const struct run_waiter *waiter, const struct run_spawn *spawn,
+			   struct run_result *res)
 {
 	int err_pipe[2], report[2];
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
@@ -120,10 +137,10 @@ int run_helper_wait(char *const argv[], char *const env_add[], unsigned flags,
 	}
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
-	pid_t pid = fork();
+	pid_t pid = spawn ? spawn->fork(spawn->data) : fork();
 	if (pid == 0)
 		child_exec(argv, env_add, flags, err_pipe[1], report[1]);
-	ret = pid < 0 ? -errno : 0;
+	ret = pid >= 0 ? 0 : spawn ? (int)pid : -errno;
 	close(err_pipe[1]);
 	close(report[1]);
 	if (pid > 0) {

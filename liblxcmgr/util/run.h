@@ -7,6 +7,7 @@
 #define LXCMGR_UTIL_RUN_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #define RUN_QUIET (1u << 0)        /* helper output goes to /dev/null */
 #define RUN_PRIVATE_MOUNTS (1u << 1) /* helper gets its own mount namespace (root) */
@@ -26,6 +27,14 @@ struct run_waiter {
 	void *data;
 };
 
+/* How the helper's process is made, when not by fork(2): FORK returns
+ * like fork (0 in the child, its pid in the parent) or -errno. A template
+ * run by an ordinary user starts in a user namespace (userns_fork). */
+struct run_spawn {
+	pid_t (*fork)(void *data);
+	void *data;
+};
+
 /* Returns 0 when the helper ran (whatever its status; see RES), or -errno
  * when it could not be started (exec failure included). */
 int run_helper(char *const argv[], char *const env_add[], unsigned flags,
@@ -33,6 +42,10 @@ int run_helper(char *const argv[], char *const env_add[], unsigned flags,
 /* The same, with WAITER (or NULL) called before each read of its stderr. */
 int run_helper_wait(char *const argv[], char *const env_add[], unsigned flags,
 		    const struct run_waiter *waiter, struct run_result *res);
+
+/* The same, its process made by SPAWN (or fork when NULL). */
+int run_helper_spawn(char *const argv[], char *const env_add[], unsigned flags,
+		     const struct run_spawn *spawn, struct run_result *res);
 
 /* "exit status 3: <last line>" or "killed by signal 9 (Killed)". */
 void run_describe(const struct run_result *res, char *buf, size_t len);
