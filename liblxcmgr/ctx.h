@@ -1,6 +1,8 @@
 /* The library context: paths and the log sink, shared by the containers made
  * from it. Paths come from the options, then the environment (for tests and
- * packaging), then the system config, then the built-in defaults. */
+ * packaging), then the system config, then the built-in defaults: for an
+ * ordinary user (not root), LXC's per-user ones, ~/.config/lxcmgr,
+ * ~/.local/share/lxcmgr and $XDG_RUNTIME_DIR/lxcmgr (ctx.c). */
 #ifndef LXCMGR_CTX_H
 #define LXCMGR_CTX_H
 

@@ -133,6 +133,32 @@ const char *system_config_value(const struct system_config *sc, const char *key)
 	return system_keys[i].fallback ? system_keys[i].fallback : "";
 }
 
+int system_config_set_default(struct system_config *sc, const char *key, const char *value)
+{
+	int i = key_index(key);
+
+	if (i < 0)
+		return -EINVAL;
+	if (sc->values[i])
+		return 0;
+	sc->values[i] = strdup(value);
+	return sc->values[i] ? 0 : -ENOMEM;
+}
+
+int system_config_override(struct system_config *sc, const char *key, const char *value)
+{
+	int i = key_index(key);
+	char *copy = strdup(value);
+
+	if (i < 0 || !copy) {
+		free(copy);
+		return i < 0 ? -EINVAL : -ENOMEM;
+	}
+	free(sc->values[i]);
+	sc->values[i] = copy;
+	return 0;
+}
+
 void system_config_release(struct system_config *sc)
 {
 	for (int i = 0; i < SYSTEM_CONFIG_NKEYS; i++) {

@@ -17,6 +17,11 @@ int system_config_load(struct system_config *sc, const char *config_dir, const c
 		       lxcmgr_error **err);
 /* The value in force (the file's, else the default); NULL for unknown keys. */
 const char *system_config_value(const struct system_config *sc, const char *key);
+/* Replaces KEY's built-in default with VALUE (an ordinary user's defaults);
+ * a value from the file stays. */
+int system_config_set_default(struct system_config *sc, const char *key, const char *value);
+/* Sets KEY to VALUE whatever the file said. */
+int system_config_override(struct system_config *sc, const char *key, const char *value);
 void system_config_release(struct system_config *sc);
 
 #endif
