@@ -11,11 +11,13 @@
 #include "ctx.h"
 #include "storage.h"
 #include "store.h"
+#include "security/subid.h"
 #include "template.h"
 #include "util/cleanup.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/run.h"
 #include "util/str.h"
 
 /* What a create has made so far, for the rollback. */
@@ -24,6 +26,7 @@ struct create_state {
 	bool made_dir;
 	char *rootfs;      /* made by us when made_rootfs */
 	bool made_rootfs;
+	bool made_lxcpath;
 	int partial_fd;
 };
 
@@ -71,6 +74,25 @@ static char *header_text(const char *template_path, const struct lxcmgr_create_o
 			  PACKAGE_VERSION, template_path ? template_path : "none", args);
 }
 
+/* An ordinary user's container runs in a user namespace: without
+ * lxc.idmap in its config it gets LXC's default map from the user's
+ * subordinate ranges, written into the config. */
+static int user_default_idmap(struct lxcmgr_container *c, lxcmgr_error **err)
+{
+	cleanup_strv char **lines = NULL;
+	int ret;
+
+	if (geteuid() == 0 || conf_values(c->conf, "lxc.idmap"))
+		return 0;
+	ret = subid_default_map(&lines, err);
+	if (ret < 0)
+		return error_wrap(err, ret, "an unprivileged container needs lxc.idmap, and the "
+				  "default one");
+	for (size_t i = 0; lines[i] && ret == 0; i++)
+		ret = conf_set(c->conf, "lxc.idmap", lines[i], err);
+	return ret;
+}
+
 /* The initial config: a header, then the text of -f (or default.conf) as
  * written, so its comments and includes stay; then lxc.rootfs.path. */
 static int write_initial_config(struct create_state *st, const char *template_path,
@@ -101,6 +123,7 @@ static int write_initial_config(struct create_state *st, const char *template_pa
 	if (ret < 0)
 		return error_wrap(err, ret, "initial config");
 	ret = conf_set(c->conf, "lxc.rootfs.path", rootfs_value, err);
+	ret = ret ?: user_default_idmap(c, err);
 	if (ret < 0)
 		return ret;
 	/* A new file, no fsync: until the create ends, the partial marker is
@@ -115,8 +138,10 @@ static int write_initial_config(struct create_state *st, const char *template_pa
 static int make_dirs(struct create_state *st, lxcmgr_error **err)
 {
 	struct lxcmgr_container *c = st->c;
-	int ret = mkdir_p(c->ctx->lxcpath, 0755);
+	int ret;
 
+	st->made_lxcpath = !path_exists(c->ctx->lxcpath);
+	ret = mkdir_p(c->ctx->lxcpath, 0755);
 	if (ret < 0)
 		return error_set(err, -ret, "create lxcpath \"%s\"", c->ctx->lxcpath);
 	if (mkdir(c->dir, 0755) < 0)
@@ -138,6 +163,19 @@ static void rollback(struct create_state *st)
 {
 	struct lxcmgr_container *c = st->c;
 
+	struct stat sb;
+	if (st->made_rootfs && geteuid() != 0 && lstat(st->rootfs, &sb) == 0 &&
+	    sb.st_uid != geteuid()) {
+		/* The template ran in a user namespace and gave the rootfs to the
+		 * container's root: only that root may remove its files. */
+		char *argv[] = { (char *)"rm", (char *)"-rf", (char *)"--one-file-system",
+				 (char *)"--", st->rootfs, NULL };
+		lxcmgr_error *rm_err = NULL;
+		if (template_userns_run(c, argv, NULL, RUN_QUIET, &rm_err) < 0)
+			log_error(c->ctx, "could not remove \"%s\" after a failed create: %s",
+				  st->rootfs, rm_err->msg);
+		lxcmgr_error_free(rm_err);
+	}
 	if (st->made_rootfs && !str_starts_with(st->rootfs, c->dir))
 		rm_rf_at(AT_FDCWD, st->rootfs, NULL);
 	if (st->made_dir) {
@@ -147,6 +185,8 @@ static void rollback(struct create_state *st)
 	if (st->partial_fd >= 0)
 		close(st->partial_fd);
 	st->partial_fd = -1;
+	if (st->made_lxcpath)
+		rmdir(c->ctx->lxcpath); /* only when empty: another create may use it now */
 }
 
 static int check_options(const struct lxcmgr_create_options *opts, lxcmgr_error **err)
@@ -240,7 +280,9 @@ static int create_locked(struct create_state *st, const struct lxcmgr_create_opt
 				   opts->template_name);
 		ret = ret ?: check_template_storage(c, opts, err);
 	}
-	ret = ret ?: template_shift_ownership(c, st->rootfs, err);
+	/* In a user namespace the template made the files with their ids. */
+	if (!template_in_userns(c))
+		ret = ret ?: template_shift_ownership(c, st->rootfs, err);
 	return ret;
 }
 

@@ -15,10 +15,12 @@
 #include "run/start.h"
 #include "storage.h"
 #include "store.h"
+#include "template.h"
 #include "util/cleanup.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/run.h"
 #include "util/str.h"
 
 /* The first mount point at or below PATH, from /proc/self/mountinfo. A
@@ -121,6 +123,38 @@ static int remove_outside_rootfs(struct lxcmgr_container *c, lxcmgr_error **err)
 	return ret;
 }
 
+/* An unprivileged container's rootfs holds files of its own ids, which
+ * only its root may remove: rm runs in a user namespace with its maps, as
+ * the create's template did. What is left (the directory, the config) is
+ * the caller's and goes the usual way. */
+static int remove_rootfs_in_userns(struct lxcmgr_container *c, lxcmgr_error **err)
+{
+	const char *managed = conf_value(c->conf, "lxc.rootfs.managed");
+	const char *path = conf_value(c->conf, "lxc.rootfs.path");
+	struct storage_spec spec;
+	const char *why = NULL;
+	int ret;
+
+	if (!template_in_userns(c) || (managed && strcmp(managed, "0") == 0) || !path)
+		return 0;
+	ret = storage_parse(path, &spec, &why);
+	if (ret == -ENOMEM)
+		return error_set(err, ENOMEM, "destroy");
+	if (ret < 0 || spec.type != STORAGE_DIR || !path_exists(spec.dir) ||
+	    strcmp(spec.dir, "/") == 0 || spec.dir[0] != '/') {
+		storage_spec_clear(&spec);
+		return 0; /* the steps after this one say what is wrong */
+	}
+	char *argv[] = { (char *)"rm", (char *)"-rf", (char *)"--one-file-system", (char *)"--",
+			 spec.dir, NULL };
+	ret = refuse_mounts(spec.dir, err);
+	ret = ret ?: template_userns_run(c, argv, NULL, RUN_QUIET, err);
+	if (ret < 0)
+		error_wrap(err, ret, "remove rootfs \"%s\" as the container's root", spec.dir);
+	storage_spec_clear(&spec);
+	return ret;
+}
+
 static int destroy_locked(struct lxcmgr_container *c, unsigned flags, lxcmgr_error **err)
 {
 	enum partial_state partial = store_partial_state(c->dir);
@@ -150,7 +184,8 @@ static int destroy_locked(struct lxcmgr_container *c, unsigned flags, lxcmgr_err
 			ret = hooks_run(c, HOOK_DESTROY, 0, err);
 			if (ret < 0)
 				return error_wrap(err, ret, "destroy stopped");
-			ret = remove_outside_rootfs(c, err);
+			ret = remove_rootfs_in_userns(c, err);
+			ret = ret ?: remove_outside_rootfs(c, err);
 			if (ret < 0)
 				return ret;
 		}

@@ -9,6 +9,7 @@
 
 #include "container.h"
 #include "ctx.h"
+#include "security/subid.h"
 #include "template.h"
 #include "util/cleanup.h"
 #include "util/error.h"
@@ -61,29 +62,85 @@ int template_find(const struct lxcmgr_ctx *ctx, const char *template_name, char 
 	return ret;
 }
 
-/* The container uid (gid) that maps to our own host uid (gid), if any:
- * what LXC passes as --mapped-uid (--mapped-gid). */
-static long mapped_id(struct lxcmgr_container *c, char kind, unsigned long host_id)
+/* The maps a template runs under. Root runs it in the initial namespace
+ * and shifts the rootfs after it (template_shift_ownership); the maps only
+ * give --mapped-uid/gid. An ordinary user cannot shift ownership, so the
+ * template runs in a user namespace, as LXC runs it through lxc-usernsexec:
+ * lxc.idmap plus the caller's own ids at the lowest ids the map leaves
+ * free, so root inside owns what the template makes, and the caller's
+ * container directory and config stay writable to it. */
+static int template_maps(struct lxcmgr_container *c, char ***lines)
 {
 	char *const *maps = conf_values(c->conf, "lxc.idmap");
+	cleanup_strv char **out = calloc(1, sizeof(*out));
+	int ret = out ? 0 : -ENOMEM;
 
-	for (size_t i = 0; maps && maps[i]; i++) {
-		char k;
-		unsigned long ns, host, range;
-		if (sscanf(maps[i], " %c %lu %lu %lu", &k, &ns, &host, &range) != 4)
-			continue;
-		if ((k == kind || k == 'b') && host_id >= host && host_id < host + range)
-			return (long)(ns + host_id - host);
+	for (size_t i = 0; maps && maps[i]; i++)
+		ret = ret ?: strv_push_dup(&out, maps[i]);
+	if (ret == 0 && geteuid() != 0 && maps) {
+		if (idmap_host_to_ns(out, 'u', geteuid()) < 0)
+			ret = strv_push(&out, str_printf("u %lu %lu 1",
+							 idmap_unmapped_nsid(out, 'u'),
+							 (unsigned long)geteuid()));
+		if (ret == 0 && idmap_host_to_ns(out, 'g', getegid()) < 0)
+			ret = strv_push(&out, str_printf("g %lu %lu 1",
+							 idmap_unmapped_nsid(out, 'g'),
+							 (unsigned long)getegid()));
 	}
-	return -1;
+	if (ret < 0)
+		return ret;
+	*lines = steal_ptr(out);
+	return 0;
+}
+
+/* An ordinary user's create runs its helpers in a user namespace. */
+bool template_in_userns(struct lxcmgr_container *c)
+{
+	return geteuid() != 0 && conf_values(c->conf, "lxc.idmap");
+}
+
+struct userns_spawn {
+	char **lines;
+	lxcmgr_error **err;
+};
+
+static pid_t fork_in_userns(void *data)
+{
+	struct userns_spawn *s = data;
+	return userns_fork(s->lines, s->err);
+}
+
+int template_userns_run(struct lxcmgr_container *c, char *const *argv, char *const *env,
+			unsigned run_flags, lxcmgr_error **err)
+{
+	cleanup_strv char **lines = NULL;
+	struct userns_spawn data = { NULL, err };
+	struct run_spawn spawn = { fork_in_userns, &data };
+	struct run_result res;
+	char what[600];
+	int ret = template_maps(c, &lines);
+
+	if (ret < 0)
+		return error_set(err, -ret, "run \"%s\"", argv[0]);
+	data.lines = lines;
+	ret = run_helper_spawn(argv, env, run_flags, &spawn, &res);
+	if (ret < 0 && err && *err)
+		return error_wrap(err, ret, "user namespace from lxc.idmap");
+	if (ret < 0)
+		return error_set(err, -ret, "run \"%s\"", argv[0]);
+	if (res.exit_status == 0 && res.term_signal == 0)
+		return 0;
+	run_describe(&res, what, sizeof(what));
+	return error_msg(err, ECANCELED, "\"%s\" failed with %s", argv[0], what);
 }
 
 static int build_argv(struct lxcmgr_container *c, const char *path, const char *rootfs,
 		      const char *const *user_args, char ***argv)
 {
-	long uid = mapped_id(c, 'u', (unsigned long)geteuid());
-	long gid = mapped_id(c, 'g', (unsigned long)getegid());
-	int ret = 0;
+	cleanup_strv char **maps = NULL;
+	int ret = template_maps(c, &maps);
+	long uid = ret ? -1 : idmap_host_to_ns(maps, 'u', (unsigned long)geteuid());
+	long gid = ret ? -1 : idmap_host_to_ns(maps, 'g', (unsigned long)getegid());
 
 	ret = ret ?: strv_push_dup(argv, path);
 	ret = ret ?: strv_push(argv, str_printf("--path=%s", c->dir));
@@ -95,6 +152,18 @@ static int build_argv(struct lxcmgr_container *c, const char *path, const char *
 		ret = ret ?: strv_push(argv, str_printf("--mapped-gid=%ld", gid));
 	for (size_t i = 0; user_args && user_args[i]; i++)
 		ret = ret ?: strv_push_dup(argv, user_args[i]);
+	return ret;
+}
+
+/* In the user namespace, the rootfs the caller made becomes root's. */
+static int give_rootfs_to_root(struct lxcmgr_container *c, const char *rootfs,
+			       lxcmgr_error **err)
+{
+	char *argv[] = { (char *)"chown", (char *)"0:0", (char *)"--", (char *)rootfs, NULL };
+	int ret = template_userns_run(c, argv, NULL, RUN_QUIET, err);
+
+	if (ret == -ECANCELED)
+		return error_wrap(err, ret, "give the rootfs to the container's root");
 	return ret;
 }
 
@@ -113,6 +182,7 @@ int template_run(struct lxcmgr_container *c, const char *path, const char *rootf
 	char *env[] = { libexec_env, store_env, NULL, NULL };
 	if (!getenv("LXCMGR_CACHE_DIR"))
 		env[store_env ? 2 : 1] = cache_env;
+	unsigned run_flags = RUN_PRIVATE_MOUNTS | ((flags & LXCMGR_CREATE_QUIET) ? RUN_QUIET : 0);
 	struct run_result res;
 	char what[600];
 	int ret;
@@ -120,9 +190,14 @@ int template_run(struct lxcmgr_container *c, const char *path, const char *rootf
 	if (!argv || build_argv(c, path, rootfs, user_args, &argv) < 0 ||
 	    (backing_store && !store_env))
 		return error_set(err, ENOMEM, "run template");
+	if (template_in_userns(c)) {
+		log_info(c->ctx, "running template %s in a user namespace", path);
+		ret = give_rootfs_to_root(c, rootfs, err);
+		ret = ret ?: template_userns_run(c, argv, env, run_flags, err);
+		return ret == -ECANCELED ? error_wrap(err, ret, "template") : ret;
+	}
 	log_info(c->ctx, "running template %s", path);
-	ret = run_helper(argv, env,
-			 RUN_PRIVATE_MOUNTS | ((flags & LXCMGR_CREATE_QUIET) ? RUN_QUIET : 0), &res);
+	ret = run_helper(argv, env, run_flags, &res);
 	if (ret < 0)
 		return error_set(err, -ret, "run template \"%s\"", path);
 	if (res.exit_status == 0 && res.term_signal == 0)
