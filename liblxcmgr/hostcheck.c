@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "lxcmgr.h"
+#include "security/subid.h"
 #include "util/cleanup.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -937,6 +938,108 @@ static void check_subid_file(struct hc *hc, const char *path)
 		add(hc, G_UNPRIV, path, WARN, "empty: no user has subordinate ids; %s", fix);
 }
 
+/* The caller's own ranges (root's, as root: lxc-usernsexec's default). */
+static void check_own_subids(struct hc *hc, char kind)
+{
+	const char *name = kind == 'u' ? "Subordinate uids" : "Subordinate gids";
+	cleanup_error lxcmgr_error *err = NULL;
+	cleanup_free char *user = NULL;
+	struct subid_ranges r = { 0 };
+	struct subid_env env;
+	char list[512] = "";
+	size_t used = 0;
+
+	if (subid_env_self(&env, &user, &err) < 0 ||
+	    subid_read(kind == 'u' ? env.subuid : env.subgid, &env, &r, &err) < 0) {
+		add(hc, G_UNPRIV, name, WARN, "%s", err ? err->msg : "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < r.n && used < sizeof(list); i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%lu-%lu",
+					 i ? ", " : "", r.v[i].first,
+					 r.v[i].first + r.v[i].count - 1);
+	if (r.n) {
+		add(hc, G_UNPRIV, name, OK, "%s %s: %s", env.user ? env.user : "this user",
+		    r.n == 1 ? "has" : "has the ranges", list);
+	} else {
+		struct subid_range first;
+		if (subid_first_range(&env, kind, &first, &err) < 0)
+			add(hc, G_UNPRIV, name, geteuid() == 0 ? INFO : MISSING, "%s", err->msg);
+	}
+	subid_ranges_release(&r);
+}
+
+/* mkdir and rmdir of a probe cgroup: 0 or errno. */
+static int cg_probe_mkdir(const char *mnt, const char *own)
+{
+	cleanup_free char *dir = str_printf("%s%s/lxcmgr-checkconfig-%ld", mnt,
+					    str_eq(own, "/") ? "" : own, (long)getpid());
+
+	if (!dir)
+		return ENOMEM;
+	if (mkdir(dir, 0755) < 0)
+		return errno;
+	rmdir(dir);
+	return 0;
+}
+
+/* An ordinary user's containers need a cgroup of their own to put their
+ * cgroups under: one they can write (systemd delegates cgroup2 subtrees). */
+static void check_delegation(struct hc *hc)
+{
+	static const char name[] = "Delegated cgroup";
+	static const char fix[] = "start from a delegated scope: systemd-run --user --scope "
+				  "-p Delegate=yes -- lxc-start ...";
+	cleanup_free char *own = read_str("/proc/self/cgroup");
+	char *save = NULL, denied[256] = "";
+	size_t used = 0, tried = 0;
+	bool v1_denied = false;
+	int last = 0;
+
+	if (geteuid() == 0) {
+		add(hc, G_UNPRIV, name, INFO, "root creates cgroups anywhere; an ordinary user "
+		    "needs a delegated one (%s)", fix);
+		return;
+	}
+	char *l = own ? strtok_r(own, "\n", &save) : NULL;
+	for (; l; l = strtok_r(NULL, "\n", &save)) {
+		char *ctrls = strchr(l, ':'), *path = ctrls ? strchr(ctrls + 1, ':') : NULL;
+		if (!path)
+			continue;
+		*path++ = '\0';
+		ctrls++;
+		const char *mnt = NULL;
+		if (!*ctrls)
+			mnt = hc->v2_mnt;
+		for (size_t i = 0; *ctrls && i < ARRAY_SIZE(cg_v1) && !mnt; i++)
+			if (list_has(ctrls, cg_v1[i].name, ","))
+				mnt = hc->v1_mnt[i];
+		if (!mnt)
+			continue;
+		tried++;
+		int e = cg_probe_mkdir(mnt, path);
+		if (!e)
+			continue;
+		last = e;
+		v1_denied |= mnt != hc->v2_mnt;
+		const char *base = strrchr(mnt, '/');
+		if (used < sizeof(denied))
+			used += (size_t)snprintf(denied + used, sizeof(denied) - used, "%s%s",
+						 used ? ", " : "", base ? base + 1 : mnt);
+	}
+	if (!tried)
+		add(hc, G_UNPRIV, name, WARN, "no cgroup hierarchy of this process was found");
+	else if (!used)
+		add(hc, G_UNPRIV, name, OK, "this user can create cgroups below its own, in every "
+		    "hierarchy");
+	else
+		add(hc, G_UNPRIV, name, MISSING,
+		    "this user cannot create a cgroup below its own in %s (%s); %s%s", denied,
+		    strerror(last), fix,
+		    v1_denied ? "; systemd delegates only cgroup2: on cgroup v1 hierarchies root "
+				"must make a cgroup for the user and chown it" : "");
+}
+
 static void check_unprivileged(struct hc *hc)
 {
 	unpriv_report(hc);
@@ -944,6 +1047,9 @@ static void check_unprivileged(struct hc *hc)
 	check_idmap_tool(hc, "newgidmap");
 	check_subid_file(hc, "/etc/subuid");
 	check_subid_file(hc, "/etc/subgid");
+	check_own_subids(hc, 'u');
+	check_own_subids(hc, 'g');
+	check_delegation(hc);
 }
 
 /* ----------------------------------------------------------------- misc */
