@@ -79,6 +79,7 @@ int cgroup_open(struct cgroup **out, lxcmgr_error **err)
 	*out = NULL;
 	if (!cg)
 		return error_set(err, ENOMEM, "cgroups");
+	cg->dev_prog = -1;
 	cg->layout = cgroup_layout_detect();
 	if (cg->layout == CGROUP_LAYOUT_NONE) {
 		cgroup_free(cg);
@@ -113,6 +114,8 @@ void cgroup_free(struct cgroup *cg)
 	}
 	free(cg->hiers);
 	cgroup_devices_release(&cg->devices);
+	if (cg->dev_prog >= 0)
+		close(cg->dev_prog);
 	free(cg->pivot);
 	free(cg->payload);
 	free(cg);
@@ -187,6 +190,13 @@ int cgroup_freeze(struct cgroup *cg, bool frozen, lxcmgr_error **err)
 int cgroup_freezer_state(struct cgroup *cg, lxcmgr_error **err)
 {
 	return cg->ops->freezer_state(cg, err);
+}
+
+int cgroup_change_devices(struct cgroup *cg, const char *file, const char *value,
+			  lxcmgr_error **err)
+{
+	return cg->ops->change_devices ? cg->ops->change_devices(cg, file, value, err)
+				       : -EOPNOTSUPP;
 }
 
 int cgroup_stats(const struct cgroup *cg, struct lxcmgr_stats *st)
@@ -873,6 +883,7 @@ int cgroup_from_record(const char *text, struct cgroup **out)
 		free(cg);
 		return lines && cg ? -EINVAL : -ENOMEM;
 	}
+	cg->dev_prog = -1;
 	for (size_t i = 1; ret == 0 && lines[i]; i++) {
 		if (sscanf(lines[i], "layout %d", &layout) == 1)
 			continue;

@@ -108,6 +108,11 @@ struct cgroup_ops {
 	int (*freezer_state)(struct cgroup *cg, lxcmgr_error **err);
 	/* Resource use of the payload cgroup; -ENOENT when it has none. */
 	int (*stats)(const struct cgroup *cg, struct lxcmgr_stats *st);
+	/* A devices.allow or devices.deny write to a running container, where
+	 * the backend keeps the rules (v2: replaces the program); NULL when
+	 * the file is written as any other (v1). */
+	int (*change_devices)(struct cgroup *cg, const char *file, const char *value,
+			      lxcmgr_error **err);
 };
 
 /* ------------------------------------------------- device rules (v2) */
@@ -143,7 +148,8 @@ struct cgroup {
 	char *pivot;      /* spec->pivot, kept for cgroup_leave */
 	char *payload;    /* the payload cgroup as made, relative to the base
 			   * ("lxcmgr.payload.web-1" when the name was taken) */
-	struct cgroup_devices devices; /* v2: device rules set, until commit */
+	struct cgroup_devices devices; /* v2: the device rules in force */
+	int dev_prog;     /* v2: the attached device program's fd, or -1 */
 };
 
 /* ---------------------------------------------------------------- API */
@@ -173,6 +179,10 @@ int cgroup_kill_now(struct cgroup *cg);
 int cgroup_remove(struct cgroup *cg, lxcmgr_error **err);
 int cgroup_freeze(struct cgroup *cg, bool frozen, lxcmgr_error **err);
 int cgroup_freezer_state(struct cgroup *cg, lxcmgr_error **err);
+/* devices.allow or devices.deny (FILE) = VALUE for a running container:
+ * -EOPNOTSUPP (no *err) when the file is to be written as it is (v1). */
+int cgroup_change_devices(struct cgroup *cg, const char *file, const char *value,
+			  lxcmgr_error **err);
 /* Fields the host does not give stay LXCMGR_STAT_UNKNOWN (age_ns too:
  * the caller knows when the cgroups were made). */
 int cgroup_stats(const struct cgroup *cg, struct lxcmgr_stats *st);
@@ -259,12 +269,16 @@ int cgroup_dev_rule_parse(const char *value, bool allow, struct cgroup_dev_rule 
 /* Applies R to D as cgroup v1 would apply a write of it. */
 int cgroup_dev_add(struct cgroup_devices *d, const struct cgroup_dev_rule *r);
 void cgroup_devices_release(struct cgroup_devices *d);
+int cgroup_devices_copy(const struct cgroup_devices *from, struct cgroup_devices *to);
 /* D as a BPF_PROG_TYPE_CGROUP_DEVICE program (malloc'd instructions). */
 struct bpf_insn;
 int cgroup_dev_program(const struct cgroup_devices *d, struct bpf_insn **prog, size_t *len);
 /* Loads D's program and attaches it to the cgroup directory DIR
- * (BPF_F_ALLOW_MULTI). */
-int cgroup_dev_attach(const char *dir, const struct cgroup_devices *d, lxcmgr_error **err);
+ * (BPF_F_ALLOW_MULTI), in place of the program REPLACE (an fd; -1: none)
+ * in one step. *PROG: the new program's fd (O_CLOEXEC), for a later
+ * replacement. */
+int cgroup_dev_attach(const char *dir, const struct cgroup_devices *d, int replace, int *prog,
+		      lxcmgr_error **err);
 
 /* ------------------------------------------- for the backends only */
 

@@ -22,7 +22,13 @@
  * The bpf(2) calls are made directly: two commands with fixed structures
  * do not justify libbpf as a dependency. The program is attached with
  * BPF_F_ALLOW_MULTI: programs attached below it (a nested container's own)
- * add to it and cannot override it. It goes away with the cgroup. */
+ * add to it and cannot override it. It goes away with the cgroup.
+ *
+ * A program cannot be changed once loaded: a rule added while the
+ * container runs (lxc-cgroup devices.allow) makes a new program of the
+ * rules in force plus that one, attached with BPF_F_REPLACE in place of
+ * the one attached, whose fd the monitor keeps for this. The kernel swaps
+ * the two in one step: no access is judged by neither or by both. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
@@ -137,6 +143,17 @@ void cgroup_devices_release(struct cgroup_devices *d)
 	*d = (struct cgroup_devices){ 0 };
 }
 
+int cgroup_devices_copy(const struct cgroup_devices *from, struct cgroup_devices *to)
+{
+	*to = *from;
+	to->rules = NULL;
+	if (from->n && !(to->rules = calloc(from->n, sizeof(*to->rules))))
+		return -ENOMEM;
+	if (from->n)
+		memcpy(to->rules, from->rules, from->n * sizeof(*to->rules));
+	return 0;
+}
+
 /* ----------------------------------------------------------- program */
 
 /* What the kernel hands the program: struct bpf_cgroup_dev_ctx. */
@@ -232,7 +249,8 @@ static const char *last_line(char *log)
 	return nl ? nl + 1 : log;
 }
 
-int cgroup_dev_attach(const char *dir, const struct cgroup_devices *d, lxcmgr_error **err)
+int cgroup_dev_attach(const char *dir, const struct cgroup_devices *d, int replace, int *out,
+		      lxcmgr_error **err)
 {
 	cleanup_free struct bpf_insn *prog = NULL;
 	cleanup_free char *log = calloc(1, 4096);
@@ -264,7 +282,20 @@ int cgroup_dev_attach(const char *dir, const struct cgroup_devices *d, lxcmgr_er
 	union bpf_attr attach = { .target_fd = (uint32_t)cgfd, .attach_bpf_fd = (uint32_t)progfd,
 				  .attach_type = BPF_CGROUP_DEVICE,
 				  .attach_flags = BPF_F_ALLOW_MULTI };
-	if (bpf(BPF_PROG_ATTACH, &attach) < 0)
-		return error_set(err, errno, "attach the device program to \"%s\"", dir);
+	if (replace >= 0) {
+		attach.attach_flags |= BPF_F_REPLACE;
+		attach.replace_bpf_fd = (uint32_t)replace;
+	}
+	if (bpf(BPF_PROG_ATTACH, &attach) < 0) {
+		int e = errno;
+		error_msg(err, e, "%s the device program %s \"%s\": %s",
+			  replace >= 0 ? "replace" : "attach", replace >= 0 ? "of" : "to", dir,
+			  strerror(e));
+		if (replace >= 0 && e == EINVAL)
+			error_hint(err, "replacing one needs Linux 5.6 (BPF_F_REPLACE)");
+		return -e;
+	}
+	*out = progfd;
+	progfd = -1;
 	return 0;
 }

@@ -320,8 +320,9 @@ static int v1_key(const char *file, lxcmgr_error **err)
 			 file);
 }
 
-/* devices.allow and devices.deny: a rule for the program commit attaches. */
-static int device_rule(struct cgroup *cg, const char *file, const char *value,
+/* devices.allow and devices.deny: a rule added to D, the rules of the
+ * program commit attaches. */
+static int device_rule(struct cgroup_devices *d, const char *file, const char *value,
 		       lxcmgr_error **err)
 {
 	struct cgroup_dev_rule r;
@@ -332,19 +333,48 @@ static int device_rule(struct cgroup *cg, const char *file, const char *value,
 		return error_msg(err, EINVAL, "\"%s\" is not a device rule file; use devices.allow "
 				 "or devices.deny", file);
 	int ret = cgroup_dev_rule_parse(value, allow, &r, &why);
-	ret = ret ?: cgroup_dev_add(&cg->devices, &r);
+	ret = ret ?: cgroup_dev_add(d, &r);
 	if (ret == -ENOMEM)
 		return error_set(err, ENOMEM, "device rules");
 	return ret < 0 ? error_msg(err, -ret, "\"%s\" is not a device rule: %s", value, why) : 0;
 }
 
+/* The rules stay, and the program's fd: a change at run time builds on
+ * them (v2_change_devices). */
 static int v2_commit(struct cgroup *cg, lxcmgr_error **err)
 {
 	if (!cg->devices.used)
 		return 0;
-	int ret = cgroup_dev_attach(cg->hiers[0].dirs[CGROUP_PAYLOAD], &cg->devices, err);
+	return cgroup_dev_attach(cg->hiers[0].dirs[CGROUP_PAYLOAD], &cg->devices, -1,
+				 &cg->dev_prog, err);
+}
+
+/* The rules in force plus this one, as a program in place of the attached
+ * one (or the first, when the config gave no rule: every device allowed
+ * until now). Nothing changes when the rule or the program fails. */
+static int v2_change_devices(struct cgroup *cg, const char *file, const char *value,
+			     lxcmgr_error **err)
+{
+	const char *dir = cg->n_hiers ? cg->hiers[0].dirs[CGROUP_PAYLOAD] : NULL;
+	struct cgroup_devices next;
+	int prog = -1;
+
+	if (!dir)
+		return error_msg(err, ENOENT, "the container has no cgroup");
+	if (cgroup_devices_copy(&cg->devices, &next) < 0)
+		return error_set(err, ENOMEM, "device rules");
+	int ret = device_rule(&next, file, value, err);
+	ret = ret ?: cgroup_dev_attach(dir, &next, cg->dev_prog, &prog, err);
+	if (ret < 0) {
+		cgroup_devices_release(&next);
+		return ret;
+	}
 	cgroup_devices_release(&cg->devices);
-	return ret;
+	cg->devices = next;
+	if (cg->dev_prog >= 0)
+		close(cg->dev_prog);
+	cg->dev_prog = prog;
+	return 0;
 }
 
 static int v2_set(struct cgroup *cg, unsigned version, const char *file, const char *value,
@@ -355,7 +385,7 @@ static int v2_set(struct cgroup *cg, unsigned version, const char *file, const c
 	if (version == 1)
 		return v1_key(file, err);
 	if (str_starts_with(file, "devices."))
-		return device_rule(cg, file, value, err);
+		return device_rule(&cg->devices, file, value, err);
 	if (strchr(file, '/'))
 		return error_msg(err, EINVAL, "\"%s\" is not a cgroup file", file);
 	int ret = cgroup_write(dir, file, value, err);
@@ -419,4 +449,5 @@ const struct cgroup_ops cgroup_v2_ops = {
 	.freeze = cgroup_freeze_all,
 	.freezer_state = cgroup_freezer_state_all,
 	.stats = cgroup_stats_all,
+	.change_devices = v2_change_devices,
 };

@@ -242,12 +242,45 @@ LXCMGR_PUBLIC int lxcmgr_container_cgroup_get(struct lxcmgr_container *c, const 
 	return ret ?: cgroup_read(dir, file, value, err);
 }
 
+/* A device rule through the monitor, which keeps the rules (cgroup2):
+ * -EOPNOTSUPP (no *err) when the file is to be written here (v1, or a
+ * monitor older than CMD_CGROUP_SET). */
+static int device_rule_by_monitor(struct lxcmgr_container *c, const char *file,
+				  const char *value, lxcmgr_error **err)
+{
+	size_t flen = strlen(file), vlen = strlen(value);
+	cleanup_free char *data = malloc(flen + 1 + vlen);
+	cleanup_free char *msg = NULL;
+	cleanup_close int fd = -1;
+
+	if (!data)
+		return error_set(err, ENOMEM, "device rule");
+	memcpy(data, file, flen + 1);
+	memcpy(data + flen + 1, value, vlen);
+	int ret = proto_connect(c->ctx, c->name, &fd);
+	if (proto_monitor_gone(ret))
+		return error_msg(err, ESRCH, "container \"%s\" is not running", c->name);
+	ret = ret ?: proto_call(fd, CMD_CGROUP_SET, 0, data, (uint32_t)(flen + 1 + vlen), &msg,
+				NULL, NULL);
+	if (ret == 0 || (ret == -EOPNOTSUPP && !msg))
+		return ret;
+	if (ret == -ESRCH)
+		return error_msg(err, ESRCH, "container \"%s\" runs without cgroups", c->name);
+	if (msg && *msg)
+		return error_msg(err, -ret, "%s: %s", file, msg);
+	return error_set(err, -ret, "%s \"%s\"", file, value);
+}
+
 LXCMGR_PUBLIC int lxcmgr_container_cgroup_set(struct lxcmgr_container *c, const char *file,
 					      const char *value, lxcmgr_error **err)
 {
 	cleanup_free char *dir = NULL;
-	int ret = payload_dir(c, file, &dir, err);
+	int ret = check_file(file, err);
 
+	if (ret == 0 && str_starts_with(file, "devices.") &&
+	    (ret = device_rule_by_monitor(c, file, value, err)) != -EOPNOTSUPP)
+		return ret;
+	ret = payload_dir(c, file, &dir, err);
 	return ret ?: cgroup_write(dir, file, value, err);
 }
 

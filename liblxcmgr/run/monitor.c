@@ -47,6 +47,7 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/pages.h"
+#include "util/str.h"
 
 #ifndef P_PIDFD
 #define P_PIDFD 3
@@ -586,6 +587,29 @@ static int cmd_cgroup_dir(struct monitor *m, const char *file, uint32_t len, cha
 	return cgroup_dir_of(m->cgroup, 0, file, out);
 }
 
+/* A device rule, for the backend that keeps the rules; on failure the
+ * message. */
+static int cmd_cgroup_set(struct monitor *m, const char *data, uint32_t len, char **out)
+{
+	cleanup_error lxcmgr_error *err = NULL;
+	const char *file = data, *value = memchr(data, '\0', len);
+
+	if (!m->cgroup)
+		return -ESRCH;
+	if (len == 0 || !value++ || !str_starts_with(file, "devices.") ||
+	    memchr(value, '\0', len - (uint32_t)(value - data)))
+		return -EINVAL;
+	cleanup_free char *v = strndup(value, len - (uint32_t)(value - data));
+	if (!v)
+		return -ENOMEM;
+	int ret = cgroup_change_devices(m->cgroup, file, v, &err);
+	if (ret == 0)
+		log_info(mctx(m), "%s: %s \"%s\" (lxc-cgroup)", m->c->name, file, v);
+	if (ret < 0 && err && err->msg)
+		*out = strdup(err->msg);
+	return ret;
+}
+
 /* ------------------------------------------------------------ freezer */
 
 static bool frozen_state(int state)
@@ -810,6 +834,11 @@ static int serve(struct loop *l, struct client *c, const struct proto_request *r
 		return cmd_subscribe(l, c);
 	case CMD_CGROUP_DIR:
 		r.ret = cmd_cgroup_dir(m, data, req->len, &value);
+		r.data = value;
+		r.len = value ? (uint32_t)strlen(value) : 0;
+		break;
+	case CMD_CGROUP_SET:
+		r.ret = cmd_cgroup_set(m, data, req->len, &value);
 		r.data = value;
 		r.len = value ? (uint32_t)strlen(value) : 0;
 		break;

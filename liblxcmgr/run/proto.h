@@ -61,6 +61,13 @@ enum proto_cmd {
 	CMD_CONSOLE_BUFFER = 15, /* arg: 1 empties the buffer after the copy; reply fd: a
 			      * sealed memfd with the console ring buffer's content, at
 			      * offset 0. -ENODATA: lxc.console.buffer.size is 0 */
+	CMD_CGROUP_SET = 16, /* data: "FILE\0VALUE", a device rule (devices.allow or
+			      * devices.deny) for the container's cgroup, which the
+			      * monitor applies where it keeps the rules (cgroup2: a new
+			      * device program in place of the attached one). Failure:
+			      * reply data is the message. -EOPNOTSUPP without data: the
+			      * client writes FILE itself (cgroup v1, CMD_CGROUP_DIR);
+			      * -ESRCH: the container has no cgroups */
 };
 
 struct proto_request {

@@ -182,6 +182,36 @@ test_a_denied_device_cannot_be_opened() {
 	lxc_stop -P "$(P)" -n $N -k
 }
 
+# lxc-cgroup devices.allow/deny while it runs: written to the v1 files (on
+# cgroup2 a new BPF program replaces the attached one: tests/vm/guest.sh).
+test_lxc_cgroup_changes_device_rules_while_it_runs() {
+	need_v1 || return 0
+	hierarchies | grep -qx devices || { skip "no devices hierarchy"; return 0; }
+	create
+	printf 'lxc.include = %s\nlxc.cgroup.devices.deny = c 1:9 rwm\n' \
+		"$top_srcdir/config/common.conf" >> "$(P)/$N/config"
+	local r="$(P)/$N/rootfs"
+	rm -f "$r"/go* "$r"/res*
+	lxc_start -P "$(P)" -n $N -- /bin/sh -c 'n=0; while :; do
+		while [ ! -e /go$n ]; do sleep 0.1; done
+		{ head -c 1 /dev/urandom > /tmp/u; echo urandom=$?; echo x > /dev/null; echo null=$?
+		} > /res.tmp; mv /res.tmp /res$n; n=$((n + 1)); done'
+	probe() { # N: what init saw at its Nth look
+		touch "$r/go$1"
+		for _ in $(seq 600); do [ -e "$r/res$1" ] && break; sleep 0.1; done
+		echo $(cat "$r/res$1" 2> /dev/null)
+	}
+	assert_eq "$(probe 0)" "urandom=1 null=0" "before"
+	lxc_cgroup -P "$(P)" -n $N devices.allow 'c 1:9 rwm' || fail "lxc-cgroup devices.allow"
+	assert_eq "$(probe 1)" "urandom=0 null=0" "after devices.allow c 1:9 rwm"
+	lxc_cgroup -P "$(P)" -n $N devices.deny 'c 1:3 w' || fail "lxc-cgroup devices.deny"
+	assert_eq "$(probe 2)" "urandom=0 null=1" "after devices.deny c 1:3 w"
+	assert_fails lxc_cgroup -P "$(P)" -n $N devices.allow 'c 1:3 rwx'
+	assert_contains "$err" "devices.allow" "a bad rule's error"
+	assert_eq "$(probe 3)" "urandom=0 null=1" "after a bad rule"
+	lxc_stop -P "$(P)" -n $N -k
+}
+
 test_lxc_cgroup_gets_sets_and_names_errors() {
 	need_v1 || return 0
 	create

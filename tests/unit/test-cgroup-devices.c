@@ -213,6 +213,33 @@ TEST(a_rule_for_everything_forgets_the_rules_before_it)
 	release(&r);
 }
 
+/* A change at run time works on a copy: the rules in force stay as they
+ * are until the new program is attached. */
+TEST(a_copy_changes_apart_from_its_original)
+{
+	struct rules r;
+	struct cgroup_devices copy;
+	struct cgroup_dev_rule rule;
+	const char *why = NULL;
+
+	build(&r, (const char *const[]){ "-a", "+c 1:3 rwm", "+c 1:5 rwm", NULL });
+	EXPECT_INT(cgroup_devices_copy(&r.d, &copy), 0);
+	EXPECT(copy.rules != r.d.rules && copy.n == 2 && copy.deny_by_default && copy.used,
+	       "copy: %zu rules", copy.n);
+	EXPECT_INT(cgroup_dev_rule_parse("c 1:3 rwm", false, &rule, &why), 0);
+	EXPECT_INT(cgroup_dev_add(&copy, &rule), 0);
+	EXPECT_INT((int)copy.n, 1);
+	EXPECT_INT((int)r.d.n, 2);
+	expect(&r, C, R, 1, 3, 1, "the original still allows c 1:3");
+	cgroup_devices_release(&copy);
+	/* no rules: an empty copy */
+	struct cgroup_devices none = { 0 };
+	EXPECT_INT(cgroup_devices_copy(&none, &copy), 0);
+	EXPECT(!copy.rules && copy.n == 0 && !copy.used, "an empty copy");
+	cgroup_devices_release(&copy);
+	release(&r);
+}
+
 TEST(only_known_instructions_and_always_an_answer)
 {
 	struct rules r;
@@ -288,5 +315,5 @@ TEST(the_kernel_loads_it)
 
 UNIT_MAIN(parse, no_rules_allow_everything, the_shipped_allowlist,
 	  a_deny_takes_access_from_the_same_device,
-	  a_rule_for_everything_forgets_the_rules_before_it,
+	  a_rule_for_everything_forgets_the_rules_before_it, a_copy_changes_apart_from_its_original,
 	  only_known_instructions_and_always_an_answer, as_cgroup_v1_does, the_kernel_loads_it)

@@ -108,6 +108,41 @@ t_devices() {
 	stop d
 }
 
+# lxc-cgroup devices.allow/deny on a running container: a new program in
+# place of the attached one. Had the old one stayed beside it (programs
+# attached side by side must all allow), the allowed device would stay shut.
+t_devices_change() {
+	new dc 'lxc.include = /lxcmgr/config/common.conf' 'lxc.cgroup.devices.deny = c 1:9 rwm' ||
+		return
+	rm -f $P/dc/rootfs/go* $P/dc/rootfs/res*
+	lxc-start -P $P -n dc -- /bin/sh -c 'n=0; while :; do
+		while [ ! -e /go$n ]; do sleep 0.1; done
+		{ head -c 1 /dev/urandom > /tmp/u; echo urandom=$?; echo x > /dev/null; echo null=$?
+		} > /res.tmp; mv /res.tmp /res$n; n=$((n + 1)); done'
+	probe() { # N: what init saw at its Nth look
+		touch $P/dc/rootfs/go$1
+		i=0; while [ $i -lt 600 ] && [ ! -e $P/dc/rootfs/res$1 ]; do sleep 0.1; i=$((i + 1)); done
+		echo $(cat $P/dc/rootfs/res$1 2> /dev/null)
+	}
+	r0=$(probe 0)
+	lxc-cgroup -P $P -n dc devices.allow 'c 1:9 rwm' > /tmp/dc.log 2>&1; a1=$?
+	r1=$(probe 1)
+	lxc-cgroup -P $P -n dc devices.deny 'c 1:3 w' >> /tmp/dc.log 2>&1; a2=$?
+	r2=$(probe 2)
+	[ "$r0 $a1 $r1 $a2 $r2" = "urandom=1 null=0 0 urandom=0 null=0 0 urandom=0 null=1" ]
+	check "lxc-cgroup devices.allow opens a denied device, devices.deny shuts one" $? \
+		"before: $r0; allow c 1:9: rc $a1, then $r1; deny c 1:3 w: rc $a2, then $r2" \
+		"$(cat /tmp/dc.log)"
+	# A bad rule changes nothing and says why.
+	out=$(lxc-cgroup -P $P -n dc devices.allow 'c 1:3 rwx' 2>&1); rc=$?
+	r3=$(probe 3)
+	st=0
+	[ $rc = 1 ] && [ "$r3" = "urandom=0 null=1" ] || st=1
+	case "$out" in *"devices.allow"*"ACCESS is made of r"*) ;; *) st=1 ;; esac
+	check "a bad device rule is refused, the program stays" $st "rc $rc: $out" "then: $r3"
+	stop dc
+}
+
 t_translation() {
 	new v 'lxc.cgroup.memory.limit_in_bytes = 48M' 'lxc.cgroup.pids.max = 20' \
 		'lxc.cgroup.cpu.shares = 512' 'lxc.cgroup.cpu.cfs_quota_us = 50000' || return
@@ -185,7 +220,8 @@ t_mounts() {
 }
 
 # VMTESTS (from the kernel command line, LXCMGR_VM_TESTS of lane.sh): only these.
-for t in ${VMTESTS:-t_backend t_memory t_pids t_cpuset t_devices t_translation t_lxc_cgroup \
+for t in ${VMTESTS:-t_backend t_memory t_pids t_cpuset t_devices t_devices_change t_translation \
+		t_lxc_cgroup \
 		t_stop_k t_mounts}; do
 	$t
 	echo "VM: $t done, uptime $(cut -d' ' -f1 /proc/uptime)s"
