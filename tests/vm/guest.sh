@@ -9,7 +9,7 @@
 # the root of the hierarchy (lxcmgr.payload.NAME), as on a fresh host.
 export PATH=/lxcmgr/bin:/bin:/sbin
 export LXCMGR_CONFIG_PATH=/etc/lxcmgr LXCMGR_RUNTIME_PATH=/run/lxcmgr
-export LXCMGR_TEMPLATE_PATH=/lxcmgr/templates
+export LXCMGR_TEMPLATE_PATH=/lxcmgr/templates LXCMGR_EXEC_PATH=/lxcmgr/bin/lxcmgr-exec
 P=/var/lib/lxcmgr
 CG=/sys/fs/cgroup
 mkdir -p $LXCMGR_CONFIG_PATH $P
@@ -219,10 +219,49 @@ t_mounts() {
 	stop r
 }
 
+# A Debian container (systemd) boots to "running" with cgroup2 as its only
+# hierarchy, and halts in order at lxc-stop. lane.sh packed its config and
+# layer in /lxcmgr/debian; its rootfs is the read-only disk /dev/vda.
+t_systemd() {
+	D=lxcmgr-test-vmdeb name="a systemd container boots to running on cgroup2 and halts"
+	if [ -f /test/debian.skip ]; then
+		echo "VMTAP: ok - $name # SKIP $(cat /test/debian.skip)"
+		return
+	fi
+	mkdir -p /mnt/debian $P/$D
+	if ! mount -t ext4 -o ro /dev/vda /mnt/debian 2> /tmp/mnt.log; then
+		notok "$name" "mount /dev/vda: $(cat /tmp/mnt.log)"
+		return
+	fi
+	cp -a /lxcmgr/debian/. $P/$D/
+	echo "lxc.console.logfile = /tmp/deb-console.log" >> $P/$D/config
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	if ! lxc-start -P $P -n $D -l INFO -o /tmp/deb.log; then
+		notok "$name" "lxc-start failed: $(tail -n 5 /tmp/deb.log)"
+		umount /mnt/debian
+		return
+	fi
+	state=$(lxc-attach -P $P -n $D -- timeout 240 sh -c \
+		'until [ -S /run/systemd/private ]; do sleep 0.2; done; systemctl is-system-running --wait' 2>&1)
+	echo "VM: systemd: $state after $(awk -v t0=$t0 '{ print $1 - t0 }' /proc/uptime)s"
+	fs=$(lxc-attach -P $P -n $D -- stat -f -c %T /sys/fs/cgroup 2>&1)
+	own=$(lxc-attach -P $P -n $D -- cat /proc/1/cgroup 2>&1)
+	failed=$(lxc-attach -P $P -n $D -- systemctl --failed --no-legend --plain 2>&1)
+	lxc-stop -P $P -n $D -t 120 > /tmp/deb-stop.log 2>&1; rc=$?
+	st=0
+	[ "$state" = running ] && [ "$fs" = cgroup2fs ] && [ "$own" = "0::/init.scope" ] || st=1
+	[ $rc = 0 ] && grep -q "Reached target.*System Halt\|Halting system" /tmp/deb-console.log || st=1
+	[ -d $(payload $D) ] && st=1
+	check "$name" $st "is-system-running: $state" "/sys/fs/cgroup: $fs; /proc/1/cgroup: $own" \
+		"failed units: $failed" "lxc-stop: rc $rc $(cat /tmp/deb-stop.log)" \
+		"console: $(tail -n 5 /tmp/deb-console.log)"
+	umount /mnt/debian
+}
+
 # VMTESTS (from the kernel command line, LXCMGR_VM_TESTS of lane.sh): only these.
 for t in ${VMTESTS:-t_backend t_memory t_pids t_cpuset t_devices t_devices_change t_translation \
 		t_lxc_cgroup \
-		t_stop_k t_mounts}; do
+		t_stop_k t_mounts t_systemd}; do
 	$t
 	echo "VM: $t done, uptime $(cut -d' ' -f1 /proc/uptime)s"
 done

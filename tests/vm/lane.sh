@@ -13,6 +13,8 @@
 #   LXCMGR_VM_CACHE    cache directory (default: .cache/vm in the tree)
 #   LXCMGR_VM_TIMEOUT  seconds before qemu is killed (default 300)
 #   LXCMGR_VM_TESTS    only these functions of guest.sh ("t_memory t_pids")
+#   LXCMGR_TEST_CACHE_DIR  the tests' debootstrap cache (default
+#                      /var/tmp/lxcmgr-test-cache, as test-template-debian.sh)
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -48,6 +50,79 @@ if ! ls "$kroot"/boot/vmlinuz-* > /dev/null 2>&1; then
 fi
 kernel=$(ls "$kroot"/boot/vmlinuz-* | head -n 1)
 
+# ---- a systemd guest: a Debian container made on the host by the debian
+# template from the tests' debootstrap cache (built first when missing, as
+# test-template-debian.sh's need_cache does), handed to the guest as
+# - the cache version's rootfs: an ext4 image on a read-only virtio disk,
+#   made once per cache version (the cloud kernel has no 9p);
+# - the container's own layer (delta0) and config, in the initramfs.
+# The guest's kernel modules (virtio disk, overlay) go in /lib/modules with
+# the order to load them in. When any of it cannot be had, /test/debian.skip
+# says why and the guest's test reports a skip.
+debian_skip() { echo "$*" > "$root/test/debian.skip"; }
+# modules_closure NAME...: NAME and what it needs, dependencies first.
+modules_closure() {
+	local m f
+	for m in "$@"; do
+		case " $mods " in *" $m "*) continue ;; esac
+		f=$(find "$kroot/lib/modules" -name "$m.ko" | head -n 1)
+		[ -n "$f" ] || return 1
+		modules_closure $(modinfo -F depends "$f" | tr ',' ' ') || return 1
+		mods="$mods $m"; cp "$f" "$root/lib/modules/"
+	done
+}
+debian_container() {
+	local tcache=${LXCMGR_TEST_CACHE_DIR:-/var/tmp/lxcmgr-test-cache} arch keydir m ver rootfs kib
+	command -v debootstrap > /dev/null || { debian_skip "debootstrap is not installed (scripts/install-deps)"; return; }
+	command -v modinfo > /dev/null || { debian_skip "modinfo is not installed (scripts/install-deps --test: kmod)"; return; }
+	command -v mke2fs > /dev/null || { debian_skip "mke2fs is not installed (scripts/install-deps --test: e2fsprogs)"; return; }
+	arch=$(dpkg --print-architecture 2> /dev/null || echo amd64)
+	keydir=$tcache/debian/bookworm-$arch
+	if [ ! -d "$keydir/current/rootfs" ]; then
+		m=$(awk '/^(URIs:|deb )/ { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' \
+			/etc/apt/sources.list /etc/apt/sources.list.d/*.sources 2> /dev/null)
+		m=${m:-http://deb.debian.org/debian}
+		timeout 20 wget -q --spider "$m/dists/bookworm/Release" 2> /dev/null ||
+			{ debian_skip "no bookworm cache in $tcache and debootstrap cannot reach $m"; return; }
+		echo "# building the debootstrap cache in $tcache (minutes, once per machine)"
+	fi
+	local h=$work/host
+	mkdir -p "$h/lxcpath" "$h/etc"
+	printf 'lxc.lxcpath = %s\nlxc.default_config = %s\n' "$h/lxcpath" "$h/etc/default.conf" \
+		> "$h/etc/lxc.conf"
+	sed '/^lxc\.net\./d' "$top/config/default.conf" > "$h/etc/default.conf"
+	echo 'lxc.net.0.type = empty' >> "$h/etc/default.conf"
+	if ! LXCMGR_CONFIG_PATH=$h/etc LXCMGR_RUNTIME_PATH=$h/run LXCMGR_CACHE_DIR=$tcache \
+		LXCMGR_TEMPLATE_PATH=$top/templates "$build/tools/lxc-create" -P "$h/lxcpath" \
+		-n lxcmgr-test-vmdeb -t debian > "$work/debian.log" 2>&1; then
+		debian_skip "lxc-create -t debian failed: $(tail -n 3 "$work/debian.log" | tr '\n' ' ')"
+		return
+	fi
+	ver=$(readlink "$keydir/current")
+	rootfs=$keydir/$ver/rootfs
+	disk=$cache/debian-$arch-$ver.ext4
+	if [ ! -f "$disk" ]; then
+		rm -f "$cache"/debian-"$arch"-*.ext4
+		kib=$(du -sk "$rootfs" | cut -f1)
+		# a third more than the files, as 4 KiB blocks
+		mke2fs -q -t ext4 -O ^has_journal -b 4096 -d "$rootfs" "$disk.new" \
+			$((kib * 4 / 3 / 4 + 8192)) > "$work/mke2fs.log" 2>&1 &&
+			mv "$disk.new" "$disk" ||
+			{ rm -f "$disk.new"; disk=; debian_skip "mke2fs -d $rootfs: $(head -n 2 "$work/mke2fs.log")"; return; }
+	fi
+	mkdir -p "$root/lib/modules" "$root/lxcmgr/debian"
+	mods=
+	modules_closure virtio_pci virtio_blk overlay ||
+		{ disk=; debian_skip "$kernel has no virtio_pci, virtio_blk or overlay module"; return; }
+	echo $mods > "$root/lib/modules/order"
+	cp -a "$h/lxcpath/lxcmgr-test-vmdeb/." "$root/lxcmgr/debian/"
+	# the guest's paths: the disk's rootfs at /mnt/debian, the layer under its lxcpath
+	sed -e 's|^lxc\.rootfs\.path = .*|lxc.rootfs.path = overlay:/mnt/debian:/var/lib/lxcmgr/lxcmgr-test-vmdeb/delta0|' \
+		-e 's|^lxc\.include = .*/debian.common.conf$|lxc.include = /lxcmgr/config/debian.common.conf|' \
+		"$h/lxcpath/lxcmgr-test-vmdeb/config" > "$root/lxcmgr/debian/config" ||
+		{ disk=; debian_skip "cannot write the guest's config"; }
+}
+
 # ---- what the guest runs: built now, from this tree
 work=$(mktemp -d /tmp/lxcmgr-vm.XXXXXX)
 qpid=
@@ -63,7 +138,8 @@ gcc -static -std=gnu11 -O1 -I "$top/liblxcmgr" -I "$build" -include "$build/conf
 	"$top"/liblxcmgr/cgroup/{cgroup,v1,v2,devices,freezer,stats}.c \
 	"$top"/liblxcmgr/util/{error,str,file}.c > "$work/gcc.log" 2>&1 ||
 	die "building tests/vm/cgroup2-backend.c failed: $(head -n 5 "$work/gcc.log" | tr '\n' ' ')"
-for t in lxc-create lxc-start lxc-stop lxc-info lxc-cgroup lxc-attach lxc-freeze lxc-unfreeze lxcmgr-init; do
+for t in lxc-create lxc-start lxc-stop lxc-info lxc-cgroup lxc-attach lxc-freeze lxc-unfreeze lxcmgr-init \
+		lxcmgr-exec; do
 	[ -x "$build/tools/$t" ] || die "$build/tools/$t is not built"
 	cp "$build/tools/$t" "$root/lxcmgr/bin/"
 	# the libraries at the paths the loader looks for them
@@ -74,6 +150,8 @@ for t in lxc-create lxc-start lxc-stop lxc-info lxc-cgroup lxc-attach lxc-freeze
 done
 cp -r "$top/templates" "$root/lxcmgr/templates"
 cp "$top"/config/*.conf "$root/lxcmgr/config/"
+disk=
+debian_container
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz" ||
 	die "packing the initramfs failed"
 
@@ -81,6 +159,7 @@ cp "$top"/config/*.conf "$root/lxcmgr/config/"
 log=$work/serial.log
 qemu-system-x86_64 -m 1024 -smp 2 -nographic -nic none -no-reboot \
 	-kernel "$kernel" -initrd "$work/initrd.gz" \
+	${disk:+-drive file="$disk",if=virtio,format=raw,readonly=on} \
 	-append "console=ttyS0 quiet panic=-1 ${LXCMGR_VM_TESTS:+VMTESTS=\"$LXCMGR_VM_TESTS\"}" < /dev/null > "$log" 2>&1 &
 qpid=$!
 deadline=$(($(date +%s) + timeout))
