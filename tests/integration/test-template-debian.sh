@@ -111,6 +111,16 @@ test_boots_systemd_to_running_and_stops_cleanly() {
 	assert_contains "$err" "Operation not permitted" "unshare -m"
 	in_boot mount -t tmpfs -o nodev lxcmgr-test /mnt || fail "a nodev tmpfs mount was refused"
 	assert_contains "$(in_boot findmnt -n -o OPTIONS /dev/hugepages)" "nodev" "/dev/hugepages"
+	# systemd's own cgroups: on a hybrid host in the name=systemd hierarchy
+	# (cgroup:mixed mounts it), on a cgroup2 host in the unified one.
+	cg=$(in_boot cat /proc/1/cgroup)
+	if grep -q ':name=systemd:' /proc/self/cgroup; then
+		assert_contains "$cg" ":name=systemd:/init.scope" "init's cgroups"
+		assert_eq "$(in_boot stat -f -c %T /sys/fs/cgroup/systemd)" cgroupfs \
+			"/sys/fs/cgroup/systemd in the container"
+	else
+		assert_contains "$cg" "0::/init.scope" "init's cgroups"
+	fi
 	# No network device but loopback, and boot did not wait for one.
 	assert_eq "$(lxc_attach -P "$T/lxcpath" -n lxcmgr-test-boot -- ls /sys/class/net)" lo "network devices"
 	assert_eq "$(lxc_attach -P "$T/lxcpath" -n lxcmgr-test-boot -- hostname)" lxcmgr-test-boot "hostname"
