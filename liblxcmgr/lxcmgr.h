@@ -411,6 +411,27 @@ struct lxcmgr_stats {
 LXCMGR_PUBLIC int lxcmgr_container_stats(struct lxcmgr_container *c, struct lxcmgr_stats *st,
 					 size_t size, lxcmgr_error **err);
 
+/* The fields of struct lxcmgr_stats, for lxcmgr_container_stats_some. */
+enum lxcmgr_stats_field {
+	LXCMGR_STATS_CPU = 1u << 0,       /* cpu_ns */
+	LXCMGR_STATS_CPU_SPLIT = 1u << 1, /* cpu_user_ns, cpu_system_ns */
+	LXCMGR_STATS_MEM = 1u << 2,       /* mem_bytes */
+	LXCMGR_STATS_MEM_PEAK = 1u << 3,  /* mem_peak_bytes */
+	LXCMGR_STATS_MEMSW = 1u << 4,     /* memsw_bytes */
+	LXCMGR_STATS_KMEM = 1u << 5,      /* kmem_bytes */
+	LXCMGR_STATS_IO_BYTES = 1u << 6,  /* io_read_bytes, io_write_bytes */
+	LXCMGR_STATS_IO_OPS = 1u << 7,    /* io_ops */
+	LXCMGR_STATS_PIDS = 1u << 8,      /* pids */
+	LXCMGR_STATS_ALL = (1u << 9) - 1,
+};
+
+/* As lxcmgr_container_stats, reading only the files that give the fields
+ * in WANT (LXCMGR_STATS_* ORed; age_ns always). Others may be left
+ * LXCMGR_STAT_UNKNOWN, or be filled where one file gives several. */
+LXCMGR_PUBLIC int lxcmgr_container_stats_some(struct lxcmgr_container *c, unsigned want,
+					      struct lxcmgr_stats *st, size_t size,
+					      lxcmgr_error **err);
+
 /* ------------------------------------------------------------ host check */
 
 enum lxcmgr_check_status {

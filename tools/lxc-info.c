@@ -129,7 +129,11 @@ static bool get_stats(struct tool *t, struct lxcmgr_container *c, int state,
 
 	if (state == LXCMGR_STATE_STOPPED || !a->stats)
 		return false;
-	int r = lxcmgr_container_stats(c, st, sizeof(*st), &err);
+	/* The text shows six fields: the files of the others are not read. */
+	unsigned want = a->json ? LXCMGR_STATS_ALL
+				: LXCMGR_STATS_CPU | LXCMGR_STATS_IO_BYTES | LXCMGR_STATS_MEM |
+					  LXCMGR_STATS_KMEM | LXCMGR_STATS_MEM_PEAK | LXCMGR_STATS_PIDS;
+	int r = lxcmgr_container_stats_some(c, want, st, sizeof(*st), &err);
 	if (r < 0 && r != -ESRCH && (r != -ENODATA || !a->all)) {
 		tool_error(t, err);
 		*ret = -1;

@@ -199,9 +199,9 @@ int cgroup_change_devices(struct cgroup *cg, const char *file, const char *value
 				       : -EOPNOTSUPP;
 }
 
-int cgroup_stats(const struct cgroup *cg, struct lxcmgr_stats *st)
+int cgroup_stats(const struct cgroup *cg, unsigned want, struct lxcmgr_stats *st)
 {
-	return cg->ops->stats(cg, st);
+	return cg->ops->stats(cg, want, st);
 }
 
 int cgroup_clone_fd(const struct cgroup *cg)

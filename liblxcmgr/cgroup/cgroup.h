@@ -107,7 +107,7 @@ struct cgroup_ops {
 	/* LXCMGR_STATE_FROZEN, _FREEZING or _RUNNING (thawed), or -errno. */
 	int (*freezer_state)(struct cgroup *cg, lxcmgr_error **err);
 	/* Resource use of the payload cgroup; -ENOENT when it has none. */
-	int (*stats)(const struct cgroup *cg, struct lxcmgr_stats *st);
+	int (*stats)(const struct cgroup *cg, unsigned want, struct lxcmgr_stats *st);
 	/* A devices.allow or devices.deny write to a running container, where
 	 * the backend keeps the rules (v2: replaces the program); NULL when
 	 * the file is written as any other (v1). */
@@ -184,8 +184,9 @@ int cgroup_freezer_state(struct cgroup *cg, lxcmgr_error **err);
 int cgroup_change_devices(struct cgroup *cg, const char *file, const char *value,
 			  lxcmgr_error **err);
 /* Fields the host does not give stay LXCMGR_STAT_UNKNOWN (age_ns too:
- * the caller knows when the cgroups were made). */
-int cgroup_stats(const struct cgroup *cg, struct lxcmgr_stats *st);
+ * the caller knows when the cgroups were made); so may those not in WANT
+ * (LXCMGR_STATS_*), whose files are not read. */
+int cgroup_stats(const struct cgroup *cg, unsigned want, struct lxcmgr_stats *st);
 
 /* The monitor leaves its cgroup (to the pivot, else where it came from, else
  * the hierarchy's root), so that cgroup_remove can remove it. */
@@ -317,7 +318,7 @@ int cgroup_kill_wait(struct cgroup *cg, lxcmgr_error **err);
  * hierarchy, so a hybrid host uses v1 controllers and cgroup2 files alike. */
 int cgroup_freeze_all(struct cgroup *cg, bool frozen, lxcmgr_error **err);
 int cgroup_freezer_state_all(struct cgroup *cg, lxcmgr_error **err);
-int cgroup_stats_all(const struct cgroup *cg, struct lxcmgr_stats *st);
+int cgroup_stats_all(const struct cgroup *cg, unsigned want, struct lxcmgr_stats *st);
 /* Writes or reads FILE in DIR, with errors naming the path. */
 int cgroup_write(const char *dir, const char *file, const char *value, lxcmgr_error **err);
 int cgroup_read(const char *dir, const char *file, char **value, lxcmgr_error **err);

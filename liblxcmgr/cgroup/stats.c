@@ -11,7 +11,8 @@
  * without any controller).
  *
  * lxc-top reads this for every container at every refresh: small reads
- * into stack buffers, no allocation, nothing but the files. */
+ * into stack buffers, no allocation, nothing but the files, and only the
+ * files of the fields asked for (lxc-info -S shows six of eleven). */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -141,14 +142,16 @@ void cgroup_v2_io_sum(const char *text, uint64_t *rbytes, uint64_t *wbytes, uint
 
 /* ------------------------------------------------------------ v1 */
 
-static void v1_cpu(const char *dir, struct lxcmgr_stats *st)
+static void v1_cpu(const char *dir, unsigned want, struct lxcmgr_stats *st)
 {
 	char buf[256];
 	uint64_t user, sys;
 	long hz = sysconf(_SC_CLK_TCK);
 
-	read_u64(dir, "cpuacct.usage", &st->cpu_ns);
-	if (read_into(dir, "cpuacct.stat", buf, sizeof(buf)) < 0 || hz <= 0)
+	if (want & LXCMGR_STATS_CPU)
+		read_u64(dir, "cpuacct.usage", &st->cpu_ns);
+	if (!(want & LXCMGR_STATS_CPU_SPLIT) ||
+	    read_into(dir, "cpuacct.stat", buf, sizeof(buf)) < 0 || hz <= 0)
 		return;
 	/* In USER_HZ ticks. */
 	if (cgroup_stat_key(buf, "user", &user) == 0)
@@ -157,40 +160,46 @@ static void v1_cpu(const char *dir, struct lxcmgr_stats *st)
 		st->cpu_system_ns = sys * (NS_PER_SEC / (uint64_t)hz);
 }
 
-static void v1_memory(const char *dir, struct lxcmgr_stats *st)
+static void v1_memory(const char *dir, unsigned want, struct lxcmgr_stats *st)
 {
-	read_u64(dir, "memory.usage_in_bytes", &st->mem_bytes);
-	read_u64(dir, "memory.max_usage_in_bytes", &st->mem_peak_bytes);
-	read_u64(dir, "memory.memsw.usage_in_bytes", &st->memsw_bytes); /* swap accounting on */
-	read_u64(dir, "memory.kmem.usage_in_bytes", &st->kmem_bytes);
+	if (want & LXCMGR_STATS_MEM)
+		read_u64(dir, "memory.usage_in_bytes", &st->mem_bytes);
+	if (want & LXCMGR_STATS_MEM_PEAK)
+		read_u64(dir, "memory.max_usage_in_bytes", &st->mem_peak_bytes);
+	if (want & LXCMGR_STATS_MEMSW) /* with swap accounting on */
+		read_u64(dir, "memory.memsw.usage_in_bytes", &st->memsw_bytes);
+	if (want & LXCMGR_STATS_KMEM)
+		read_u64(dir, "memory.kmem.usage_in_bytes", &st->kmem_bytes);
 }
 
-static void v1_blkio(const char *dir, struct lxcmgr_stats *st)
+static void v1_blkio(const char *dir, unsigned want, struct lxcmgr_stats *st)
 {
 	char buf[STAT_BUF];
 	uint64_t r, w;
 
-	if (read_into(dir, "blkio.throttle.io_service_bytes", buf, sizeof(buf)) == 0 &&
+	if ((want & LXCMGR_STATS_IO_BYTES) &&
+	    read_into(dir, "blkio.throttle.io_service_bytes", buf, sizeof(buf)) == 0 &&
 	    cgroup_v1_blkio_sum(buf, &r, &w) == 0) {
 		st->io_read_bytes = r;
 		st->io_write_bytes = w;
 	}
-	if (read_into(dir, "blkio.throttle.io_serviced", buf, sizeof(buf)) == 0 &&
+	if ((want & LXCMGR_STATS_IO_OPS) &&
+	    read_into(dir, "blkio.throttle.io_serviced", buf, sizeof(buf)) == 0 &&
 	    cgroup_v1_blkio_sum(buf, &r, &w) == 0)
 		st->io_ops = r + w;
 }
 
-static void v1_hier(const struct cgroup_hier *h, struct lxcmgr_stats *st)
+static void v1_hier(const struct cgroup_hier *h, unsigned want, struct lxcmgr_stats *st)
 {
 	const char *dir = h->dirs[CGROUP_PAYLOAD];
 
 	if (cgroup_hier_has(h, "cpuacct"))
-		v1_cpu(dir, st);
+		v1_cpu(dir, want, st);
 	if (cgroup_hier_has(h, "memory"))
-		v1_memory(dir, st);
+		v1_memory(dir, want, st);
 	if (cgroup_hier_has(h, "blkio"))
-		v1_blkio(dir, st);
-	if (cgroup_hier_has(h, "pids"))
+		v1_blkio(dir, want, st);
+	if ((want & LXCMGR_STATS_PIDS) && cgroup_hier_has(h, "pids"))
 		read_u64(dir, "pids.current", &st->pids);
 }
 
@@ -198,62 +207,69 @@ static void v1_hier(const struct cgroup_hier *h, struct lxcmgr_stats *st)
 
 /* Only what is still unknown: on a hybrid host the v1 controllers went
  * first. */
-static void v2_cpu(const char *dir, struct lxcmgr_stats *st)
+static void v2_cpu(const char *dir, unsigned want, struct lxcmgr_stats *st)
 {
 	char buf[1024];
 	uint64_t v;
+	bool cpu = (want & LXCMGR_STATS_CPU) && st->cpu_ns == LXCMGR_STAT_UNKNOWN;
+	bool split = (want & LXCMGR_STATS_CPU_SPLIT) && st->cpu_user_ns == LXCMGR_STAT_UNKNOWN;
 
-	if (st->cpu_ns != LXCMGR_STAT_UNKNOWN || read_into(dir, "cpu.stat", buf, sizeof(buf)) < 0)
+	if ((!cpu && !split) || read_into(dir, "cpu.stat", buf, sizeof(buf)) < 0)
 		return;
-	if (cgroup_stat_key(buf, "usage_usec", &v) == 0)
+	if (cpu && cgroup_stat_key(buf, "usage_usec", &v) == 0)
 		st->cpu_ns = v * NS_PER_USEC;
-	if (cgroup_stat_key(buf, "user_usec", &v) == 0)
+	if (split && cgroup_stat_key(buf, "user_usec", &v) == 0)
 		st->cpu_user_ns = v * NS_PER_USEC;
-	if (cgroup_stat_key(buf, "system_usec", &v) == 0)
+	if (split && cgroup_stat_key(buf, "system_usec", &v) == 0)
 		st->cpu_system_ns = v * NS_PER_USEC;
 }
 
-static void v2_memory(const char *dir, struct lxcmgr_stats *st)
+static void v2_memory(const char *dir, unsigned want, struct lxcmgr_stats *st)
 {
 	char buf[STAT_BUF];
 	uint64_t swap = LXCMGR_STAT_UNKNOWN, kernel;
 
 	if (st->mem_bytes != LXCMGR_STAT_UNKNOWN)
 		return;
-	read_u64(dir, "memory.current", &st->mem_bytes);
-	read_u64(dir, "memory.peak", &st->mem_peak_bytes); /* Linux 5.19 */
-	read_u64(dir, "memory.swap.current", &swap);
+	if (want & (LXCMGR_STATS_MEM | LXCMGR_STATS_MEMSW))
+		read_u64(dir, "memory.current", &st->mem_bytes);
+	if (want & LXCMGR_STATS_MEM_PEAK)
+		read_u64(dir, "memory.peak", &st->mem_peak_bytes); /* Linux 5.19 */
+	if (want & LXCMGR_STATS_MEMSW)
+		read_u64(dir, "memory.swap.current", &swap);
 	if (swap != LXCMGR_STAT_UNKNOWN && st->mem_bytes != LXCMGR_STAT_UNKNOWN)
 		st->memsw_bytes = st->mem_bytes + swap; /* as v1's memsw: both together */
-	if (read_into(dir, "memory.stat", buf, sizeof(buf)) == 0 &&
+	if ((want & LXCMGR_STATS_KMEM) && read_into(dir, "memory.stat", buf, sizeof(buf)) == 0 &&
 	    cgroup_stat_key(buf, "kernel", &kernel) == 0) /* Linux 5.18 */
 		st->kmem_bytes = kernel;
 }
 
-static void v2_io(const char *dir, struct lxcmgr_stats *st)
+static void v2_io(const char *dir, unsigned want, struct lxcmgr_stats *st)
 {
 	char buf[STAT_BUF];
 
-	if (st->io_read_bytes != LXCMGR_STAT_UNKNOWN ||
+	if (!(want & (LXCMGR_STATS_IO_BYTES | LXCMGR_STATS_IO_OPS)) ||
+	    st->io_read_bytes != LXCMGR_STAT_UNKNOWN ||
 	    read_into(dir, "io.stat", buf, sizeof(buf)) < 0)
 		return;
 	cgroup_v2_io_sum(buf, &st->io_read_bytes, &st->io_write_bytes, &st->io_ops);
 }
 
-static void v2_hier(const struct cgroup_hier *h, struct lxcmgr_stats *st)
+static void v2_hier(const struct cgroup_hier *h, unsigned want, struct lxcmgr_stats *st)
 {
 	const char *dir = h->dirs[CGROUP_PAYLOAD];
 
-	v2_cpu(dir, st); /* core accounting: no controller needed */
+	v2_cpu(dir, want, st); /* core accounting: no controller needed */
 	if (cgroup_hier_has(h, "memory"))
-		v2_memory(dir, st);
+		v2_memory(dir, want, st);
 	if (cgroup_hier_has(h, "io"))
-		v2_io(dir, st);
-	if (cgroup_hier_has(h, "pids") && st->pids == LXCMGR_STAT_UNKNOWN)
+		v2_io(dir, want, st);
+	if ((want & LXCMGR_STATS_PIDS) && cgroup_hier_has(h, "pids") &&
+	    st->pids == LXCMGR_STAT_UNKNOWN)
 		read_u64(dir, "pids.current", &st->pids);
 }
 
-int cgroup_stats_all(const struct cgroup *cg, struct lxcmgr_stats *st)
+int cgroup_stats_all(const struct cgroup *cg, unsigned want, struct lxcmgr_stats *st)
 {
 	bool any = false;
 
@@ -265,9 +281,9 @@ int cgroup_stats_all(const struct cgroup *cg, struct lxcmgr_stats *st)
 				continue;
 			any = true;
 			if (h->unified)
-				v2_hier(h, st);
+				v2_hier(h, want, st);
 			else
-				v1_hier(h, st);
+				v1_hier(h, want, st);
 		}
 	return any ? 0 : -ENOENT;
 }

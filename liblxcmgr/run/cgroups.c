@@ -310,6 +310,13 @@ static uint64_t ns_since(const struct timespec *then)
 LXCMGR_PUBLIC int lxcmgr_container_stats(struct lxcmgr_container *c, struct lxcmgr_stats *out,
 					 size_t size, lxcmgr_error **err)
 {
+	return lxcmgr_container_stats_some(c, LXCMGR_STATS_ALL, out, size, err);
+}
+
+LXCMGR_PUBLIC int lxcmgr_container_stats_some(struct lxcmgr_container *c, unsigned want,
+					      struct lxcmgr_stats *out, size_t size,
+					      lxcmgr_error **err)
+{
 	cleanup_free char *path = run_cgroup_record_path(c->ctx, c->name);
 	cleanup_free char *text = NULL;
 	struct lxcmgr_stats st;
@@ -328,7 +335,7 @@ LXCMGR_PUBLIC int lxcmgr_container_stats(struct lxcmgr_container *c, struct lxcm
 		return error_set(err, -ret, "read cgroup record \"%s\"", path);
 	if ((ret = cgroup_from_record(text, &cg)) < 0)
 		return error_set(err, -ret, "cgroup record \"%s\"", path);
-	ret = cgroup_stats(cg, &st);
+	ret = cgroup_stats(cg, want, &st);
 	cgroup_free(cg);
 	if (ret < 0)
 		return error_msg(err, -ret, "container \"%s\": its cgroup record names no "

@@ -119,7 +119,7 @@ TEST(cgroup2_stats_and_freezer)
 	if (!(cg = fake(CGROUP_LAYOUT_UNIFIED, hiers)))
 		return;
 
-	EXPECT_INT(cgroup_stats(cg, &st), 0);
+	EXPECT_INT(cgroup_stats(cg, LXCMGR_STATS_ALL, &st), 0);
 	EXPECT_INT(st.cpu_ns, 2500000000ull);
 	EXPECT_INT(st.cpu_user_ns, 2000000000ull);
 	EXPECT_INT(st.cpu_system_ns, 500000000ull);
@@ -163,7 +163,7 @@ TEST(cgroup2_without_controllers)
 	put("bare/web", "cpu.stat", "usage_usec 10\nuser_usec 6\nsystem_usec 4\n");
 	if (!(cg = fake(CGROUP_LAYOUT_UNIFIED, hiers)))
 		return;
-	EXPECT_INT(cgroup_stats(cg, &st), 0);
+	EXPECT_INT(cgroup_stats(cg, LXCMGR_STATS_ALL, &st), 0);
 	EXPECT_INT(st.cpu_ns, 10000);
 	EXPECT(st.mem_bytes == LXCMGR_STAT_UNKNOWN, "memory unknown: %llu",
 	       (unsigned long long)st.mem_bytes);
@@ -200,7 +200,7 @@ TEST(v1_hybrid_stats_and_freezer)
 	if (!(cg = fake(CGROUP_LAYOUT_HYBRID, hiers)))
 		return;
 
-	EXPECT_INT(cgroup_stats(cg, &st), 0);
+	EXPECT_INT(cgroup_stats(cg, LXCMGR_STATS_ALL, &st), 0);
 	EXPECT_INT(st.cpu_ns, 123456789); /* cpuacct's, not cgroup2's cpu.stat */
 	EXPECT_INT(st.cpu_user_ns, 30 * (1000000000 / hz));
 	EXPECT_INT(st.cpu_system_ns, 12 * (1000000000 / hz));
@@ -211,6 +211,20 @@ TEST(v1_hybrid_stats_and_freezer)
 	EXPECT_INT(st.io_read_bytes, 40960);
 	EXPECT_INT(st.io_write_bytes, 8192);
 	EXPECT_INT(st.io_ops, 12);
+	EXPECT_INT(st.pids, 4);
+
+	/* Only what is asked for (lxc-info -S's text): the files of the rest
+	 * are not read (each would fill its field), nor cgroup2's cpu.stat for
+	 * the CPU split left out. */
+	put("unified/web", "cpu.stat", "usage_usec 1\nuser_usec 999\nsystem_usec 0\n");
+	EXPECT_INT(cgroup_stats(cg, LXCMGR_STATS_CPU | LXCMGR_STATS_MEM | LXCMGR_STATS_PIDS, &st), 0);
+	EXPECT_INT(st.cpu_ns, 123456789);
+	EXPECT(st.cpu_user_ns == LXCMGR_STAT_UNKNOWN, "user CPU not asked for: %llu",
+	       (unsigned long long)st.cpu_user_ns);
+	EXPECT_INT(st.mem_bytes, 2097152);
+	EXPECT(st.mem_peak_bytes == LXCMGR_STAT_UNKNOWN && st.kmem_bytes == LXCMGR_STAT_UNKNOWN &&
+	       st.io_read_bytes == LXCMGR_STAT_UNKNOWN && st.io_ops == LXCMGR_STAT_UNKNOWN,
+	       "fields not asked for stay unknown");
 	EXPECT_INT(st.pids, 4);
 
 	/* The v1 freezer, not cgroup2's cgroup.freeze. */

@@ -151,7 +151,7 @@ static void freeze_and_stats(struct cgroup *cg)
 	struct lxcmgr_stats st;
 	int state = -1;
 
-	CHECK(cgroup_stats(cg, &st) == 0, "stats");
+	CHECK(cgroup_stats(cg, LXCMGR_STATS_ALL, &st) == 0, "stats");
 	CHECK(st.pids == 5, "pids.current: %llu", (unsigned long long)st.pids);
 	CHECK(st.cpu_ns != LXCMGR_STAT_UNKNOWN && st.cpu_ns > 0, "cpu: %llu",
 	      (unsigned long long)st.cpu_ns);
