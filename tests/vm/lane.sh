@@ -2,9 +2,11 @@
 # The pure cgroup2 lane: boots Debian's cloud kernel under qemu (TCG; no KVM
 # needed) with an initramfs whose only cgroup hierarchy is cgroup2, and runs
 # tests/vm/guest.sh there: the cgroup2 backend test (tests/vm/cgroup2-
-# backend.c, built static here) and busybox containers started with limits
-# by the tools of BUILD. Prints TAP ("ok N - ...", one line per guest test),
-# or one "# SKIP" line saying why it cannot run.
+# backend.c, built static here), busybox containers started with limits
+# by the tools of BUILD, and a Debian container booting systemd (its rootfs
+# from the tests' debootstrap cache, on a read-only virtio disk). Prints
+# TAP ("ok N - ...", one line per guest test), or one "# SKIP" line saying
+# why it cannot run.
 #
 #   tests/vm/lane.sh BUILD-DIR        (as root; tests/run calls it)
 #
