@@ -75,9 +75,10 @@ modules_closure() {
 }
 debian_container() {
 	local tcache=${LXCMGR_TEST_CACHE_DIR:-/var/tmp/lxcmgr-test-cache} arch keydir m ver rootfs kib
-	command -v debootstrap > /dev/null || { debian_skip "debootstrap is not installed (scripts/install-deps)"; return; }
-	command -v modinfo > /dev/null || { debian_skip "modinfo is not installed (scripts/install-deps --test: kmod)"; return; }
-	command -v mke2fs > /dev/null || { debian_skip "mke2fs is not installed (scripts/install-deps --test: e2fsprogs)"; return; }
+	for m in debootstrap:debootstrap modinfo:kmod mke2fs:e2fsprogs; do
+		command -v "${m%:*}" > /dev/null ||
+			{ debian_skip "${m%:*} is not installed (scripts/install-deps --test: ${m#*:})"; return; }
+	done
 	arch=$(dpkg --print-architecture 2> /dev/null || echo amd64)
 	keydir=$tcache/debian/bookworm-$arch
 	if [ ! -d "$keydir/current/rootfs" ]; then
@@ -110,7 +111,8 @@ debian_container() {
 		mke2fs -q -t ext4 -O ^has_journal -b 4096 -d "$rootfs" "$disk.new" \
 			$((kib * 4 / 3 / 4 + 8192)) > "$work/mke2fs.log" 2>&1 &&
 			mv "$disk.new" "$disk" ||
-			{ rm -f "$disk.new"; disk=; debian_skip "mke2fs -d $rootfs: $(head -n 2 "$work/mke2fs.log")"; return; }
+			{ rm -f "$disk.new"; disk=
+			  debian_skip "mke2fs -d $rootfs: $(head -n 2 "$work/mke2fs.log")"; return; }
 	fi
 	mkdir -p "$root/lib/modules" "$root/lxcmgr/debian"
 	mods=
@@ -119,7 +121,8 @@ debian_container() {
 	echo $mods > "$root/lib/modules/order"
 	cp -a "$h/lxcpath/lxcmgr-test-vmdeb/." "$root/lxcmgr/debian/"
 	# the guest's paths: the disk's rootfs at /mnt/debian, the layer under its lxcpath
-	sed -e 's|^lxc\.rootfs\.path = .*|lxc.rootfs.path = overlay:/mnt/debian:/var/lib/lxcmgr/lxcmgr-test-vmdeb/delta0|' \
+	local layer=/var/lib/lxcmgr/lxcmgr-test-vmdeb/delta0
+	sed -e "s|^lxc\.rootfs\.path = .*|lxc.rootfs.path = overlay:/mnt/debian:$layer|" \
 		-e 's|^lxc\.include = .*/debian.common.conf$|lxc.include = /lxcmgr/config/debian.common.conf|' \
 		"$h/lxcpath/lxcmgr-test-vmdeb/config" > "$root/lxcmgr/debian/config" ||
 		{ disk=; debian_skip "cannot write the guest's config"; }
