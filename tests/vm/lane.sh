@@ -123,7 +123,7 @@ debian_container() {
 	# the guest's paths: the disk's rootfs at /mnt/debian, the layer under its lxcpath
 	local layer=/var/lib/lxcmgr/lxcmgr-test-vmdeb/delta0
 	sed -e "s|^lxc\.rootfs\.path = .*|lxc.rootfs.path = overlay:/mnt/debian:$layer|" \
-		-e 's|^lxc\.include = .*/debian.common.conf$|lxc.include = /lxcmgr/config/debian.common.conf|' \
+		-e "s|$top/config/|/lxcmgr/config/|g" \
 		"$h/lxcpath/lxcmgr-test-vmdeb/config" > "$root/lxcmgr/debian/config" ||
 		{ disk=; debian_skip "cannot write the guest's config"; }
 }
@@ -154,7 +154,7 @@ for t in lxc-create lxc-start lxc-stop lxc-info lxc-cgroup lxc-attach lxc-freeze
 	done
 done
 cp -r "$top/templates" "$root/lxcmgr/templates"
-cp "$top"/config/*.conf "$root/lxcmgr/config/"
+cp "$top"/config/*.conf "$top"/config/*.seccomp "$root/lxcmgr/config/"
 disk=
 debian_container
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz" ||
