@@ -2,14 +2,17 @@
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "conf/conf.h"
 #include "container.h"
 #include "ctx.h"
 #include "security/subid.h"
+#include "security/idmap.h"
 #include "template.h"
 #include "util/cleanup.h"
 #include "util/error.h"
@@ -134,6 +137,19 @@ int template_userns_run(struct lxcmgr_container *c, char *const *argv, char *con
 	return error_msg(err, ECANCELED, "\"%s\" failed with %s", argv[0], what);
 }
 
+/* lxc.idmap as loaded: lxc-create's config was checked line by line. */
+static int load_idmap(struct lxcmgr_container *c, struct idmap *m, lxcmgr_error **err)
+{
+	const char *why = NULL;
+	size_t bad = 0;
+	int ret = idmap_parse(conf_values(c->conf, "lxc.idmap"), m, &bad, &why);
+
+	if (ret == -EINVAL)
+		return error_msg(err, EINVAL, "lxc.idmap = %s: %s",
+				 conf_values(c->conf, "lxc.idmap")[bad], why);
+	return ret < 0 ? error_set(err, -ret, "lxc.idmap") : 0;
+}
+
 static int build_argv(struct lxcmgr_container *c, const char *path, const char *rootfs,
 		      const char *const *user_args, char ***argv)
 {
@@ -185,8 +201,11 @@ int template_run(struct lxcmgr_container *c, const char *path, const char *rootf
 	unsigned run_flags = RUN_PRIVATE_MOUNTS | ((flags & LXCMGR_CREATE_QUIET) ? RUN_QUIET : 0);
 	struct run_result res;
 	char what[600];
-	int ret;
+	struct idmap map cleanup_idmap = { 0 };
+	int ret = load_idmap(c, &map, err);
 
+	if (ret < 0)
+		return ret;
 	if (!argv || build_argv(c, path, rootfs, user_args, &argv) < 0 ||
 	    (backing_store && !store_env))
 		return error_set(err, ENOMEM, "run template");
@@ -208,34 +227,19 @@ int template_run(struct lxcmgr_container *c, const char *path, const char *rootf
 
 /* ------------------------------------------------------ ownership shift */
 
-struct idmap_range {
-	char kind;
-	unsigned long ns, host, range;
-};
-
 /* nftw has no user data: the walk's state lives here for its duration. A
  * library has no global state otherwise; this is the callback's context. */
 static __thread struct {
-	struct idmap_range *maps;
-	size_t n;
+	const struct idmap *map;
 	int error;
 } shift_state;
-
-static long map_id(char kind, unsigned long id)
-{
-	for (size_t i = 0; i < shift_state.n; i++) {
-		struct idmap_range *m = &shift_state.maps[i];
-		if ((m->kind == kind || m->kind == 'b') && id >= m->ns && id < m->ns + m->range)
-			return (long)(m->host + id - m->ns);
-	}
-	return -1;
-}
 
 static int shift_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)flag;
 	(void)ftw;
-	long uid = map_id('u', st->st_uid), gid = map_id('g', st->st_gid);
+	int64_t uid = idmap_to_host(shift_state.map, 'u', st->st_uid);
+	int64_t gid = idmap_to_host(shift_state.map, 'g', st->st_gid);
 
 	if (uid < 0 || gid < 0)
 		return 0; /* unmapped ids stay; they show as nobody inside */
@@ -249,22 +253,15 @@ static int shift_one(const char *path, const struct stat *st, int flag, struct F
 int template_shift_ownership(struct lxcmgr_container *c, const char *rootfs,
 			     lxcmgr_error **err)
 {
-	char *const *maps = conf_values(c->conf, "lxc.idmap");
-	size_t n = strv_len(maps);
-	cleanup_free struct idmap_range *ranges = calloc(n ? n : 1, sizeof(*ranges));
+	struct idmap map cleanup_idmap = { 0 };
+	int ret = load_idmap(c, &map, err);
 
-	if (n == 0)
-		return 0;
-	if (!ranges)
-		return error_set(err, ENOMEM, "shift ownership");
-	for (size_t i = 0; i < n; i++)
-		sscanf(maps[i], " %c %lu %lu %lu", &ranges[i].kind, &ranges[i].ns,
-		       &ranges[i].host, &ranges[i].range);
-	shift_state.maps = ranges;
-	shift_state.n = n;
+	if (ret < 0 || idmap_empty(&map))
+		return ret;
+	shift_state.map = &map;
 	shift_state.error = 0;
-	int ret = nftw(rootfs, shift_one, 64, FTW_PHYS | FTW_MOUNT);
-	shift_state.maps = NULL;
+	ret = nftw(rootfs, shift_one, 64, FTW_PHYS | FTW_MOUNT);
+	shift_state.map = NULL;
 	if (ret != 0)
 		return error_set(err, shift_state.error ? shift_state.error : errno,
 				 "shift ownership of \"%s\" through lxc.idmap", rootfs);
