@@ -203,6 +203,11 @@ static int bind_host_node(int devfd, const struct dev_node *n, struct child_erro
 	snprintf(host, sizeof(host), "/dev/%s", n->name);
 	if (fd >= 0)
 		r = mount_at_fd(host, fd, NULL, MS_BIND, NULL);
+	if (r == -ENOENT)
+		return child_error_set(e, -r, "bind device", &where_autodev,
+				       "mknod is refused here (a user namespace), so the host's node "
+				       "is bound: create it on the host",
+				       "\"%s\" -> \"/dev/%s\"", host, n->name);
 	if (r < 0)
 		return child_error_set(e, -r, "bind device", &where_autodev,
 				       hint_for(-r, "mknod was refused; the host's node is bound"),

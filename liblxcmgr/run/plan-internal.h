@@ -37,6 +37,10 @@ int plan_build_ns(struct build *b);
 /* plan-proc.c: lxc.prlimit.*, lxc.sysctl.*, lxc.proc.*, after plan_build_ns. */
 int plan_build_proc(struct build *b);
 void plan_free_ns_proc(struct start_plan *p);
+/* plan-userns.c: lxc.idmap, after build_namespaces and the mounts: the
+ * user namespace, the rootfs's ownership, idmap=container. */
+int plan_build_userns(struct build *b);
+void plan_free_userns(struct start_plan *p);
 /* plan-net.c: lxc.net.N.*, after plan_build_ns (which namespaces are
  * made is known). */
 int plan_build_net(struct build *b);

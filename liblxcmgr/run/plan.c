@@ -205,7 +205,7 @@ static const struct key_rule rules[] = {
 	PLAN("lxc.apparmor.raw"),
 	LATER("lxc.selinux.", NULL, "SELinux contexts come later"),
 	PLAN("lxc.no_new_privs"),
-	LATER("lxc.idmap", NULL, "user namespaces come later"),
+	PLAN("lxc.idmap"), /* plan-userns.c */
 	PLAN("lxc.keyring.session"),
 	/* init and process */
 	PLAN("lxc.init.cmd"),
@@ -510,10 +510,14 @@ static int build_rootfs_options(struct build *b)
 	for (size_t i = 0; words[i]; i++) {
 		const char *w = words[i];
 		const struct mount_opt *o = opt_find(mount_flags, ARRAY_SIZE(mount_flags), w);
+		if (str_eq(w, "idmap=container")) {
+			b->p->rootfs_idmapped = true; /* plan-userns.c checks it */
+			continue;
+		}
 		if (str_starts_with(w, "idmap="))
 			return value_error(b, EOPNOTSUPP, key, LAST,
-					   "not supported yet: idmapped root file systems come "
-					   "later");
+					   "not supported yet: %s; use idmap=container (the "
+					   "container's own lxc.idmap)", w);
 		if (!o || (o->flag & (MS_BIND | MS_REMOUNT)))
 			return value_error(b, EINVAL, key, LAST,
 					   "unknown option \"%s\" for a directory; use ro, rw, "
@@ -544,8 +548,11 @@ static int mount_option(struct plan_mount *m, const char *w, char ***data, char 
 	} else if (str_starts_with(w, "create=")) {
 		*why = str_printf("unknown option \"%s\"; use create=dir or create=file", w);
 		return *why ? -EINVAL : -ENOMEM;
+	} else if (str_eq(w, "idmap=container")) {
+		m->idmapped = true; /* plan-userns.c checks it */
 	} else if (str_starts_with(w, "idmap=")) {
-		*why = str_printf("not supported yet: idmapped mounts (%s) come later", w);
+		*why = str_printf("not supported yet: %s; use idmap=container (the container's "
+				  "own lxc.idmap)", w);
 		return *why ? -EOPNOTSUPP : -ENOMEM;
 	} else {
 		return strv_push_dup(data, w);
@@ -992,7 +999,7 @@ static const struct {
 	{ "net", CLONE_NEWNET, NULL },
 	{ "pid", CLONE_NEWPID, NULL },
 	{ "time", CLONE_NEWTIME, NULL },
-	{ "user", CLONE_NEWUSER, "user namespaces come later" },
+	{ "user", CLONE_NEWUSER, NULL }, /* with lxc.idmap only: plan-userns.c */
 	{ "uts", CLONE_NEWUTS, NULL },
 };
 
@@ -1221,7 +1228,7 @@ static int build_all(struct build *b)
 		scan_keys, build_rootfs, build_rootfs_options, build_mount_entries, build_auto,
 		build_dev, build_console_log, build_console_buffer, build_init, build_env,
 		build_namespaces, plan_build_ns, plan_build_net, plan_build_proc, build_caps, build_misc,
-		build_cgroup, security_plan_build,
+		build_cgroup, security_plan_build, plan_build_userns,
 	};
 
 	b->p->name = strdup(b->c->name);
@@ -1284,5 +1291,6 @@ void plan_free(struct start_plan *p)
 	plan_free_ns_proc(p);
 	plan_free_net(p);
 	plan_cgroup_release(&p->cgroup);
+	plan_free_userns(p);
 	free(p);
 }

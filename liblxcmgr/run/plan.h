@@ -13,6 +13,7 @@
 #include "hooks.h"
 #include "lxcmgr.h"
 #include "net/netdev.h"
+#include "security/idmap.h"
 
 struct lxcmgr_container;
 struct security_plan;
@@ -53,6 +54,8 @@ struct plan_mount {
 	bool create_file;    /* create=file */
 	char *origin;        /* "config:14" */
 	bool relative;       /* "relative": SOURCE is taken inside the rootfs */
+	bool idmapped;       /* idmap=container: a bind seen through the container's
+			      * user namespace (an idmapped mount the monitor makes) */
 };
 
 /* lxc.cgroup.CONTROLLER.FILE (version 1) or lxc.cgroup2.FILE (version 2). */
@@ -188,7 +191,24 @@ struct start_plan {
 	size_t n_netdevs;
 	/* Appended by security/security.c: seccomp filter, AppArmor profile */
 	struct security_plan *security;
+	/* Appended by plan-userns.c: lxc.idmap. With ranges, CLONE_NEWUSER is
+	 * in clone_flags and the monitor writes the maps (run/userns.h). */
+	struct idmap idmap;
+	uid_t root_uid;             /* host ids of the container's root */
+	gid_t root_gid;
+	bool rootfs_idmapped;       /* lxc.rootfs.options idmap=container */
+	/* Child side only: the idmapped trees the monitor sent, [0] the rootfs,
+	 * [1 + i] mounts[i]; -1 where none. Allocated with the plan (1 +
+	 * n_mounts), filled in the container's first process, which has its
+	 * own copy of the plan's memory (no CLONE_VM with a user namespace). */
+	int *idmapped_trees;
 };
+
+/* Has the plan a user namespace (lxc.idmap)? */
+static inline bool plan_userns(const struct start_plan *p)
+{
+	return !idmap_empty(&p->idmap);
+}
 
 /* Builds the plan from the container's loaded config. Keys that a start
  * cannot apply yet are refused here, naming the key and its line:

@@ -279,6 +279,26 @@ static int bind_fd(int src_fd, int target_fd, unsigned long ms, unsigned long pr
 	return set_propagation(tree, propagation);
 }
 
+/* An idmapped tree the monitor made (run/userns.h) onto TARGET_FD, with
+ * the per-mount flags of MS and PROPAGATION, as bind_fd does for a copy. */
+static int attach_idmapped(int tree, int target_fd, unsigned long ms, unsigned long propagation)
+{
+	struct mount_attr attr = ms_to_attr(ms);
+	unsigned rec_flag = ms & MS_REC ? AT_RECURSIVE : 0;
+
+	if ((attr.attr_set || attr.attr_clr) &&
+	    mount_setattr(tree, "", AT_EMPTY_PATH | rec_flag, &attr, sizeof(attr)) < 0)
+		return -errno;
+	int r = attach_tree(tree, target_fd);
+	return r < 0 ? r : set_propagation(tree, propagation);
+}
+
+/* The idmapped tree for INDEX (0: the rootfs, 1 + i: mount entry i), or -1. */
+static int idmapped_tree(const struct start_plan *p, size_t index)
+{
+	return p->idmapped_trees ? p->idmapped_trees[index] : -1;
+}
+
 /* Binds PATH (inside the rootfs) onto itself with the flags of MS. */
 static int rebind_inside(int root_fd, const char *path, unsigned long ms)
 {
@@ -354,9 +374,14 @@ int rootfs_prepare(const struct start_plan *p, struct child_error *e)
 	if (dir < 0)
 		return dir;
 	/* A mount point of its own, for pivot_root; lxc.rootfs.options (ro,
-	 * nosuid ...) go on the copy, recursively, in one step. */
-	r = bind_fd(dir, dir, MS_REC | (flags & ~PROPAGATION_FLAGS),
-		    flags & (PROPAGATION_FLAGS | MS_REC));
+	 * nosuid ...) go on the copy, recursively, in one step. With
+	 * idmap=container the copy is the monitor's idmapped one. */
+	if (idmapped_tree(p, 0) >= 0)
+		r = attach_idmapped(idmapped_tree(p, 0), dir, MS_REC | (flags & ~PROPAGATION_FLAGS),
+				    flags & (PROPAGATION_FLAGS | MS_REC));
+	else
+		r = bind_fd(dir, dir, MS_REC | (flags & ~PROPAGATION_FLAGS),
+			    flags & (PROPAGATION_FLAGS | MS_REC));
 	if (r < 0)
 		return child_error_set(e, r, "mount", &where,
 				       r == -EPERM || r == -EACCES ? HINT_USERNS : NULL,
@@ -553,7 +578,7 @@ static int entry_propagation(int root_fd, const char *target, unsigned long prop
 }
 
 static int mount_entry(const struct start_plan *p, int root_fd, const struct plan_mount *m,
-		       struct child_error *e)
+		       int idmapped, struct child_error *e)
 {
 	bool bind = m->flags & MS_BIND;
 	const char *target = entry_target(p, m->target ? m->target : "");
@@ -562,11 +587,13 @@ static int mount_entry(const struct start_plan *p, int root_fd, const struct pla
 	int r;
 
 	/* The source first, so a missing one creates nothing in the rootfs. */
-	if (bind && (src = entry_source(root_fd, m)) < 0)
+	if (bind && idmapped < 0 && (src = entry_source(root_fd, m)) < 0)
 		return entry_fail(m, STAGE_SOURCE, src, e);
 	if ((t = rootfs_open_inside(root_fd, target, create)) < 0)
 		return entry_fail(m, STAGE_TARGET, t, e);
-	if (bind) {
+	if (idmapped >= 0) {
+		r = attach_idmapped(idmapped, t, m->flags, m->propagation);
+	} else if (bind) {
 		r = bind_fd(src, t, m->flags, m->propagation);
 	} else {
 		const char *fstype = m->fstype && !str_eq(m->fstype, "none") ? m->fstype : NULL;
@@ -592,7 +619,7 @@ int rootfs_mount_entries(const struct start_plan *p, struct child_error *e)
 		/* An optional entry that fails is skipped; its record, kept
 		 * apart, never becomes the start's failure. */
 		struct child_error ignored = { 0 };
-		int r = mount_entry(p, root, m, m->optional ? &ignored : e);
+		int r = mount_entry(p, root, m, idmapped_tree(p, 1 + i), m->optional ? &ignored : e);
 
 		if (r < 0 && !m->optional)
 			return r;

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -27,6 +28,7 @@
 #include "run/rootfs.h"
 #include "run/share.h"
 #include "run/spawn.h"
+#include "run/userns.h"
 #include "security/caps.h"
 #include "security/security.h"
 #include "util/cleanup.h"
@@ -213,25 +215,78 @@ static int child_wait_start_host(const struct start_plan *p, int sync_fd, struct
 	return 0;
 }
 
+/* SPAWN_PLACED, with the idmapped trees of a user-namespaced plan: one fd
+ * for each of the plan's idmap=container mounts, in plan order (the
+ * rootfs's first), put into p->idmapped_trees. Any other message, or a
+ * lost parent, ends the child: the monitor could not place it, and
+ * kills it. */
+static void child_recv_placed(const struct start_plan *p, int sync_fd)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int) * 253)];
+	} cbuf;
+	char tag = 0;
+	struct iovec iov = { .iov_base = &tag, .iov_len = 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.buf,
+			     .msg_controllen = sizeof(cbuf.buf) };
+	ssize_t n;
+
+	while ((n = recvmsg(sync_fd, &mh, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (n != 1 || tag != SPAWN_PLACED)
+		_exit(127);
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS || !p->idmapped_trees)
+		return;
+	size_t nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int), k = 0;
+	const int *fds = (const int *)CMSG_DATA(cm);
+	if (p->rootfs_idmapped && k < nfds)
+		p->idmapped_trees[0] = fds[k++];
+	for (size_t i = 0; i < p->n_mounts && k < nfds; i++)
+		if (p->mounts[i].idmapped)
+			p->idmapped_trees[1 + i] = fds[k++];
+}
+
 /* A child that shares the monitor's memory moves itself into its payload
  * cgroups (PROCS: their cgroup.procs, open), as the sleeping monitor cannot;
  * any other child waits until the monitor has moved it. */
-static int child_enter_cgroups(const struct spawn_io *io, int sync_fd, const int *procs,
-			       struct child_error *e)
+static int child_enter_cgroups(const struct start_plan *p, const struct spawn_io *io,
+			       int sync_fd, const int *procs, struct child_error *e)
 {
-	char placed = 0;
 	size_t failed = 0;
 
 	if (!procs) {
-		if (spawn_child_waits(io) &&
-		    (read(sync_fd, &placed, 1) != 1 || placed != SPAWN_PLACED))
-			_exit(127); /* the monitor could not move it, and kills it */
+		if (spawn_child_waits(p, io))
+			child_recv_placed(p, sync_fd);
 		return 0;
 	}
 	int ret = cgroup_enter_self(io->cgroup, procs, &failed);
 	if (ret < 0)
 		return child_error_set(e, -ret, "move init into its cgroup", NULL, NULL, "\"%s\"",
 				       io->cgroup->hiers[failed].dirs[CGROUP_PAYLOAD]);
+	return 0;
+}
+
+/* In a user namespace, once the monitor has written the maps: the
+ * container's root from here on (host ids root_uid:root_gid), as everything
+ * the first process makes must belong to it, and its mounts are made with
+ * the namespace's capabilities. Until now it was host root, unmapped. */
+static int child_become_root(const struct start_plan *p, struct child_error *e)
+{
+	static const struct plan_where where = { "lxc.idmap", NULL };
+
+	if (!plan_userns(p))
+		return 0;
+	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0)
+		return child_error_set(e, errno, "become the container's root", &where,
+				       "the map must give the container a gid 0", "gid 0");
+	if (setresuid(0, 0, 0) < 0)
+		return child_error_set(e, errno, "become the container's root", &where,
+				       "the map must give the container a uid 0", "uid 0");
+	/* A change of uid made the process undumpable, so /proc/self would
+	 * belong to host root; the container's root must own it. */
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	return 0;
 }
 
@@ -252,7 +307,8 @@ static __attribute__((noreturn)) void child_main(const struct start_plan *p,
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* Nothing runs in the container before it is in its cgroups. */
-	ret = child_enter_cgroups(io, sync_fd, procs, &e);
+	ret = child_enter_cgroups(p, io, sync_fd, procs, &e);
+	ret = ret ?: child_become_root(p, &e);
 	ret = ret ?: child_pdeath_signal(p, &e);
 	/* Nothing of the monitor's reaches init but stdio and the sync socket
 	 * (closed by execve). */
@@ -351,7 +407,9 @@ static int clone_child(const struct start_plan *p, const struct spawn_io *io, in
  * are known to allow it: no start-host hooks (SPAWN_READY, SPAWN_GO), no
  * hooks in the child, which would fork from a process sharing memory, no
  * time namespace (procset.c), none shared (share.c has its own way), and
- * no network devices (the monitor moves them in while the child waits).
+ * no network devices (the monitor moves them in while the child waits),
+ * no user namespace (the monitor writes its maps meanwhile: CLONE_NEWUSER
+ * is not among SHARED_VM_NAMESPACES).
  * With cgroups v1 the child moves itself into them first thing (the
  * monitor, asleep, cannot move it); on cgroup2 clone3 makes the child in
  * its cgroup (CLONE_INTO_CGROUP), which the glibc clone used here cannot,
@@ -521,6 +579,52 @@ static int read_outcome(const struct start_plan *p, const struct spawn_io *io, i
 	}
 }
 
+/* SPAWN_PLACED, with FDS (N of them, maybe none) as SCM_RIGHTS. */
+static int send_placed(int sync_fd, const int *fds, size_t n_all)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int) * 253)];
+	} cbuf;
+	char tag = SPAWN_PLACED;
+	struct iovec iov = { .iov_base = &tag, .iov_len = 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	size_t n = 0;
+
+	memset(&cbuf, 0, sizeof(cbuf));
+	for (size_t i = 0; fds && i < n_all && n < 253; i++)
+		if (fds[i] >= 0)
+			memcpy(CMSG_DATA((struct cmsghdr *)cbuf.buf) + n++ * sizeof(int), &fds[i],
+			       sizeof(int));
+	if (n > 0) {
+		struct cmsghdr *cm = (struct cmsghdr *)cbuf.buf;
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(n * sizeof(int));
+		mh.msg_control = cbuf.buf;
+		mh.msg_controllen = CMSG_SPACE(n * sizeof(int));
+	}
+	return sendmsg(sync_fd, &mh, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+}
+
+/* A user namespace: its maps, then its idmapped trees (which need the
+ * maps), sent with SPAWN_PLACED and closed here once sent. */
+static int place_userns(const struct start_plan *p, int sync_fd, pid_t pid, lxcmgr_error **err)
+{
+	size_t n_all = 1 + p->n_mounts, n = 0;
+	cleanup_free int *fds = calloc(n_all, sizeof(int));
+	int ret = fds ? userns_write_maps(p, pid, err) : error_set(err, ENOMEM, "user namespace");
+
+	ret = ret ?: userns_idmapped_trees(p, pid, fds, &n, err);
+	if (ret < 0)
+		return ret;
+	ret = send_placed(sync_fd, fds, n_all);
+	for (size_t i = 0; i < n_all; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return ret < 0 ? error_set(err, -ret, "let the container go on once in its cgroups") : 0;
+}
+
 /* The child waits at its start until it is in its payload cgroup (moved
  * there now on v1, cloned into it on v2) and its network devices are in
  * its namespace and configured. The monitor moves into its own cgroups
@@ -528,21 +632,22 @@ static int read_outcome(const struct start_plan *p, const struct spawn_io *io, i
  * v1 hierarchy after a quiet spell waits for an RCU grace period (the
  * cgroup_threadgroup_rwsem writer's), 3 ms and more here under load, and
  * nothing the container or lxc-start waits for needs the monitor there. */
-static int place_child(const struct spawn_io *io, bool cloned_into, bool moved_itself,
-		       int sync_fd, pid_t pid, int pidfd, lxcmgr_error **err)
+static int place_child(const struct start_plan *p, const struct spawn_io *io, bool cloned_into,
+		       bool moved_itself, int sync_fd, pid_t pid, int pidfd, lxcmgr_error **err)
 {
-	char tag = SPAWN_PLACED;
 	int ret = 0;
 
-	if (!spawn_child_waits(io))
+	if (!spawn_child_waits(p, io))
 		return 0;
 	if (io->cgroup && !cloned_into && !moved_itself &&
 	    (ret = cgroup_enter(io->cgroup, CGROUP_PAYLOAD, pid, err)) < 0)
 		error_wrap(err, ret, "move init into its cgroup");
 	if (ret == 0 && io->net)
 		ret = net_enter(io->net, pid, err);
-	if (ret == 0 && !moved_itself && write(sync_fd, &tag, 1) != 1)
-		ret = error_set(err, errno, "let the container go on once in its cgroups");
+	if (ret == 0 && !moved_itself && plan_userns(p))
+		ret = place_userns(p, sync_fd, pid, err);
+	else if (ret == 0 && !moved_itself && (ret = send_placed(sync_fd, NULL, 0)) < 0)
+		ret = error_set(err, -ret, "let the container go on once in its cgroups");
 	if (ret < 0) {
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 		waitpid(pid, NULL, 0);
@@ -591,7 +696,7 @@ int spawn_init(const struct start_plan *p, const struct spawn_io *io, pid_t *pid
 		close(sv[0]);
 		return ret;
 	}
-	ret = place_child(io, into_cgroup, procs != NULL, sv[0], *pid, *pidfd, err);
+	ret = place_child(p, io, into_cgroup, procs != NULL, sv[0], *pid, *pidfd, err);
 	ret = ret ?: read_outcome(p, io, sv[0], *pid, *pidfd, err);
 	close(sv[0]);
 	if (ret < 0) {

@@ -8,7 +8,10 @@
  *                                       devices are in its namespace, configured
  *                                       (first of all, and only when there are
  *                                       cgroups or devices: on v1 the parent moves
- *                                       it, on v2 clone3 did; net/net.h)
+ *                                       it, on v2 clone3 did; net/net.h); with a
+ *                                       user namespace its maps are written and
+ *                                       the idmapped trees come along as
+ *                                       SCM_RIGHTS (run/userns.h)
  *   child -> parent   SPAWN_READY       set up; run the start-host hooks
  *   parent -> child   SPAWN_GO          they ran (only after SPAWN_READY)
  *   child -> parent   SPAWN_ERROR + struct child_error   a setup step failed
@@ -53,9 +56,9 @@ struct spawn_io {
 };
 
 /* Does the child wait for SPAWN_PLACED? */
-static inline bool spawn_child_waits(const struct spawn_io *io)
+static inline bool spawn_child_waits(const struct start_plan *p, const struct spawn_io *io)
 {
-	return io->cgroup || (io->net && io->net->n);
+	return io->cgroup || (io->net && io->net->n) || plan_userns(p);
 }
 
 /* Spawns init. On success *pid and *pidfd are set; on failure the error is

@@ -26,6 +26,7 @@
 #include "run/share.h"
 #include "run/spawn.h"
 #include "run/start.h"
+#include "run/userns.h"
 #include "store.h"
 #include "util/cleanup.h"
 #include "util/error.h"
@@ -419,6 +420,11 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 	struct hook_call pre_start = { .waiter = &waiter };
 	s.io.waiter = &waiter;
 	ret = ret ?: open_ptys(&s, err);
+	/* The container's root must be able to use its cgroups and ptys. */
+	if (ret == 0 && plan_userns(plan)) {
+		ret = userns_own_cgroup(plan, s.m.cgroup, err);
+		ret = ret ?: userns_own_ptys(plan, &s.io.ptys, err);
+	}
 	ret = ret ?: open_console_log(&s, err);
 	ret = ret ?: open_console_ring(&s, err);
 	if (ret == 0 && hooks_run_set(&plan->hooks, HOOK_PRE_START, &pre_start, err) < 0)

@@ -1,0 +1,181 @@
+/* The monitor's part of a start in a user namespace (see userns.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "run/userns.h"
+#include "util/cleanup.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/str.h"
+
+/* What the owner of a delegated cgroup writes to (as LXC chowns them). */
+static const char *const v1_files[] = { "tasks", "cgroup.procs", "cgroup.clone_children", NULL };
+static const char *const v2_files[] = { "cgroup.procs", "cgroup.subtree_control",
+					"cgroup.threads", NULL };
+
+static int own(const char *path, const struct start_plan *p, bool missing_ok,
+	       lxcmgr_error **err)
+{
+	if (fchownat(AT_FDCWD, path, p->root_uid, p->root_gid, AT_SYMLINK_NOFOLLOW) == 0 ||
+	    (missing_ok && errno == ENOENT))
+		return 0;
+	return error_set(err, errno, "give \"%s\" to the container's root (host uid %u, lxc.idmap)",
+			 path, (unsigned)p->root_uid);
+}
+
+int userns_own_cgroup(const struct start_plan *p, const struct cgroup *cg, lxcmgr_error **err)
+{
+	for (size_t i = 0; cg && i < cg->n_hiers; i++) {
+		const struct cgroup_hier *h = &cg->hiers[i];
+		const char *dir = h->dirs[CGROUP_PAYLOAD];
+		int ret;
+
+		if (!dir)
+			continue;
+		if ((ret = own(dir, p, false, err)) < 0)
+			return ret;
+		for (const char *const *f = h->unified ? v2_files : v1_files; *f; f++) {
+			cleanup_free char *path = str_printf("%s/%s", dir, *f);
+			if (!path)
+				return error_set(err, ENOMEM, "cgroup");
+			if ((ret = own(path, p, true, err)) < 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+int userns_own_ptys(const struct start_plan *p, const struct dev_ptys *ptys,
+		    lxcmgr_error **err)
+{
+	int ret;
+
+	if (ptys->console[0] && (ret = own(ptys->console, p, false, err)) < 0)
+		return ret;
+	for (unsigned i = 0; i < ptys->n_ttys; i++)
+		if ((ret = own(ptys->ttys[i], p, false, err)) < 0)
+			return ret;
+	return 0;
+}
+
+static int write_map(pid_t pid, const struct start_plan *p, char kind, lxcmgr_error **err)
+{
+	char path[64];
+	cleanup_free char *text = idmap_proc_text(&p->idmap, kind);
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, kind == 'u' ? "uid_map" : "gid_map");
+	if (!text)
+		return error_set(err, ENOMEM, "write \"%s\"", path);
+	cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+	/* One write: the kernel takes a map whole, once. */
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		int ret = error_set(err, errno, "write \"%s\" (lxc.idmap)", path);
+		error_hint(err, "the kernel refused the map: check lxc.idmap's ranges");
+		return ret;
+	}
+	return 0;
+}
+
+int userns_write_maps(const struct start_plan *p, pid_t pid, lxcmgr_error **err)
+{
+	int ret = write_map(pid, p, 'u', err);
+
+	return ret ?: write_map(pid, p, 'g', err);
+}
+
+/* The file system's name for an error, from statfs's magic. */
+static const char *fs_name(const char *path, char *buf, size_t size)
+{
+	static const struct {
+		long magic;
+		const char *name;
+	} names[] = {
+		{ 0xEF53, "ext4" },	   { 0x58465342, "xfs" },     { 0x9123683E, "btrfs" },
+		{ 0x01021994, "tmpfs" },   { 0x794c7630, "overlay" }, { 0x6969, "nfs" },
+		{ 0x2fc12fc1, "zfs" },	   { 0x65735546, "fuse" },    { 0xF2F52010, "f2fs" },
+		{ 0x4d44, "vfat" },	   { 0x62656572, "sysfs" },   { 0x9fa0, "proc" },
+	};
+	struct statfs st;
+
+	if (statfs(path, &st) < 0)
+		return "?";
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].magic == (long)st.f_type)
+			return names[i].name;
+	snprintf(buf, size, "type 0x%lx", (long)st.f_type);
+	return buf;
+}
+
+/* A detached copy of PATH's mount tree, seen through USERNS_FD. */
+static int idmapped_tree(const char *path, bool rec, int userns_fd, const char *what,
+			 lxcmgr_error **err)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (__u64)userns_fd };
+	unsigned r = rec ? AT_RECURSIVE : 0;
+	cleanup_close int tree = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | r);
+	char buf[32];
+
+	if (tree < 0)
+		return error_set(err, errno, "idmapped mount of \"%s\" (%s): open_tree", path, what);
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | r, &attr, sizeof(attr)) < 0) {
+		int e = errno;
+		int ret = error_set(err, e, "idmapped mount of \"%s\" (%s, file system %s)", path, what,
+				    fs_name(path, buf, sizeof(buf)));
+		if (e == EINVAL)
+			error_hint(err, "this file system (or a mount below it) does not support "
+					"idmapped mounts: shift the files instead (lxc-create with "
+					"lxc.idmap in -f FILE), and drop idmap=container");
+		return ret;
+	}
+	return steal_fd(tree);
+}
+
+int userns_idmapped_trees(const struct start_plan *p, pid_t pid, int *fds, size_t *n,
+			  lxcmgr_error **err)
+{
+	char path[64];
+	int ret = 0;
+
+	*n = 0;
+	for (size_t i = 0; i <= p->n_mounts; i++)
+		fds[i] = -1;
+	bool any = p->rootfs_idmapped;
+	for (size_t i = 0; i < p->n_mounts; i++)
+		any = any || p->mounts[i].idmapped;
+	if (!any)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	cleanup_close int userns = open(path, O_RDONLY | O_CLOEXEC);
+	if (userns < 0)
+		return error_set(err, errno, "open \"%s\"", path);
+	if (p->rootfs_idmapped) {
+		ret = fds[0] = idmapped_tree(p->rootfs, true, userns, "lxc.rootfs.options", err);
+		if (ret >= 0)
+			(*n)++;
+	}
+	for (size_t i = 0; ret >= 0 && i < p->n_mounts; i++) {
+		const struct plan_mount *m = &p->mounts[i];
+		if (!m->idmapped)
+			continue;
+		cleanup_free char *what = str_printf("lxc.mount.entry, %s", m->origin);
+		ret = fds[1 + i] = idmapped_tree(m->source, m->flags & MS_REC, userns,
+						 what ? what : "lxc.mount.entry", err);
+		if (ret >= 0)
+			(*n)++;
+	}
+	if (ret >= 0)
+		return 0;
+	for (size_t i = 0; i <= p->n_mounts; i++) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		fds[i] = -1;
+	}
+	*n = 0;
+	return ret;
+}
