@@ -223,9 +223,10 @@ TEST(mount_entries)
 	EXPECT_STR(m[3].origin, "config:5");
 	plan_free(p);
 
-	plan_fails("lxc.mount.entry = /a b none bind,idmap=container 0 0\n", -EOPNOTSUPP,
-		   "lxc.mount.entry = /a b none bind,idmap=container 0 0 (config:2): not "
-		   "supported yet: idmapped mounts");
+	plan_fails("lxc.mount.entry = /a b none bind,idmap=container 0 0\n", -EINVAL,
+		   "lxc.mount.entry (config:2): idmap=container needs lxc.idmap");
+	plan_fails("lxc.mount.entry = /a b none bind,idmap=/proc/1/ns/user 0 0\n", -EOPNOTSUPP,
+		   "not supported yet: idmap=/proc/1/ns/user; use idmap=container");
 }
 
 TEST(mount_fstab)
@@ -346,15 +347,13 @@ TEST(refused_keys)
 	cleanup_free char *arch = str_printf("lxc.arch = %s", other_arch);
 	const char *const lines[] = {
 		"lxc.cgroup.dir.container.inner = inner",
-		"lxc.idmap = u 0 100000 65536",
 		"lxc.selinux.context = system_u:system_r:lxc_t:s0",
 		"lxc.console.path = /dev/tty1",
 		"lxc.seccomp.notify.proxy = unix:/run/x.sock",
 		"lxc.monitor.unshare = 1",
 		"lxc.sched.core = 1",
 		arch,
-		"lxc.namespace.clone = mnt user",
-		"lxc.rootfs.options = idmap=container",
+		"lxc.rootfs.options = idmap=/proc/1/ns/user",
 		"lxc.rootfs.path = btrfs:/a",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
@@ -368,7 +367,56 @@ TEST(refused_keys)
 		   "lxc.net.0.l2proxy = 1 (config:3): not supported yet: answering ARP/NDP");
 	plan_fails("lxc.net.0.type = veth\nlxc.net.0.veth.vlan.id = 5\n", -EOPNOTSUPP,
 		   "lxc.net.0.veth.vlan.id = 5 (config:3): not supported yet: VLAN filtering");
-	plan_fails("lxc.idmap = u 0 100000 65536\n", -EOPNOTSUPP, "user namespaces come later");
+}
+
+/* lxc.idmap: the user namespace, and what a start refuses before trying. */
+TEST(user_namespace)
+{
+	static const char map[] = "lxc.idmap = b 0 100000 65536\n";
+	cleanup_free char *idmapped = str_printf("%slxc.rootfs.options = idmap=container\n", map);
+
+	plan_fails("lxc.namespace.clone = mnt user\n", -EINVAL,
+		   "lxc.namespace.clone = mnt user (config:2): a user namespace needs ids to map: "
+		   "set lxc.idmap");
+	plan_fails("lxc.rootfs.options = idmap=container\n", -EINVAL,
+		   "idmap=container needs lxc.idmap");
+	plan_fails("lxc.idmap = u 0 100000 65536\n", -EINVAL,
+		   "lxc.idmap = u 0 100000 65536 (config:2): the container's gid 0 is not mapped");
+	plan_fails("lxc.idmap = b 0 100000 65536\nlxc.idmap = u 5 100100 1\n", -EINVAL,
+		   "overlap in the container's ids");
+	plan_fails("lxc.idmap = b 0 100000 65536\nlxc.namespace.keep = user\n", -EINVAL,
+		   "lxc.namespace.keep = user (config:3): lxc.idmap needs the container's own user "
+		   "namespace: remove user");
+	plan_fails("lxc.idmap = b 0 100000 65536\nlxc.namespace.clone = mnt pid\n", -EINVAL,
+		   "lxc.namespace.clone = mnt pid (config:3): lxc.idmap needs a user namespace: "
+		   "add user");
+	if (geteuid() != 0) {
+		plan_fails(map, -EOPNOTSUPP, "not supported yet: a container with lxc.idmap "
+					     "started by a user other than root");
+		return;
+	}
+	/* The test's rootfs belongs to host root: not shifted. */
+	plan_fails(map, -EINVAL, "not by the container's root (host uid 100000): its files would "
+				 "belong to nobody inside (set lxc.rootfs.options = idmap=container");
+	/* Its temporary directory is 0700: the container's root cannot pass. */
+	plan_fails(idmapped, -EACCES, "the container's root (host uid 100000) cannot reach the "
+				      "rootfs");
+	EXPECT_INT(chmod(tmpdir, 0711), 0);
+	struct start_plan *p = plan_ok(idmapped);
+	if (p) {
+		EXPECT(p->clone_flags & CLONE_NEWUSER, "a user namespace is made");
+		EXPECT_INT(p->root_uid, 100000);
+		EXPECT_INT(p->root_gid, 100000);
+		EXPECT(p->rootfs_idmapped, "the rootfs is idmapped");
+	}
+	plan_free(p);
+	/* Shifted: idmap=container would shift it twice. */
+	EXPECT_INT(chown(rootfs, 100000, 100000), 0);
+	p = plan_ok(map);
+	plan_free(p);
+	plan_fails(idmapped, -EINVAL, "idmap=container on a rootfs already shifted");
+	EXPECT_INT(chown(rootfs, 0, 0), 0);
+	EXPECT_INT(chmod(tmpdir, 0700), 0);
 }
 
 TEST(refusals_are_listed)
@@ -1275,7 +1323,7 @@ TEST(teardown)
 }
 
 UNIT_MAIN(setup, defaults, busybox_template, mount_entries, mount_fstab, mount_auto,
-	  refused_keys, refusals_are_listed, accepted_keys, console_buffer_size,
+	  refused_keys, user_namespace, refusals_are_listed, accepted_keys, console_buffer_size,
 	  apparmor_generated, apparmor_named,
 	  seccomp_profile,
 	  every_key_has_a_rule, rootfs_path, rootfs_overlay, init, environment, namespaces,
