@@ -187,7 +187,7 @@ _cleanup_test_env() {
 
 run_tests() {
 	local file n=0 name
-	file=$(basename "${BASH_SOURCE[1]}" .sh)
+	file=${LXCMGR_TEST_NAME:-$(basename "${BASH_SOURCE[1]}" .sh)}
 	for name in $(declare -F | awk '{print $3}' | grep '^test_'); do
 		n=$((n + 1))
 		_setup_test_env

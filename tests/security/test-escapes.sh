@@ -8,7 +8,13 @@
 # This host has no AppArmor, so nothing here relies on it. What a root
 # with CAP_SYS_ADMIN can still undo without user namespaces (unmounting
 # a read-only mask) is noted where it applies.
+#
+# ESCAPE_USERNS=1 (test-escapes-userns.sh) runs the same attempts in an
+# unprivileged container: the same config plus lxc.idmap, its rootfs
+# shifted at create. Where the user namespace blocks an attempt another
+# way, or blocks more, the test says so ("userns:").
 . "$(dirname "$0")/../lib.sh"
+USERNS=${ESCAPE_USERNS:-0}
 
 export LXCMGR_EXEC_PATH="$LXCMGR_BUILD/tools/lxcmgr-exec"
 PROBE=$LXCMGR_BUILD/tests/security/escape-probe
@@ -22,11 +28,25 @@ probe() { att -- /bin/escape-probe "$@"; }
 running() {
 	need_root || return 1
 	[ -x "$PROBE" ] || { skip "escape-probe not built"; return 1; }
-	lxc_create -P "$(P)" -n $N -t busybox > /dev/null
+	if [ "$USERNS" = 1 ]; then
+		# Host ids of its own (above 1,000,000, from the pid); the
+		# container's root must reach its rootfs through $T (0700).
+		local base=$(( 1000000 + ($$ % 4000) * 65536 ))
+		chmod 755 "$T"
+		grep -v '^#' "$T/etc/default.conf" > "$T/idmap.conf"
+		printf 'lxc.idmap = b 0 %d 65536\n' $base >> "$T/idmap.conf"
+		lxc_create -P "$(P)" -n $N -t busybox -f "$T/idmap.conf" > /dev/null
+	else
+		lxc_create -P "$(P)" -n $N -t busybox > /dev/null
+	fi
 	grep -q '^lxc.seccomp.profile' "$(P)/$N/config" ||
 		{ fail "the busybox template set no seccomp profile"; return 1; }
 	cp "$PROBE" "$(R)/bin/escape-probe"
 	lxc_start -P "$(P)" -n $N
+	[ "$USERNS" = 1 ] || return 0
+	local map; map=$(att -- cat /proc/self/uid_map | xargs)
+	[ "$map" = "0 $(( 1000000 + ($$ % 4000) * 65536 )) 65536" ] ||
+		{ fail "not in the container's user namespace: uid_map '$map'"; return 1; }
 }
 
 # expect_blocked WHAT OUTPUT ERRNO...: the attempt failed with one of them.
@@ -57,6 +77,11 @@ test_mknod_a_host_disk_and_read_it() {
 	# seccomp: mknod of S_IFBLK (mode & S_IFMT == S_IFBLK) is EPERM.
 	expect_blocked "mknod of the host's disk ($dev)" "$(probe mknod-block /tmp/disk $dev)" EPERM
 	att -- test ! -e /tmp/disk || fail "a node was made"
+	if [ "$USERNS" = 1 ]; then
+		# userns: no node at all, mknod needs CAP_MKNOD on the host.
+		att -- mknod /tmp/null c 1 3 2> /dev/null && fail "mknod of a character device worked"
+		return 0
+	fi
 	# Character devices stay possible: system containers make some.
 	att -- mknod /tmp/null c 1 3 || fail "mknod of a character device was refused"
 }
@@ -68,6 +93,18 @@ test_mount_the_host_disk() {
 	# seccomp: a new mount without nodev (MS_NODEV = 4) is EPERM, so the
 	# devtmpfs, which holds every host disk, cannot come without it...
 	expect_blocked "devtmpfs without nodev" "$(probe mount none /mnt/dev devtmpfs 0)" EPERM
+	if [ "$USERNS" = 1 ]; then
+		# userns: devtmpfs cannot be mounted in a user namespace at all
+		# (not FS_USERNS_MOUNT), so the disk has no node inside (mknod is
+		# refused too: ENOENT), and a block device file system would need
+		# CAP_SYS_ADMIN on the host (EPERM).
+		expect_blocked "devtmpfs with nodev" "$(probe mount none /mnt/dev devtmpfs 4)" EPERM
+		local fs; fs=$(findmnt -no FSTYPE /)
+		expect_blocked "mount $(findmnt -no SOURCE /) ($fs)" \
+			"$(probe mount "$(findmnt -no SOURCE /)" /mnt/host "$fs" 4)" EPERM EACCES ENOENT
+		att -- test ! -e /mnt/host/etc/hostname || fail "host files visible"
+		return 0
+	fi
 	assert_eq "$(probe mount none /mnt/dev devtmpfs 4)" ok "devtmpfs with nodev"
 	node=$(probe find-node /mnt/dev $dev)
 	[ "$node" != none ] || { skip "the host's disk $dev has no node in devtmpfs"; return 0; }
@@ -111,6 +148,17 @@ test_write_proc_sysrq_trigger() {
 		"$(probe write /proc/sys/kernel/core_pattern x)" EROFS EACCES
 	expect_blocked "/proc/sys/vm/drop_caches" "$(probe write /proc/sys/vm/drop_caches 3)" \
 		EROFS EACCES
+	[ "$USERNS" = 1 ] || return 0
+	# userns: root inside can remove the read-only masks (they are its own
+	# mounts, not locked), but what they covered belongs to host root, and
+	# a user namespace has no CAP_DAC_OVERRIDE over it: EACCES.
+	att -- umount -l /proc/sys || fail "umount /proc/sys inside"
+	expect_blocked "/proc/sys/kernel/core_pattern unmasked" \
+		"$(probe write /proc/sys/kernel/core_pattern x)" EACCES
+	if [ -e /proc/sysrq-trigger ]; then
+		att -- umount -l /proc/sysrq-trigger 2> /dev/null || true
+		expect_blocked "sysrq-trigger unmasked" "$(probe write /proc/sysrq-trigger h)" EACCES
+	fi
 }
 
 test_masked_proc_files() {
