@@ -63,7 +63,7 @@ static const struct key_def keys[] = {
 	{ "lxc.selinux.context", S, 0, check_nonempty, NULL, "CONTEXT", "system_u:system_r:lxc_t:s0:c22", "Security", "SELinux context the container runs in." },
 	{ "lxc.selinux.context.keyring", S, 0, check_nonempty, NULL, "CONTEXT", "system_u:system_r:lxc_t:s0:c22", "Security", "SELinux context of the session keyring." },
 	{ "lxc.no_new_privs", S, 0, check_bool, NULL, "0|1", "1", "Security", "1: set no_new_privs so setuid binaries cannot gain privileges." },
-	{ "lxc.idmap", L, 0, check_idmap, NULL, "u|g NSID HOSTID RANGE", "u 0 100000 65536", "Security", "A user namespace mapping; any lxc.idmap makes the container unprivileged." },
+	{ "lxc.idmap", L, 0, check_idmap, NULL, "u|g|b NSID HOSTID RANGE", "u 0 100000 65536", "Security", "A user namespace mapping; any lxc.idmap gives the container a user namespace whose root is the host id that 0 maps to (see SECURITY)." },
 	{ "lxc.keyring.session", S, 0, check_bool, NULL, "0|1", "0", "Security", "1 (the default): init joins a new session keyring, so the host's keys stay out; 0: it keeps the caller's." },
 
 	/* process */

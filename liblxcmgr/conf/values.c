@@ -304,7 +304,7 @@ char *check_idmap(const char *v)
 	ok = ok && str_to_u64(w[3], &n) == 0 && n > 0;
 	if (ok)
 		return NULL;
-	return ALLOWED("\"%s\" is not an idmap; use \"u|g NSID HOSTID RANGE\", e.g. "
+	return ALLOWED("\"%s\" is not an idmap; use \"u|g|b NSID HOSTID RANGE\", e.g. "
 		       "u 0 100000 65536",
 		       v);
 }

@@ -67,7 +67,7 @@ static const char *share_conflict(struct build *b, size_t k, int *errnum)
 		return "a container needs its own mount namespace; it cannot share one";
 	case CLONE_NEWUSER:
 		*errnum = EOPNOTSUPP;
-		return "not supported yet: user namespaces come later";
+		return "not supported yet: sharing a user namespace comes later";
 	case CLONE_NEWNET:
 		if (net_none(b->conf))
 			return "lxc.net.N.type = none asks for the host's network: use one of them";

@@ -837,7 +837,7 @@ TEST(shared_namespaces)
 	plan_fails("lxc.namespace.share.mnt = other\n", -EINVAL,
 		   "lxc.namespace.share.mnt = other (config:2): a container needs its own mount "
 		   "namespace");
-	plan_fails("lxc.namespace.share.user = other\n", -EOPNOTSUPP, "user namespaces come later");
+	plan_fails("lxc.namespace.share.user = other\n", -EOPNOTSUPP, "sharing a user namespace comes later");
 	plan_fails("lxc.namespace.keep = net\nlxc.namespace.share.net = other\n", -EINVAL,
 		   "(config:3): lxc.namespace.keep keeps the host's namespace");
 	plan_fails("lxc.net.0.type = none\nlxc.namespace.share.net = 7\n", -EINVAL,
