@@ -116,8 +116,14 @@ test_idmapped_rootfs_on_an_unshifted_container() {
 	assert_eq "$(stat -c %u "$(R)/root/made-inside")" 0 "owner on the host"
 	assert_eq "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" $BASE "init's uid on the host"
 	assert_eq "$(stat -c %u "$(R)")" 0 "the rootfs stays unshifted"
+	# A reboot makes a new user namespace, maps and idmapped mount.
+	lxc_stop -P "$(P)" -n $N -r -t 20
+	lxc_wait -P "$(P)" -n $N -s RUNNING -t 30
+	local again; again=$(init_pid)
+	[ -n "$again" ] && [ "$again" != "$pid" ] || fail "no new init after the reboot ($pid, $again)"
+	assert_eq "$(att -- stat -c %u /bin/busybox)" 0 "busybox's owner inside after the reboot"
 	lxc_stop -P "$(P)" -n $N -k
-	check_nothing_left "$pid"
+	check_nothing_left "$again"
 }
 
 test_idmapped_mount_entry() {
