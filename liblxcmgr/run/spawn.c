@@ -579,7 +579,8 @@ static int read_outcome(const struct start_plan *p, const struct spawn_io *io, i
 	}
 }
 
-/* SPAWN_PLACED, with FDS (N of them, maybe none) as SCM_RIGHTS. */
+/* SPAWN_PLACED, with those of FDS (N_ALL entries; FDS may be NULL) that are
+ * not -1 as SCM_RIGHTS. */
 static int send_placed(int sync_fd, const int *fds, size_t n_all)
 {
 	union {
@@ -631,7 +632,9 @@ static int place_userns(const struct start_plan *p, int sync_fd, pid_t pid, lxcm
  * later, once the start's result is out (start.c): the first move into a
  * v1 hierarchy after a quiet spell waits for an RCU grace period (the
  * cgroup_threadgroup_rwsem writer's), 3 ms and more here under load, and
- * nothing the container or lxc-start waits for needs the monitor there. */
+ * nothing the container or lxc-start waits for needs the monitor there.
+ * A user namespace's maps and idmapped trees come last (place_userns),
+ * with SPAWN_PLACED. */
 static int place_child(const struct start_plan *p, const struct spawn_io *io, bool cloned_into,
 		       bool moved_itself, int sync_fd, pid_t pid, int pidfd, lxcmgr_error **err)
 {
