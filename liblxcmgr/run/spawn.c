@@ -220,7 +220,10 @@ static int child_wait_start_host(const struct start_plan *p, int sync_fd, struct
  * rootfs's first), put into p->idmapped_trees. Any other message, or a
  * lost parent, ends the child: the monitor could not place it, and
  * kills it. */
-static void child_recv_placed(const struct start_plan *p, int sync_fd)
+/* Waits for TAG from the parent; its fds (up to 253) go to FDS, their
+ * number is returned. Anything else, or a lost parent, ends the child:
+ * the monitor has failed, and kills it. */
+static size_t child_recv(int sync_fd, char want, int fds[253])
 {
 	union {
 		struct cmsghdr align;
@@ -234,13 +237,23 @@ static void child_recv_placed(const struct start_plan *p, int sync_fd)
 
 	while ((n = recvmsg(sync_fd, &mh, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
 		;
-	if (n != 1 || tag != SPAWN_PLACED)
+	if (n != 1 || tag != want)
 		_exit(127);
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS || !p->idmapped_trees)
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return 0;
+	size_t nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+	memcpy(fds, CMSG_DATA(cm), nfds * sizeof(int));
+	return nfds;
+}
+
+static void child_recv_placed(const struct start_plan *p, int sync_fd)
+{
+	int fds[253];
+	size_t nfds = child_recv(sync_fd, SPAWN_PLACED, fds), k = 0;
+
+	if (!p->idmapped_trees)
 		return;
-	size_t nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int), k = 0;
-	const int *fds = (const int *)CMSG_DATA(cm);
 	if (p->rootfs_idmapped && k < nfds)
 		p->idmapped_trees[0] = fds[k++];
 	for (size_t i = 0; i < p->n_mounts && k < nfds; i++)
@@ -290,6 +303,31 @@ static int child_become_root(const struct start_plan *p, struct child_error *e)
 	return 0;
 }
 
+/* In a user namespace, once pivoted: the mount namespace the container
+ * keeps is a copy the monitor had made across user namespaces
+ * (userns_locked_mounts), where every mount is locked, so root inside
+ * cannot take a mask off alone or clear a read-only flag. */
+static int child_lock_mounts(const struct start_plan *p, int sync_fd, struct child_error *e)
+{
+	static const struct plan_where where = { "lxc.idmap", NULL };
+	char tag = SPAWN_LOCK;
+	int fds[253];
+
+	if (!plan_userns(p))
+		return 0;
+	if (write(sync_fd, &tag, 1) != 1)
+		return child_error_set(e, errno, "lock the container's mounts", &where, NULL,
+				       "ask the monitor");
+	if (child_recv(sync_fd, SPAWN_LOCKED, fds) != 1)
+		_exit(127);
+	int r = setns(fds[0], CLONE_NEWNS);
+	close(fds[0]);
+	if (r < 0 || chdir("/") < 0)
+		return child_error_set(e, errno, "lock the container's mounts", &where, NULL,
+				       "setns into the locked copy");
+	return 0;
+}
+
 /* The container's first process: set everything up, then execve. Never
  * returns. PROCS: see child_enter_cgroups. */
 static __attribute__((noreturn)) void child_main(const struct start_plan *p,
@@ -329,6 +367,7 @@ static __attribute__((noreturn)) void child_main(const struct start_plan *p,
 		ret = ret ?: child_hooks(p, HOOK_AUTODEV, NULL, &e);
 	ret = ret ?: child_exec_helper(p, &e);
 	ret = ret ?: rootfs_pivot(p, &e);
+	ret = ret ?: child_lock_mounts(p, sync_fd, &e);
 	ret = ret ?: procset_rlimits(p, &e);
 	ret = ret ?: child_wait_start_host(p, sync_fd, &e);
 	ret = ret ?: child_hooks(p, HOOK_START, p->init_env, &e);
@@ -554,6 +593,25 @@ static int start_host_hooks(const struct start_plan *p, const struct spawn_io *i
 	return ret;
 }
 
+static int send_tag(int sync_fd, char tag, const int *fds, size_t n_all);
+
+/* SPAWN_LOCK: the locked copy of the container's mount namespace. */
+static int lock_mounts(int sync_fd, pid_t pid, int pidfd, lxcmgr_error **err)
+{
+	int fd = -1;
+	int ret = userns_locked_mounts(pid, &fd, err);
+
+	if (ret == 0 && (ret = send_tag(sync_fd, SPAWN_LOCKED, &fd, 1)) < 0)
+		error_set(err, -ret, "lock the container's mounts: pass the copy");
+	if (fd >= 0)
+		close(fd);
+	if (ret < 0) {
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		waitpid(pid, NULL, 0);
+	}
+	return ret;
+}
+
 static int read_outcome(const struct start_plan *p, const struct spawn_io *io, int sync_fd,
 			pid_t pid, int pidfd, lxcmgr_error **err)
 {
@@ -569,7 +627,11 @@ static int read_outcome(const struct start_plan *p, const struct spawn_io *io, i
 			return n == 0 && tag == SPAWN_EXEC_NEXT ? 0 : died_silently(pid, err);
 		if (tag == SPAWN_ERROR)
 			return read_error(sync_fd, pid, err);
-		if (tag == SPAWN_READY) {
+		if (tag == SPAWN_LOCK) {
+			int ret = lock_mounts(sync_fd, pid, pidfd, err);
+			if (ret < 0)
+				return ret;
+		} else if (tag == SPAWN_READY) {
 			int ret = start_host_hooks(p, io, sync_fd, pid, pidfd, err);
 			if (ret < 0)
 				return ret;
@@ -579,15 +641,14 @@ static int read_outcome(const struct start_plan *p, const struct spawn_io *io, i
 	}
 }
 
-/* SPAWN_PLACED, with those of FDS (N_ALL entries; FDS may be NULL) that are
- * not -1 as SCM_RIGHTS. */
-static int send_placed(int sync_fd, const int *fds, size_t n_all)
+/* TAG, with those of FDS (N_ALL entries; FDS may be NULL) that are not -1
+ * as SCM_RIGHTS. */
+static int send_tag(int sync_fd, char tag, const int *fds, size_t n_all)
 {
 	union {
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(int) * 253)];
 	} cbuf;
-	char tag = SPAWN_PLACED;
 	struct iovec iov = { .iov_base = &tag, .iov_len = 1 };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	size_t n = 0;
@@ -619,7 +680,7 @@ static int place_userns(const struct start_plan *p, int sync_fd, pid_t pid, lxcm
 	ret = ret ?: userns_idmapped_trees(p, pid, fds, &n, err);
 	if (ret < 0)
 		return ret;
-	ret = send_placed(sync_fd, fds, n_all);
+	ret = send_tag(sync_fd, SPAWN_PLACED, fds, n_all);
 	for (size_t i = 0; i < n_all; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
@@ -649,7 +710,7 @@ static int place_child(const struct start_plan *p, const struct spawn_io *io, bo
 		ret = net_enter(io->net, pid, err);
 	if (ret == 0 && !moved_itself && plan_userns(p))
 		ret = place_userns(p, sync_fd, pid, err);
-	else if (ret == 0 && !moved_itself && (ret = send_placed(sync_fd, NULL, 0)) < 0)
+	else if (ret == 0 && !moved_itself && (ret = send_tag(sync_fd, SPAWN_PLACED, NULL, 0)) < 0)
 		ret = error_set(err, -ret, "let the container go on once in its cgroups");
 	if (ret < 0) {
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);

@@ -12,6 +12,9 @@
  *                                       user namespace its maps are written and
  *                                       the idmapped trees come along as
  *                                       SCM_RIGHTS (run/userns.h)
+ *   child -> parent   SPAWN_LOCK        (user namespace) mounts done, pivoted: a
+ *                                       locked copy of the mount namespace, please
+ *   parent -> child   SPAWN_LOCKED + its fd (SCM_RIGHTS), to setns() into
  *   child -> parent   SPAWN_READY       set up; run the start-host hooks
  *   parent -> child   SPAWN_GO          they ran (only after SPAWN_READY)
  *   child -> parent   SPAWN_ERROR + struct child_error   a setup step failed
@@ -39,6 +42,8 @@ struct run_waiter;
 #define SPAWN_READY 'R'
 #define SPAWN_GO 'G'
 #define SPAWN_PLACED 'C'
+#define SPAWN_LOCK 'L'
+#define SPAWN_LOCKED 'K'
 
 /* Where plan->exec_helper is bound in the container (on the /dev tmpfs). */
 #define SPAWN_EXEC_HELPER_PATH "/dev/.lxcmgr-init"

@@ -3,9 +3,12 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "run/userns.h"
@@ -178,4 +181,111 @@ int userns_idmapped_trees(const struct start_plan *p, pid_t pid, int *fds, size_
 	}
 	*n = 0;
 	return ret;
+}
+
+/* ------------------------------------------------------ locked mounts */
+
+/* The helper's work: returns an fd of the locked copy or -errno, and
+ * *STEP names what failed. Every path is opened before the first setns:
+ * afterwards "/proc" would be the container's. */
+static int locked_copy(pid_t pid, const char **step)
+{
+	char path[64];
+	int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+	int mnt = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	int user = open(path, O_RDONLY | O_CLOEXEC);
+
+	*step = "open the container's namespaces";
+	if (proc < 0 || mnt < 0 || user < 0)
+		return -errno;
+	*step = "join the container's mount namespace";
+	if (setns(mnt, CLONE_NEWNS) < 0)
+		return -errno;
+	/* Owned by the host's user namespace: a copy across user namespaces,
+	 * so locked. */
+	*step = "copy the container's mount namespace";
+	if (unshare(CLONE_NEWNS) < 0)
+		return -errno;
+	*step = "join the container's user namespace";
+	if (setns(user, CLONE_NEWUSER) < 0)
+		return -errno;
+	/* And back into the container's user namespace, locked again. */
+	*step = "copy the container's mount namespace";
+	if (unshare(CLONE_NEWNS) < 0)
+		return -errno;
+	*step = "open the copy";
+	int fd = openat(proc, "self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+struct lock_reply {
+	int errnum;
+	char step[64];
+};
+
+static __attribute__((noreturn)) void locker_main(pid_t pid, int sock)
+{
+	struct lock_reply r = { 0 };
+	const char *step = "";
+	int fd = locked_copy(pid, &step);
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &r, .iov_len = sizeof(r) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (fd < 0) {
+		r.errnum = -fd;
+		snprintf(r.step, sizeof(r.step), "%s", step);
+	} else {
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	_exit(sendmsg(sock, &mh, MSG_NOSIGNAL) == (ssize_t)sizeof(r) && fd >= 0 ? 0 : 1);
+}
+
+int userns_locked_mounts(pid_t pid, int *mntns_fd, lxcmgr_error **err)
+{
+	static const char what[] = "lock the container's mounts";
+	struct lock_reply r = { .errnum = EPIPE, .step = "the helper ended" };
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &r, .iov_len = sizeof(r) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	int sv[2];
+
+	*mntns_fd = -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return error_set(err, errno, "%s: socketpair", what);
+	/* A process of its own: setns into a user namespace needs a single
+	 * thread and an fs struct no one else shares, and changes it for good. */
+	pid_t helper = fork();
+	if (helper == 0) {
+		close(sv[0]);
+		locker_main(pid, sv[1]);
+	}
+	close(sv[1]);
+	if (helper < 0) {
+		close(sv[0]);
+		return error_set(err, errno, "%s: fork", what);
+	}
+	ssize_t n;
+	while ((n = recvmsg(sv[0], &mh, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	close(sv[0]);
+	while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
+		;
+	struct cmsghdr *cm = n == (ssize_t)sizeof(r) ? CMSG_FIRSTHDR(&mh) : NULL;
+	if (cm && cm->cmsg_type == SCM_RIGHTS && r.errnum == 0) {
+		memcpy(mntns_fd, CMSG_DATA(cm), sizeof(int));
+		return 0;
+	}
+	r.step[sizeof(r.step) - 1] = '\0';
+	return error_set(err, r.errnum ? r.errnum : EPROTO, "%s: %s", what, r.step);
 }

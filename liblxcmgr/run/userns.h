@@ -12,6 +12,12 @@
  *                      host) for idmap=container: they go to the first
  *                      process with SPAWN_PLACED, which attaches them
  *
+ *   after the mounts   the container's mount namespace is replaced by a
+ *                      copy of it made through the host's user namespace
+ *                      (userns_locked_mounts), so every mount in it is
+ *                      locked: root inside cannot unmount a mask alone, or
+ *                      clear a read-only flag, to see what is under it
+ *
  * The console log and ring buffer stay the monitor's. */
 #ifndef LXCMGR_RUN_USERNS_H
 #define LXCMGR_RUN_USERNS_H
@@ -40,5 +46,13 @@ int userns_write_maps(const struct start_plan *p, pid_t pid, lxcmgr_error **err)
  * none is left open. */
 int userns_idmapped_trees(const struct start_plan *p, pid_t pid, int *fds, size_t *n,
 			  lxcmgr_error **err);
+
+/* A copy of PID's mount namespace whose mounts are all locked (MNT_LOCKED,
+ * and their ro, nodev, nosuid, noexec flags): a helper joins PID's mount
+ * namespace with the host's credentials and copies it (a copy made across
+ * user namespaces is locked), then joins PID's user namespace and copies
+ * that, so the copy belongs to the container's user namespace. *MNTNS_FD
+ * gets it, for PID to setns() into. */
+int userns_locked_mounts(pid_t pid, int *mntns_fd, lxcmgr_error **err);
 
 #endif

@@ -80,18 +80,27 @@ test_shifted_container_runs_as_its_mapped_root() {
 	check_nothing_left "$pid"
 }
 
-test_unmounting_a_mask_reveals_nothing_writable() {
+test_masks_are_locked() {
 	shifted || return 0
 	lxc_start -P "$(P)" -n $N
-	# The masks are not locked (the container's root made them in its own
-	# mount namespace) and root inside may remove them; what they cover
-	# still belongs to host root, whose files a user namespace cannot write.
-	att -- umount -l /proc/sys || fail "umount /proc/sys (expected to work in the user namespace)"
-	local out; out=$(att -- sh -c 'echo 0 > /proc/sys/kernel/panic' 2>&1) &&
-		fail "/proc/sys/kernel/panic written after the unmount"
-	assert_contains "$out" "Permission denied" "write of /proc/sys/kernel/panic"
-	att -- umount -l /sys || true
-	out=$(att -- sh -c 'echo /x > /sys/kernel/uevent_helper' 2>&1) && fail "uevent_helper written"
+	# The container keeps a copy of its mount namespace made across user
+	# namespaces: every mount is locked. Root inside cannot take a mask
+	# off alone (EINVAL), nor make a read-only one writable (EPERM).
+	local m out
+	for m in /proc/sys /proc/kmsg /sys/firmware /sys /proc; do
+		att -- test -e $m || continue
+		out=$(att -- umount $m 2>&1) && fail "umount $m worked inside"
+		assert_contains "$out" "Invalid argument" "umount $m"
+		out=$(att -- umount -l $m 2>&1) && fail "umount -l $m worked inside"
+	done
+	out=$(att -- mount -o remount,bind,rw /proc/sys 2>&1) && fail "/proc/sys remounted rw"
+	assert_contains "$(att -- grep ' /proc/sys ' /proc/self/mountinfo)" " ro," "/proc/sys is still read-only"
+	# And what is under them belongs to host root, whom a user namespace
+	# may not write for.
+	out=$(att -- sh -c 'echo 0 > /proc/sys/kernel/panic' 2>&1) && fail "/proc/sys/kernel/panic written"
+	# New mounts on top stay possible (systemd makes some).
+	att -- mount -t tmpfs -o nodev none /mnt || fail "a tmpfs on /mnt inside"
+	att -- umount /mnt || fail "umount of the container's own tmpfs"
 	lxc_stop -P "$(P)" -n $N -k
 }
 
