@@ -241,6 +241,26 @@ char *check_vlan_id(const char *v)
 	return ALLOWED("\"%s\" is not a VLAN id; use a number from 0 to 4094", v);
 }
 
+/* A bridge port's VLAN: 1-4094 (the kernel refuses 0 and 4095 there). */
+char *check_bridge_vlan_id(const char *v)
+{
+	uint64_t n;
+	if (str_to_u64(v, &n) == 0 && n >= 1 && n <= 4094)
+		return NULL;
+	return ALLOWED("\"%s\" is not a bridge VLAN id; use a number from 1 to 4094", v);
+}
+
+/* veth.vlan.id: a bridge VLAN id, or none (out of the default VLAN only). */
+char *check_veth_vlan_id(const char *v)
+{
+	if (strcmp(v, "none") == 0)
+		return NULL;
+	uint64_t n;
+	if (str_to_u64(v, &n) == 0 && n >= 1 && n <= 4094)
+		return NULL;
+	return ALLOWED("\"%s\" is not a bridge VLAN id; use a number from 1 to 4094, or none", v);
+}
+
 char *check_ifname(const char *v)
 {
 	size_t len = strlen(v);

@@ -26,6 +26,8 @@ char *check_ipv4_cidr(const char *v);
 char *check_ipv6_cidr(const char *v);
 char *check_mtu(const char *v);
 char *check_vlan_id(const char *v);
+char *check_bridge_vlan_id(const char *v);
+char *check_veth_vlan_id(const char *v);
 char *check_ifname(const char *v);
 char *check_net_type(const char *v);
 char *check_net_flags(const char *v);

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <linux/if_addr.h>
+#include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
@@ -219,17 +220,49 @@ int route_add(struct nl *nl, int family, const struct net_addr *dst, const struc
 	return nl_request(nl, nlh, NULL, NULL);
 }
 
-int neigh_proxy_add(struct nl *nl, int index, const struct net_addr *a)
+static int neigh_proxy(struct nl *nl, uint16_t type, uint16_t flags, int index,
+		       const struct net_addr *a)
 {
 	struct ndmsg *nd;
-	struct nlmsghdr *nlh = nl_msg(nl, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, sizeof(*nd),
-				      (void **)&nd);
+	struct nlmsghdr *nlh = nl_msg(nl, type, flags, sizeof(*nd), (void **)&nd);
 
 	nd->ndm_family = (unsigned char)a->family;
 	nd->ndm_ifindex = index;
 	nd->ndm_flags = NTF_PROXY;
 	nd->ndm_state = NUD_PERMANENT;
 	mnl_attr_put(nlh, NDA_DST, addr_len(a->family), &a->addr);
+	return nl_request(nl, nlh, NULL, NULL);
+}
+
+int neigh_proxy_add(struct nl *nl, int index, const struct net_addr *a)
+{
+	return neigh_proxy(nl, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, index, a);
+}
+
+int neigh_proxy_del(struct nl *nl, int index, const struct net_addr *a)
+{
+	return neigh_proxy(nl, RTM_DELNEIGH, 0, index, a);
+}
+
+/* ------------------------------------------------------- bridge VLANs */
+
+int bridge_vlans(struct nl *nl, int index, bool del, const unsigned short *vids,
+		 const unsigned short *flags, size_t n)
+{
+	struct ifinfomsg *ifi;
+	/* RTM_SETLINK / RTM_DELLINK of family AF_BRIDGE: what bridge vlan
+	 * add / del sends. */
+	struct nlmsghdr *nlh = nl_msg(nl, del ? RTM_DELLINK : RTM_SETLINK, 0, sizeof(*ifi),
+				      (void **)&ifi);
+
+	ifi->ifi_family = AF_BRIDGE;
+	ifi->ifi_index = index;
+	struct nlattr *spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
+	for (size_t i = 0; i < n; i++) {
+		struct bridge_vlan_info info = { .flags = flags ? flags[i] : 0, .vid = vids[i] };
+		mnl_attr_put(nlh, IFLA_BRIDGE_VLAN_INFO, sizeof(info), &info);
+	}
+	mnl_attr_nest_end(nlh, spec);
 	return nl_request(nl, nlh, NULL, NULL);
 }
 

@@ -42,8 +42,16 @@ int addr_first(struct nl *nl, int index, int family, struct net_addr *out);
  * on-link, scope link). */
 int route_add(struct nl *nl, int family, const struct net_addr *dst, const struct net_addr *gw,
 	      int oif);
-/* Answers ARP/NDP for A on the link INDEX (a proxy neighbour entry). */
+/* Answers ARP/NDP for A on the link INDEX (a proxy neighbour entry),
+ * and takes that back. */
 int neigh_proxy_add(struct nl *nl, int index, const struct net_addr *a);
+int neigh_proxy_del(struct nl *nl, int index, const struct net_addr *a);
+
+/* VLANs of the bridge port INDEX (a VLAN-filtering bridge), in one
+ * request: VIDS[i] with FLAGS[i] (BRIDGE_VLAN_INFO_PVID, _UNTAGGED) added,
+ * or with DEL, removed. */
+int bridge_vlans(struct nl *nl, int index, bool del, const unsigned short *vids,
+		 const unsigned short *flags, size_t n);
 
 /* Is A inside the subnet of N (same family, within N's prefix)? */
 bool net_addr_covers(const struct net_addr *n, const struct net_addr *a);

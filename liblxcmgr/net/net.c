@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_bridge.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "net/l2proxy.h"
 #include "net/link.h"
 #include "net/net.h"
 #include "net/record.h"
@@ -37,6 +39,10 @@ struct net_live {
 	int bridge;                  /* veth: ifindex of its bridge, or 0 */
 	unsigned mtu;                /* veth: the MTU of both ends, or 0 */
 	bool script_up_ran;
+	unsigned default_pvid;       /* veth.vlan.*: the bridge's, to take off the port */
+	int proxy_link;              /* l2proxy: the link's ifindex, its name, and */
+	char proxy_name[IF_NAMESIZE];
+	size_t n_proxied;            /* how many of the addresses it answers for */
 };
 
 /* lxcmgr-net's default bridge, which the shipped default.conf names. */
@@ -166,6 +172,54 @@ static int resolve_auto(struct nl *nl, const struct net_dev *d, int bridge, stru
 	return 0;
 }
 
+/* veth.vlan.*: the port's VLANs mean something only on a bridge that
+ * filters them (LXC refuses the others too). */
+static int check_vlan_bridge(const struct net_dev *d, const struct nl_link *bridge,
+			     lxcmgr_error **err)
+{
+	if (!str_eq(bridge->kind, "bridge"))
+		return error_msg(err, EINVAL, "lxc.net.%u.%s: \"%s\" is not a bridge, and only a "
+				 "bridge port has VLANs; ip -d link show %s", d->index,
+				 d->vlan_origin, d->link, d->link);
+	if (!bridge->vlan_filtering)
+		return error_msg(err, EINVAL, "lxc.net.%u.%s: the bridge \"%s\" does not filter "
+				 "VLANs; ip link set %s type bridge vlan_filtering 1", d->index,
+				 d->vlan_origin, d->link, d->link);
+	return 0;
+}
+
+/* The port's VLANs, as LXC sets them: with veth.vlan.id, out of the
+ * bridge's default untagged VLAN, then in VLAN ID untagged as its PVID
+ * (none: in no untagged VLAN); in each veth.vlan.tagged.id tagged. */
+static int port_vlans(struct nl *nl, const struct net_dev *d, const struct net_live *l,
+		      lxcmgr_error **err)
+{
+	enum { CHUNK = 256 }; /* VLAN infos per request: within NL_BUFSIZE */
+	unsigned short vid, flags = BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED;
+	int ret = 0;
+
+	if (d->vlan_untagged && l->default_pvid) {
+		vid = (unsigned short)l->default_pvid;
+		ret = bridge_vlans(nl, l->host_index, true, &vid, NULL, 1);
+		if (ret == -ENOENT)
+			ret = 0; /* not a member of it after all */
+	}
+	if (ret == 0 && d->vlan_untagged == NET_VLAN_ID) {
+		vid = (unsigned short)d->vlan_pvid;
+		ret = bridge_vlans(nl, l->host_index, false, &vid, &flags, 1);
+	}
+	if (ret < 0)
+		return error_set(err, -ret, "lxc.net.%u.%s: untagged VLAN of the bridge port "
+				 "\"%s\"", d->index, d->vlan_origin, l->host_name);
+	for (size_t i = 0; i < d->n_vlan_tagged; i += CHUNK) {
+		size_t n = d->n_vlan_tagged - i < CHUNK ? d->n_vlan_tagged - i : CHUNK;
+		if ((ret = bridge_vlans(nl, l->host_index, false, d->vlan_tagged + i, NULL, n)) < 0)
+			return error_set(err, -ret, "lxc.net.%u.%s: tagged VLANs of the bridge "
+					 "port \"%s\"", d->index, d->vlan_origin, l->host_name);
+	}
+	return 0;
+}
+
 /* Before the clone: the bridge looked up (a missing one fails the start
  * before anything is made) and gateway auto resolved. The pair itself is
  * made once the container exists (make_veth). */
@@ -175,11 +229,15 @@ static int setup_veth(struct nl *nl, const struct net_dev *d, struct net_live *l
 	struct nl_link bridge = { 0 };
 	int ret;
 
-	if (d->link[0] && (ret = find_link(nl, d, &bridge, err)) < 0)
+	/* In router mode the link is only l2proxy's (setup_l2proxy). */
+	if (d->link[0] && !d->veth_router && (ret = find_link(nl, d, &bridge, err)) < 0)
 		return ret;
 	l->bridge = bridge.index;
 	/* The device's MTU, or the bridge's, as LXC does. */
 	l->mtu = d->mtu ? d->mtu : bridge.mtu;
+	if ((d->vlan_untagged || d->n_vlan_tagged) && (ret = check_vlan_bridge(d, &bridge, err)) < 0)
+		return ret;
+	l->default_pvid = bridge.default_pvid;
 	return resolve_auto(nl, d, bridge.index, l, err);
 }
 
@@ -212,14 +270,25 @@ static int make_veth(struct nl *nl, const struct net_dev *d, struct net_live *l,
 	if ((ret = made_index(nl, l->host_name, &l->host_index)) < 0)
 		return error_set(err, -ret, "lxc.net.%u (%s): find the new veth \"%s\"", d->index,
 				 d->origin, l->host_name);
-	ret = link_change(nl, l->host_index,
-			  &(struct link_change){ .master = l->bridge, .mtu = l->mtu, .up = 1 });
+	/* With VLANs, up only once they are set: no frame of the default
+	 * VLAN passes meanwhile. */
+	bool vlans = d->vlan_untagged || d->n_vlan_tagged;
+	ret = link_change(nl, l->host_index, &(struct link_change){ .master = l->bridge,
+								   .mtu = l->mtu,
+								   .up = vlans ? 0 : 1 });
 	if (ret < 0) {
 		error_set(err, -ret, DEV_KEY_FMT ": attach \"%s\" to it", d->index, "link", d->link,
 			  d->link_origin ? d->link_origin : d->origin, l->host_name);
 		if (ret == -EOPNOTSUPP || ret == -EINVAL)
 			error_hint(err, "is \"%s\" a bridge? ip -d link show %s", d->link, d->link);
 		return ret;
+	}
+	if (vlans) {
+		if ((ret = port_vlans(nl, d, l, err)) < 0)
+			return ret;
+		if ((ret = link_change(nl, l->host_index, &(struct link_change){ .up = 1 })) < 0)
+			return error_set(err, -ret, "lxc.net.%u (%s): bring \"%s\" up", d->index,
+					 d->origin, l->host_name);
 	}
 	return veth_routes(nl, d, l, err);
 }
@@ -289,6 +358,20 @@ static int run_script_up(const struct start_plan *p, const struct net_dev *d,
 	return ret;
 }
 
+/* l2proxy = 1: the link answers for the container's addresses. */
+static int setup_l2proxy(struct nl *nl, const struct net_dev *d, struct net_live *l,
+			 lxcmgr_error **err)
+{
+	struct nl_link link;
+	int ret = find_link(nl, d, &link, err);
+
+	if (ret < 0)
+		return ret;
+	l->proxy_link = link.index;
+	snprintf(l->proxy_name, sizeof(l->proxy_name), "%s", link.name);
+	return l2proxy_add(nl, d, link.index, link.name, &l->n_proxied, err);
+}
+
 static int setup_one(struct nl *nl, const struct start_plan *p, const struct net_dev *d,
 		     struct net_live *l, lxcmgr_error **err)
 {
@@ -312,6 +395,8 @@ static int setup_one(struct nl *nl, const struct start_plan *p, const struct net
 	default:
 		ret = error_msg(err, EINVAL, "lxc.net.%u: unknown type", d->index);
 	}
+	if (ret == 0 && d->l2proxy)
+		ret = setup_l2proxy(nl, d, l, err);
 	if (ret == 0 && d->type != NET_VETH)
 		ret = run_script_up(p, d, l, err);
 	return ret;
@@ -337,7 +422,11 @@ static void save_record(struct net_state *s, const struct lxcmgr_container *c)
 			text = line;
 		}
 	}
-	int ret = s->record ? net_record_write(s->record, text ? text : "") : -ENOMEM;
+	int ret = 0;
+	for (size_t i = 0; i < s->n && ret == 0; i++)
+		ret = l2proxy_record(&text, &s->plan->netdevs[i], s->live[i].proxy_link,
+				     s->live[i].proxy_name, s->live[i].n_proxied);
+	ret = ret ?: s->record ? net_record_write(s->record, text ? text : "") : -ENOMEM;
 	if (ret < 0)
 		log_warn(c->ctx, "could not write the network record \"%s\": %s",
 			 s->record ? s->record : "?", strerror(-ret));
@@ -552,6 +641,8 @@ void net_stop(struct net_state *s, const struct lxcmgr_container *c)
 			give_back(&in, &host, &p->netdevs[i], &s->live[i], s->host_ns_fd, c);
 		else
 			delete_made(&in, &host, &p->netdevs[i], &s->live[i]);
+		l2proxy_del(&host, &p->netdevs[i], s->live[i].proxy_link, s->live[i].proxy_name,
+			    s->live[i].n_proxied);
 	}
 	nl_close(&in);
 	nl_close(&host);

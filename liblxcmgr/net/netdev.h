@@ -50,6 +50,8 @@ struct net_dev {
 	unsigned char hwaddr[6];
 	unsigned mtu;          /* 0: the kernel's */
 	bool up;               /* flags = up */
+	bool l2proxy;          /* l2proxy = 1: the link answers ARP/NDP for addrs */
+	char *l2proxy_origin;
 	struct net_addr *addrs; /* ipv4.address and ipv6.address, in that order */
 	size_t n_addrs;
 	struct net_gateway gw4, gw6;
@@ -64,6 +66,13 @@ struct net_dev {
 	struct net_addr *routes; /* veth.ipv4.route, veth.ipv6.route */
 	size_t n_routes;
 	unsigned rx_queues, tx_queues; /* veth.n_rxqueues, veth.n_txqueues; 0: default */
+	/* veth.vlan.id: the bridge port's untagged PVID (the bridge's default
+	 * untagged VLAN removed first); "none" removes that one only. */
+	enum { NET_VLAN_UNSET, NET_VLAN_NONE, NET_VLAN_ID } vlan_untagged;
+	unsigned vlan_pvid;
+	unsigned short *vlan_tagged; /* veth.vlan.tagged.id */
+	size_t n_vlan_tagged;
+	char *vlan_origin;     /* "veth.vlan.id = 10 (config:7)": the first line */
 };
 
 void net_dev_release(struct net_dev *d);

@@ -86,12 +86,32 @@ struct link_query {
 	bool found;
 };
 
+static int bridge_data_cb(const struct nlattr *attr, void *data)
+{
+	struct nl_link *l = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case IFLA_BR_VLAN_FILTERING:
+		if (mnl_attr_validate(attr, MNL_TYPE_U8) == 0)
+			l->vlan_filtering = mnl_attr_get_u8(attr) != 0;
+		break;
+	case IFLA_BR_VLAN_DEFAULT_PVID:
+		if (mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
+			l->default_pvid = mnl_attr_get_u16(attr);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
 static int linkinfo_cb(const struct nlattr *attr, void *data)
 {
 	struct nl_link *l = data;
 
 	if (mnl_attr_get_type(attr) == IFLA_INFO_KIND && mnl_attr_validate(attr, MNL_TYPE_STRING) == 0)
 		snprintf(l->kind, sizeof(l->kind), "%s", mnl_attr_get_str(attr));
+	/* The kind comes first (rtnl_link_info_fill), so it is known here. */
+	if (mnl_attr_get_type(attr) == IFLA_INFO_DATA && strcmp(l->kind, "bridge") == 0)
+		mnl_attr_parse_nested(attr, bridge_data_cb, l);
 	return MNL_CB_OK;
 }
 

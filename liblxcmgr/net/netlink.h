@@ -45,6 +45,9 @@ struct nl_link {
 	bool has_hwaddr;
 	unsigned char hwaddr[6];
 	char kind[16];    /* IFLA_INFO_KIND: "bridge", "veth", ...; "" for hardware */
+	/* A bridge's (IFLA_INFO_DATA): */
+	bool vlan_filtering;
+	unsigned default_pvid; /* the VLAN a new port joins untagged, or 0 */
 };
 
 /* The link named NAME (INDEX 0), or with ifindex INDEX: -ENODEV when none. */

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "net/l2proxy.h"
 #include "net/link.h"
 #include "net/net.h"
 #include "net/record.h"
@@ -93,12 +94,14 @@ int net_orphan(struct lxcmgr_container *c, lxcmgr_error **err)
 		return error_set(err, -ret, "open a netlink socket");
 	int first = 0;
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-		char kind[8], name[IF_NAMESIZE];
+		char kind[8], name[IF_NAMESIZE], addr[64];
 		int index;
-		if (sscanf(line, "%7s %d %15s", kind, &index, name) != 3 || index <= 0)
+		int words = sscanf(line, "%7s %d %15s %63s", kind, &index, name, addr);
+		if (words < 3 || index <= 0 || (str_eq(kind, "proxy") && words != 4))
 			continue;
-		ret = str_eq(kind, "phys") ? undo_phys(&nl, index, name)
-					   : undo_host(&nl, index, name);
+		ret = str_eq(kind, "phys")    ? undo_phys(&nl, index, name)
+		      : str_eq(kind, "proxy") ? l2proxy_undo_record(&nl, index, name, addr)
+					      : undo_host(&nl, index, name);
 		if (ret < 0 && !first)
 			first = error_set(err, -ret, "container \"%s\": undo network device \"%s\"",
 					  c->name, name);

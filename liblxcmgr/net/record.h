@@ -6,6 +6,9 @@
  *                       the same index and name
  *   phys IFINDEX NAME   a host device moved into the container: given back
  *                       under NAME once the container's namespace is gone
+ *   proxy IFINDEX NAME ADDR
+ *                       l2proxy's entry for ADDR on the link NAME: removed
+ *                       if the link is still there under that index
  *
  * so that lxc-stop -k and lxc-destroy -f can undo a run whose monitor was
  * killed. */

@@ -39,6 +39,9 @@ void net_dev_release(struct net_dev *d)
 	free(d->script_up_origin);
 	free(d->script_down_origin);
 	free(d->routes);
+	free(d->l2proxy_origin);
+	free(d->vlan_tagged);
+	free(d->vlan_origin);
 }
 
 const char *net_type_name(enum net_type type)
@@ -212,18 +215,6 @@ static const struct {
 	{ "veth.vlan.tagged.id", 1u << NET_VETH },
 };
 
-/* Keys a start cannot apply yet, and what to do meanwhile. */
-static const struct {
-	const char *sub;
-	const char *ok; /* a value that asks for nothing, or NULL */
-	const char *why;
-} later_keys[] = {
-	{ "l2proxy", "0", "answering ARP/NDP for the container's addresses on the link comes "
-			  "later; use a bridge, or veth.mode = router" },
-	{ "veth.vlan.id", NULL, "VLAN filtering on the bridge port comes later" },
-	{ "veth.vlan.tagged.id", NULL, "VLAN filtering on the bridge port comes later" },
-};
-
 static int check_keys_apply(struct build *b, struct net_dev *d)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(type_keys); i++) {
@@ -232,12 +223,6 @@ static int check_keys_apply(struct build *b, struct net_dev *d)
 			return net_error(b, EINVAL, d->index, type_keys[i].sub,
 					 "applies to another network type, not %s; remove it",
 					 net_type_name(d->type));
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(later_keys); i++) {
-		const char *v = net_value(b, d->index, later_keys[i].sub);
-		if (v && !str_eq(v, later_keys[i].ok))
-			return net_error(b, EOPNOTSUPP, d->index, later_keys[i].sub,
-					 "not supported yet: %s", later_keys[i].why);
 	}
 	return 0;
 }
@@ -308,15 +293,88 @@ static int read_scripts(struct build *b, struct net_dev *d)
 	return 0;
 }
 
+/* l2proxy, and where it was set (for the errors at start). */
+static int read_l2proxy(struct build *b, struct net_dev *d)
+{
+	cleanup_free char *key = net_key(d->index, "l2proxy");
+	const char *v = key ? conf_value(b->conf, key) : NULL;
+
+	if (!key)
+		return -ENOMEM;
+	d->l2proxy = str_eq(v, "1"); /* 0 or 1, checked when loaded */
+	if (d->l2proxy && !(d->l2proxy_origin = origin_at(b->conf, key, LAST)))
+		return -ENOMEM;
+	return 0;
+}
+
+/* veth.vlan.id (a VLAN or none) and every veth.vlan.tagged.id, each
+ * checked when loaded. */
+static int read_vlans(struct build *b, struct net_dev *d)
+{
+	cleanup_free char *id_key = net_key(d->index, "veth.vlan.id");
+	cleanup_free char *tag_key = net_key(d->index, "veth.vlan.tagged.id");
+	if (!id_key || !tag_key)
+		return -ENOMEM;
+	const char *id = conf_value(b->conf, id_key);
+	char *const *tagged = conf_values(b->conf, tag_key);
+	uint64_t x;
+
+	if (id && str_eq(id, "none")) {
+		d->vlan_untagged = NET_VLAN_NONE;
+	} else if (id) {
+		if (str_to_u64(id, &x) < 0 || x < 1 || x > 4094)
+			return value_error(b, EINVAL, id_key, LAST, "not a bridge VLAN id");
+		d->vlan_untagged = NET_VLAN_ID;
+		d->vlan_pvid = (unsigned)x;
+	}
+	for (size_t i = 0; tagged && tagged[i]; i++) {
+		if (str_to_u64(tagged[i], &x) < 0 || x < 1 || x > 4094)
+			return value_error(b, EINVAL, tag_key, i, "not a bridge VLAN id");
+		if (d->vlan_untagged == NET_VLAN_ID && x == d->vlan_pvid)
+			return value_error(b, EINVAL, tag_key, i, "VLAN %u is the port's untagged "
+					   "one (lxc.net.%u.veth.vlan.id); a port carries a VLAN "
+					   "either tagged or untagged", d->vlan_pvid, d->index);
+		unsigned short *grown = realloc(d->vlan_tagged,
+						(d->n_vlan_tagged + 1) * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		d->vlan_tagged = grown;
+		grown[d->n_vlan_tagged++] = (unsigned short)x;
+	}
+	if (id || d->n_vlan_tagged) {
+		cleanup_free char *o = origin_at(b->conf, id ? id_key : tag_key, id ? LAST : 0);
+		d->vlan_origin = o ? str_printf("veth.vlan.%s = %s (%s)", id ? "id" : "tagged.id",
+						id ? id : tagged[0], o)
+				   : NULL;
+		if (!d->vlan_origin)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /* What the type asks of the other keys. */
 static int check_device(struct build *b, struct net_dev *d)
 {
 	if (d->type != NET_VETH && !d->link[0])
 		return net_error(b, EINVAL, d->index, "type", "%s needs a host device: add "
 				 "lxc.net.%u.link", net_type_name(d->type), d->index);
-	if (d->type == NET_VETH && d->veth_router && d->link[0])
+	if (d->type == NET_VETH && d->veth_router && d->link[0] && !d->l2proxy)
 		return net_error(b, EINVAL, d->index, "link", "veth.mode = router routes to the "
-				 "device instead of attaching it to a bridge; remove the link");
+				 "device instead of attaching it to a bridge; remove the link, or "
+				 "add lxc.net.%u.l2proxy = 1 to answer for the container's "
+				 "addresses on it", d->index);
+	if (d->l2proxy && !d->link[0])
+		return net_error(b, EINVAL, d->index, "l2proxy", "answers ARP/NDP on the link, "
+				 "and there is none: add lxc.net.%u.link", d->index);
+	if (d->l2proxy && d->type == NET_PHYS)
+		return net_error(b, EINVAL, d->index, "l2proxy", "the link of a phys device "
+				 "goes into the container and cannot answer for it on the host; "
+				 "remove l2proxy");
+	if ((d->vlan_untagged || d->n_vlan_tagged) && (d->veth_router || !d->link[0]))
+		return net_error(b, EINVAL, d->index, d->vlan_untagged ? "veth.vlan.id"
+								       : "veth.vlan.tagged.id",
+				 "sets the VLANs of the veth's port on its bridge; needs "
+				 "veth.mode = bridge and lxc.net.%u.link", d->index);
 	if (d->type == NET_VLAN && !net_value(b, d->index, "vlan.id"))
 		return net_error(b, EINVAL, d->index, "type", "vlan needs lxc.net.%u.vlan.id",
 				 d->index);
@@ -373,7 +431,8 @@ static int read_device(struct build *b, unsigned n, struct net_dev *d)
 	    (ret = read_addrs(b, n, "veth.ipv6.route", AF_INET6, &d->routes, &d->n_routes)) < 0 ||
 	    (ret = read_gateway(b, n, "ipv4.gateway", AF_INET, &d->gw4)) < 0 ||
 	    (ret = read_gateway(b, n, "ipv6.gateway", AF_INET6, &d->gw6)) < 0 ||
-	    (ret = read_scripts(b, d)) < 0)
+	    (ret = read_scripts(b, d)) < 0 || (ret = read_l2proxy(b, d)) < 0 ||
+	    (d->type == NET_VETH && (ret = read_vlans(b, d)) < 0))
 		return ret;
 	return check_device(b, d);
 }

@@ -169,6 +169,127 @@ test_router_mode() {
 	gone "$pair"
 }
 
+# The sysctl KNOB (net/ipv4/conf/DEV/forwarding) of a test device, set.
+dev_sysctl() { echo "$2" > "/proc/sys/$1"; }
+
+test_l2proxy_answers_for_a_routed_container() {
+	net_setup || return 0
+	local pair
+	pair=$(net_test_ifname l)
+	ip addr add "$NET.1/24" dev "$BR"
+	create $A
+	create $B
+	# A is routed (no bridge) and its addresses are on the bridge's
+	# subnets: the bridge answers ARP/NDP for them.
+	add $A "lxc.net.0.type = veth" "lxc.net.0.veth.mode = router" "lxc.net.0.veth.pair = $pair" \
+		"lxc.net.0.link = $BR" "lxc.net.0.l2proxy = 1" "lxc.net.0.flags = up" \
+		"lxc.net.0.ipv4.address = $NET.7/32" "lxc.net.0.ipv4.gateway = 169.254.0.1" \
+		"lxc.net.0.ipv6.address = $NET6::7/128"
+	# The link's sysctls are checked, not changed: each missing one refused.
+	dev_sysctl "net/ipv4/conf/$BR/forwarding" 0
+	assert_fails lxc_start -P "$(P)" -n $A
+	assert_contains "$err" "lxc.net.0.l2proxy = 1 (" "error without IPv4 forwarding"
+	assert_contains "$err" "sysctl -w net.ipv4.conf.$BR.forwarding=1" "error without IPv4 forwarding"
+	dev_sysctl "net/ipv4/conf/$BR/forwarding" 1
+	dev_sysctl "net/ipv6/conf/$BR/forwarding" 1
+	dev_sysctl "net/ipv6/conf/$BR/proxy_ndp" 0
+	assert_fails lxc_start -P "$(P)" -n $A
+	assert_contains "$err" "sysctl -w net.ipv6.conf.$BR.proxy_ndp=1" "error without proxy_ndp"
+	assert_eq "$(ip neigh show proxy dev "$BR")" "" "proxy entries after a failed start"
+	gone "$pair"
+	dev_sysctl "net/ipv6/conf/$BR/proxy_ndp" 1
+	lxc_start -P "$(P)" -n $A
+	assert_contains "$(ip neigh show proxy dev "$BR")" "$NET.7" "IPv4 proxy entries on $BR"
+	assert_contains "$(ip -6 neigh show proxy dev "$BR")" "$NET6::7" "IPv6 proxy entries on $BR"
+	assert_contains "$(ip -o route show "$NET.7")" "dev $pair" "host route to $A"
+	# B, a peer on the bridge in a namespace of its own, reaches A: the
+	# bridge answered its ARP request, and the host routed the ping on.
+	veth_on_bridge $B 3
+	lxc_start -P "$(P)" -n $B
+	eventually inside $B ping -c 1 -W 1 "$NET.7" || fail "$B cannot reach $A at $NET.7"
+	local br_mac
+	br_mac=$(cat "/sys/class/net/$BR/address")
+	assert_contains "$(inside $B ip neigh show "$NET.7")" "lladdr $br_mac" \
+		"$B's neighbour entry for $A (the bridge answered)"
+	# IPv6: the bridge answers B's neighbour solicitation (whether the host
+	# forwards IPv6 is net.ipv6.conf.all.forwarding's, left alone).
+	ndp_answered() {
+		inside $B ping -c 1 -W 1 "$NET6::7" > /dev/null 2>&1
+		inside $B ip -6 neigh show "$NET6::7" | grep -q "lladdr $br_mac"
+	}
+	eventually ndp_answered || fail "no neighbour advertisement for $NET6::7 from $BR"
+	lxc_stop -P "$(P)" -n $B -k
+	lxc_stop -P "$(P)" -n $A -k
+	assert_eq "$(ip neigh show proxy dev "$BR")" "" "IPv4 proxy entries after the stop"
+	assert_eq "$(ip -6 neigh show proxy dev "$BR")" "" "IPv6 proxy entries after the stop"
+	# A killed monitor: lxc-stop -k takes them away through the record.
+	lxc_start -P "$(P)" -n $A
+	local monitor
+	monitor=$(awk '/^PPid:/ {print $2}' "/proc/$(init_pid $A)/status")
+	kill -9 "$monitor"
+	assert_contains "$(ip neigh show proxy dev "$BR")" "$NET.7" "proxy entry after the monitor died"
+	lxc_stop -P "$(P)" -n $A -k
+	assert_eq "$(ip neigh show proxy dev "$BR")" "" "IPv4 proxy entries after lxc-stop -k"
+	assert_eq "$(ip -6 neigh show proxy dev "$BR")" "" "IPv6 proxy entries after lxc-stop -k"
+	assert_eq "$(ls "$T/run/c/"*.net 2> /dev/null)" "" "network record after lxc-stop -k"
+	gone "$pair"
+}
+
+# The VLANs of bridge port DEV, one a line: "10 PVID Egress Untagged".
+port_vlans() {
+	bridge vlan show dev "$1" | awk -v dev="$1" 'NR > 1 && NF { sub("^" dev, ""); $1 = $1; print }'
+}
+
+test_veth_vlans_need_a_vlan_filtering_bridge() {
+	net_setup || return 0
+	local pa
+	pa=$(net_test_ifname va)
+	create $A
+	veth_on_bridge $A 2 "$pa"
+	add $A "lxc.net.0.veth.vlan.tagged.id = 20"
+	assert_fails lxc_start -P "$(P)" -n $A
+	assert_eq "$(printf '%s\n' "$err" | wc -l)" 1 "lines of the error"
+	assert_contains "$err" "lxc.net.0.veth.vlan.tagged.id = 20 (" "error without vlan_filtering"
+	assert_contains "$err" "the bridge \"$BR\" does not filter VLANs; ip link set $BR type bridge vlan_filtering 1" \
+		"error without vlan_filtering"
+	gone "$pa"
+	assert_eq "$(ls "$T/run/c/"*.net 2> /dev/null)" "" "network record after the failed start"
+}
+
+test_veth_vlans_on_a_vlan_filtering_bridge() {
+	net_setup || return 0
+	command -v bridge > /dev/null || { skip "needs iproute2's bridge"; return 0; }
+	ip link set "$BR" type bridge vlan_filtering 1 2> /dev/null ||
+		{ skip "this kernel's bridges cannot filter VLANs (CONFIG_BRIDGE_VLAN_FILTERING)"; return 0; }
+	local pa pb
+	pa=$(net_test_ifname va)
+	pb=$(net_test_ifname vb)
+	create $A
+	create $B
+	veth_on_bridge $A 2 "$pa"
+	veth_on_bridge $B 3 "$pb"
+	add $A "lxc.net.0.veth.vlan.id = 10" "lxc.net.0.veth.vlan.tagged.id = 20" \
+		"lxc.net.0.veth.vlan.tagged.id = 30"
+	add $B "lxc.net.0.veth.vlan.id = 10"
+	lxc_start -P "$(P)" -n $A
+	lxc_start -P "$(P)" -n $B
+	# Untagged in 10 (the PVID) instead of the bridge's default VLAN 1,
+	# tagged in 20 and 30.
+	assert_eq "$(port_vlans "$pa" | tr '\n' ';')" "10 PVID Egress Untagged;20;30;" "VLANs of $pa"
+	assert_eq "$(port_vlans "$pb" | tr '\n' ';')" "10 PVID Egress Untagged;" "VLANs of $pb"
+	inside $A ping -c 1 -W 2 "$NET.3" > /dev/null || fail "$A cannot reach $B in VLAN 10"
+	lxc_stop -P "$(P)" -n $B -k
+	gone "$pb"
+	# none: out of the default VLAN, in tagged ones only.
+	sed -i 's/^lxc.net.0.veth.vlan.id = .*/lxc.net.0.veth.vlan.id = none/' "$(cfg $B)"
+	add $B "lxc.net.0.veth.vlan.tagged.id = 20"
+	lxc_start -P "$(P)" -n $B
+	assert_eq "$(port_vlans "$pb" | tr '\n' ';')" "20;" "VLANs of $pb with vlan.id = none"
+	lxc_stop -P "$(P)" -n $A -k
+	lxc_stop -P "$(P)" -n $B -k
+	gone "$pa" "$pb"
+}
+
 test_macvlan_on_a_host_device() {
 	net_setup || return 0
 	local parent

@@ -363,10 +363,6 @@ TEST(refused_keys)
 						     (int)(eq - lines[i]), lines[i], eq + 3);
 		plan_fails(rest, -EOPNOTSUPP, want);
 	}
-	plan_fails("lxc.net.0.type = veth\nlxc.net.0.l2proxy = 1\n", -EOPNOTSUPP,
-		   "lxc.net.0.l2proxy = 1 (config:3): not supported yet: answering ARP/NDP");
-	plan_fails("lxc.net.0.type = veth\nlxc.net.0.veth.vlan.id = 5\n", -EOPNOTSUPP,
-		   "lxc.net.0.veth.vlan.id = 5 (config:3): not supported yet: VLAN filtering");
 }
 
 /* lxc.idmap: the user namespace, and what a start refuses before trying. */
@@ -1206,7 +1202,7 @@ TEST(network_devices)
 		   "lxc.net.0.ipv4.gateway = auto\n", -EINVAL,
 		   "auto takes the address of a veth's bridge");
 	plan_fails("lxc.net.0.type = veth\nlxc.net.0.veth.mode = router\n"
-		   "lxc.net.0.link = br0\n", -EINVAL, "remove the link");
+		   "lxc.net.0.link = br0\n", -EINVAL, "remove the link, or add lxc.net.0.l2proxy = 1");
 	plan_fails("lxc.net.0.type = veth\nlxc.net.0.name = eth0\nlxc.net.1.type = veth\n"
 		   "lxc.net.1.name = eth0\n",
 		   -EEXIST, "lxc.net.1.name = eth0 (config:5): lxc.net.0 has this name too");
@@ -1226,6 +1222,60 @@ TEST(network_devices)
 		EXPECT_INT(p->netdevs[0].hwaddr[1], 0x16);
 	}
 	plan_free(p);
+}
+
+TEST(l2proxy_and_bridge_vlans)
+{
+	/* Router mode with a link: the link is l2proxy's. */
+	struct start_plan *p = plan_ok("lxc.net.0.type = veth\n"
+				       "lxc.net.0.veth.mode = router\n"
+				       "lxc.net.0.link = eth0\n"
+				       "lxc.net.0.l2proxy = 1\n"
+				       "lxc.net.0.ipv4.address = 192.0.2.7/32\n"
+				       "lxc.net.1.type = veth\n"
+				       "lxc.net.1.link = br0\n"
+				       "lxc.net.1.veth.vlan.id = 10\n"
+				       "lxc.net.1.veth.vlan.tagged.id = 20\n"
+				       "lxc.net.1.veth.vlan.tagged.id = 4094\n"
+				       "lxc.net.2.type = veth\n"
+				       "lxc.net.2.link = br0\n"
+				       "lxc.net.2.l2proxy = 0\n"
+				       "lxc.net.2.veth.vlan.id = none\n");
+	if (p && p->n_netdevs == 3) {
+		const struct net_dev *r = &p->netdevs[0], *v = &p->netdevs[1], *n = &p->netdevs[2];
+		EXPECT(r->l2proxy && r->veth_router, "router mode with l2proxy");
+		EXPECT_STR(r->l2proxy_origin, "config:5");
+		EXPECT_STR(r->link, "eth0");
+		EXPECT_INT(v->vlan_untagged, NET_VLAN_ID);
+		EXPECT_INT(v->vlan_pvid, 10);
+		EXPECT_INT(v->n_vlan_tagged, 2);
+		if (v->n_vlan_tagged == 2)
+			EXPECT(v->vlan_tagged[0] == 20 && v->vlan_tagged[1] == 4094, "tagged VLANs");
+		EXPECT_STR(v->vlan_origin, "veth.vlan.id = 10 (config:9)");
+		EXPECT(!n->l2proxy, "l2proxy = 0");
+		EXPECT_INT(n->vlan_untagged, NET_VLAN_NONE);
+		EXPECT_INT(n->n_vlan_tagged, 0);
+	} else {
+		EXPECT(false, "three devices, not %zu", p ? p->n_netdevs : 0);
+	}
+	plan_free(p);
+	plan_fails("lxc.net.0.type = veth\nlxc.net.0.veth.mode = router\n"
+		   "lxc.net.0.l2proxy = 1\n", -EINVAL,
+		   "lxc.net.0.l2proxy = 1 (config:4): answers ARP/NDP on the link, and there is "
+		   "none: add lxc.net.0.link");
+	plan_fails("lxc.net.0.type = phys\nlxc.net.0.link = eth1\nlxc.net.0.l2proxy = 1\n",
+		   -EINVAL, "lxc.net.0.l2proxy = 1 (config:4): the link of a phys device");
+	plan_fails("lxc.net.0.type = veth\nlxc.net.0.veth.vlan.id = 5\n", -EINVAL,
+		   "lxc.net.0.veth.vlan.id = 5 (config:3): sets the VLANs of the veth's port on its "
+		   "bridge; needs veth.mode = bridge and lxc.net.0.link");
+	plan_fails("lxc.net.0.type = veth\nlxc.net.0.veth.mode = router\nlxc.net.0.link = br0\n"
+		   "lxc.net.0.l2proxy = 1\nlxc.net.0.veth.vlan.tagged.id = 5\n", -EINVAL,
+		   "lxc.net.0.veth.vlan.tagged.id = 5 (config:6): sets the VLANs");
+	plan_fails("lxc.net.0.type = veth\nlxc.net.0.link = br0\nlxc.net.0.veth.vlan.id = 5\n"
+		   "lxc.net.0.veth.vlan.tagged.id = 6\nlxc.net.0.veth.vlan.tagged.id = 5\n", -EINVAL,
+		   "lxc.net.0.veth.vlan.tagged.id = 5 (config:6): VLAN 5 is the port's untagged one");
+	plan_fails("lxc.net.0.type = macvlan\nlxc.net.0.link = eth0\n"
+		   "lxc.net.0.veth.vlan.id = 5\n", -EINVAL, "applies to another network type");
 }
 
 static void expect_item(const struct start_plan *p, size_t i, const char *key,
@@ -1329,4 +1379,4 @@ UNIT_MAIN(setup, defaults, busybox_template, mount_entries, mount_fstab, mount_a
 	  every_key_has_a_rule, rootfs_path, rootfs_overlay, init, environment, namespaces,
 	  shared_namespaces, time_namespace, process_settings, capabilities, misc, hooks,
 	  console_log, init_groups,
-	  lxc_busybox_config, network_devices, cgroups, teardown)
+	  lxc_busybox_config, network_devices, l2proxy_and_bridge_vlans, cgroups, teardown)

@@ -57,6 +57,10 @@ TEST(simple_numbers)
 	BAD_LIST(check_mtu, "67", "65536", "mtu", "");
 	OK_LIST(check_vlan_id, "0", "100", "4094");
 	BAD_LIST(check_vlan_id, "4095", "-1", "x");
+	OK_LIST(check_bridge_vlan_id, "1", "100", "4094");
+	BAD_LIST(check_bridge_vlan_id, "0", "4095", "none", "x");
+	OK_LIST(check_veth_vlan_id, "1", "4094", "none");
+	BAD_LIST(check_veth_vlan_id, "0", "4095", "None", "");
 	OK_LIST(check_hook_version, "0", "1");
 	BAD_LIST(check_hook_version, "2", "v1");
 	OK_LIST(check_log_level, "0", "8", "TRACE", "debug", "Warn", "FATAL");
