@@ -5,17 +5,26 @@
 #   start until lxc-attach works, veth on a bridge   median of N    target <= 1/3
 #   lxc-ls -f with 50 running containers             hyperfine      target <= 1/3
 #
-# Usage: bench/bench-net.sh [-n N]
+# Usage: bench/bench-net.sh [-n N] [-b OTHER-BUILD] [-a]
+#   -b DIR   also time the tools of another build (DIR/tools, e.g. a copy of
+#            _build from before a change) in the same rounds
+#   -a       the start only, not lxc-ls -f
+# The sides take turns round by round, so a change in the load hits each alike.
 # Root, Debian's lxc and hyperfine (scripts/install-deps --test), a build in _build.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 n=10
-while getopts n: opt; do
+other=
+attach_only=
+while getopts n:b:a opt; do
 	case $opt in
 	n) n=$OPTARG ;;
-	*) sed -n '2,10p' "$0"; exit 2 ;;
+	b) other=$(cd "$OPTARG" && pwd)/tools ;;
+	a) attach_only=1 ;;
+	*) sed -n '2,14p' "$0"; exit 2 ;;
 	esac
 done
+[ -z "$other" ] || [ -x "$other/lxc-start" ] || { echo "bench: no $other/lxc-start" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
 [ -x /usr/bin/lxc-start ] || { echo "bench: /usr/bin/lxc-start missing (scripts/install-deps --test)" >&2; exit 1; }
 command -v hyperfine > /dev/null || { echo "bench: hyperfine missing" >&2; exit 1; }
@@ -68,23 +77,30 @@ echo "lxcmgr network benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, kernel $(u
 printf '%-40s %10s %10s %8s   %s\n' "operation" "LXC ms" "ours ms" "ratio" "target"
 mk b1 1
 
-# Start until an attached command runs, N rounds.
-until_attach() { # TOOL-DIR LXCPATH: prints the median
-	local i s e all=""
-	for i in $(seq "$n"); do
-		s=$(now_ns)
-		"$1/lxc-start" -P "$2" -n b1 > /dev/null 2>&1
-		until "$1/lxc-attach" -P "$2" -n b1 -- true > /dev/null 2>&1; do :; done
-		e=$(now_ns)
-		all="$all $((e - s))"
-		"$1/lxc-stop" -P "$2" -n b1 -k > /dev/null 2>&1
-		sleep 0.2 # the kernel dismantles the namespace in the background
-	done
-	echo $all | tr ' ' '\n' | median
+# Start until an attached command runs: one round, in ns.
+until_attach() { # TOOL-DIR LXCPATH
+	local s e
+	s=$(now_ns)
+	"$1/lxc-start" -P "$2" -n b1 > /dev/null 2>&1
+	until "$1/lxc-attach" -P "$2" -n b1 -- true > /dev/null 2>&1; do :; done
+	e=$(now_ns)
+	echo $((e - s))
+	"$1/lxc-stop" -P "$2" -n b1 -k > /dev/null 2>&1
+	sleep 0.2 # the kernel dismantles the namespace in the background
 }
-lxc_attach=$(until_attach /usr/bin "$work/lxc")
-our_attach=$(until_attach "$ours" "$work/ours")
+lxc_all="" our_all="" other_all=""
+for i in $(seq "$n"); do
+	lxc_all="$lxc_all $(until_attach /usr/bin "$work/lxc")"
+	our_all="$our_all $(until_attach "$ours" "$work/ours")"
+	[ -z "$other" ] || other_all="$other_all $(until_attach "$other" "$work/ours")"
+done
+lxc_attach=$(echo $lxc_all | tr ' ' '\n' | median)
+our_attach=$(echo $our_all | tr ' ' '\n' | median)
 row "start until attach, veth on a bridge" "$lxc_attach" "$our_attach" "<= 0.33"
+[ -z "$other" ] ||
+	row "  the same, build $(basename "$(dirname "$other")")" "$lxc_attach" \
+		"$(echo $other_all | tr ' ' '\n' | median)" "<= 0.33"
+[ -z "$attach_only" ] || exit 0
 
 # 50 running containers per side (one side at a time), each on the bridge
 # with its own address; lxc-ls -f reads every one's addresses.

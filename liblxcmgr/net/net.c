@@ -247,6 +247,10 @@ static int setup_veth(struct nl *nl, const struct net_dev *d, struct net_live *l
 static int make_veth(struct nl *nl, const struct net_dev *d, struct net_live *l, pid_t pid,
 		     lxcmgr_error **err)
 {
+	/* One queue each unless configured: the kernel's default is one per
+	 * CPU, of which veth_init_queues then leaves one in use, waiting for
+	 * an RCU grace period at each end (synchronize_net) to do so. */
+	unsigned rxq = d->rx_queues ? d->rx_queues : 1, txq = d->tx_queues ? d->tx_queues : 1;
 	int ret;
 
 	for (int tries = 0;; tries++) {
@@ -254,7 +258,7 @@ static int make_veth(struct nl *nl, const struct net_dev *d, struct net_live *l,
 			snprintf(l->host_name, sizeof(l->host_name), "%s", d->pair);
 		else
 			random_name(l->host_name, "veth");
-		ret = link_add_veth(nl, l->host_name, d->name, pid, d->rx_queues, d->tx_queues);
+		ret = link_add_veth(nl, l->host_name, d->name, pid, rxq, txq);
 		if (ret != -EEXIST || d->pair[0] || tries == 4)
 			break;
 	}
