@@ -156,8 +156,8 @@ static const struct key_def net_keys[] = {
 	{ "veth.ipv6.route", L, GROUP_NET, check_ipv6_cidr, NULL, "ADDR/PREFIX", "2001:db8::/64", "Network", "An IPv6 route on the host through the veth (repeatable)." },
 	{ "veth.vlan.id", S, GROUP_NET, check_veth_vlan_id, NULL, "1-4094|none", "10", "Network", "Untagged VLAN (PVID) of the host side on a VLAN-filtering bridge, instead of the bridge's default; none: out of the default one only." },
 	{ "veth.vlan.tagged.id", L, GROUP_NET, check_bridge_vlan_id, NULL, "1-4094", "20", "Network", "A tagged VLAN of the host side on a VLAN-filtering bridge (repeatable)." },
-	{ "veth.n_rxqueues", S, GROUP_NET, check_uint, NULL, "N", "4", "Network", "Number of receive queues of the veth." },
-	{ "veth.n_txqueues", S, GROUP_NET, check_uint, NULL, "N", "4", "Network", "Number of transmit queues of the veth." },
+	{ "veth.n_rxqueues", S, GROUP_NET, check_uint, NULL, "N", "4", "Network", "Number of receive queues of the veth (default 1)." },
+	{ "veth.n_txqueues", S, GROUP_NET, check_uint, NULL, "N", "4", "Network", "Number of transmit queues of the veth (default 1)." },
 };
 
 /* Keys that LXC removed in 3.0, and what replaced them. */
