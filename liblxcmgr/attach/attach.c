@@ -336,6 +336,7 @@ static void job_release(struct attach_job *job)
 		close(job->pidfd);
 	if (job->helper_fd >= 0)
 		close(job->helper_fd);
+	attach_cgroup_release(job);
 	if (job->sock >= 0)
 		close(job->sock);
 	if (job->stacks)
@@ -375,6 +376,7 @@ LXCMGR_PUBLIC int lxcmgr_container_attach(struct lxcmgr_container *c,
 	ret = ret ?: helper_memfd(o.exec_helper ? o.exec_helper : HELPER_PATH, &job.helper_fd,
 				  err);
 	ret = ret ?: attach_prepare(&job, err);
+	ret = ret ?: attach_cgroup_prepare(c, &job, err);
 	job.pty = o.pty == LXCMGR_ATTACH_PTY_AUTO && isatty(STDIN_FILENO);
 	for (int i = 0; i < 3; i++)
 		job.tty[i] = job.pty && isatty(i);

@@ -81,6 +81,8 @@ struct attach_job {
 	struct secfilter seccomp; /* the container's filter (n == 0: none), for B */
 	char *aa_label;     /* init's AppArmor profile, for B's execve, or NULL */
 	int helper_fd;      /* sealed memfd of lxcmgr-exec */
+	int *cgroup_fds;    /* cgroup.procs of the container's cgroups, for A (-1: none) */
+	size_t n_cgroup_fds;
 	int sock;           /* the child end of the sync socket */
 	bool pty;           /* allocate one */
 	bool tty[3];        /* which of fds 0 1 2 go to the pty */
@@ -112,6 +114,13 @@ int attach_prepare(struct attach_job *job, lxcmgr_error **err);
  * from the cache); and init's AppArmor profile where AppArmor is on. */
 int attach_security_prepare(struct lxcmgr_container *c, int monitor_fd, struct attach_job *job,
 			    lxcmgr_error **err);
+
+/* cgroup.c: opens the cgroup.procs files of the container's cgroups (its
+ * payload; on cgroup2 init's own cgroup when the payload has controllers
+ * enabled below it) into job->cgroup_fds, unless -e CGROUP. */
+int attach_cgroup_prepare(struct lxcmgr_container *c, struct attach_job *job,
+			  lxcmgr_error **err);
+void attach_cgroup_release(struct attach_job *job);
 
 /* Runs A (and so B); returns A's pid once A has exited, or -errno. */
 pid_t attach_spawn(const struct attach_job *job);

@@ -137,13 +137,14 @@ CHILD_CODE static int open_pty(const struct attach_job *job)
 	return slave;
 }
 
-/* TODO(cgroups): once lxcmgr makes cgroups, B joins the container's
- * (unless ELEVATED_CGROUP) by writing "0" to a cgroup.procs fd the monitor
- * hands out, before it drops privileges. Until then the command stays in
- * the caller's cgroup, as init stays in its monitor's. */
-static void attach_join_cgroup(const struct attach_job *job)
+/* A moves itself into the container's cgroups (B, cloned later, inherits
+ * them) while still in the caller's cgroup namespace: cgroup2 refuses a
+ * move into a cgroup outside the writer's namespace root. */
+CHILD_CODE static void join_cgroups(const struct attach_job *job)
 {
-	(void)job;
+	for (size_t i = 0; i < job->n_cgroup_fds; i++)
+		if (job->cgroup_fds[i] >= 0 && write(job->cgroup_fds[i], "0", 1) != 1)
+			child_fail(job, errno, "join the container's cgroup (hierarchy %zu)", i);
 }
 
 /* The bounding set and no_new_privs as init has them (unless -e CAP),
@@ -242,7 +243,6 @@ CHILD_CODE static int run_command(void *data)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	setup_stdio(job, arg->slave);
 	remount_sys_proc(job);
-	attach_join_cgroup(job);
 	drop_privileges(job);
 	switch_user(job);
 	limit_capabilities(job);
@@ -266,6 +266,7 @@ CHILD_CODE static int join(void *data)
 	/* First of all: no ptrace and no /proc/PID/{mem,exe,fd} for the
 	 * container until the command has been exec'd (it resets this). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	join_cgroups(job);
 	enter_namespaces(job);
 	/* Never a host directory as cwd, whatever comes next (CVE-2024-21626). */
 	if (chdir("/") < 0)
