@@ -163,7 +163,7 @@ test_router_mode() {
 	assert_contains "$(ip neigh show proxy dev "$pair")" "169.254.0.1" "proxy entry for the gateway"
 	assert_contains "$(inside $A ip route)" "default via 169.254.0.1 dev eth0" "routes in $A"
 	# The host answers for the gateway: the container reaches the host end.
-	inside $A arping -c 1 -w 2 -I eth0 169.254.0.1 > /dev/null ||
+	inside $A arping -f -c 20 -w 20 -I eth0 169.254.0.1 > /dev/null ||
 		fail "no answer for the gateway 169.254.0.1"
 	lxc_stop -P "$(P)" -n $A -k
 	gone "$pair"

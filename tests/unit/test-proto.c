@@ -60,13 +60,14 @@ static int pidfd_pid(int fd)
 	return p ? atoi(p + 5) : -1;
 }
 
-/* One i32 within 5 s; -100 on end of stream, -200 on timeout. */
+/* One i32; -100 on end of stream, -200 when none comes within 60 s (a guard
+ * against a hang, not a timing check: a loaded machine can take seconds). */
 static int read_i32(int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	int32_t v;
 
-	if (poll(&p, 1, 5000) != 1)
+	if (poll(&p, 1, 60000) != 1)
 		return -200;
 	ssize_t n = read(fd, &v, sizeof(v));
 	return n == (ssize_t)sizeof(v) ? v : -100;
