@@ -174,6 +174,22 @@ test_namespaces_are_inits() {
 	assert_contains "$err" 'unknown word "BOGUS"'
 }
 
+# The command joins init's cgroups: inside the container's cgroup
+# namespace both show the same paths. With -e CGROUP it stays in the
+# caller's, outside that namespace's root, so its paths differ ("/..").
+test_command_joins_the_containers_cgroups() {
+	need_tools || return 0
+	running
+	local init cmd kept
+	init=$(att -- cat /proc/1/cgroup < /dev/null)
+	cmd=$(att -- cat /proc/self/cgroup < /dev/null)
+	assert_contains "$init" ":/" "init's cgroups read inside"
+	assert_eq "$cmd" "$init" "the command's cgroups are init's"
+	kept=$(att -e CGROUP -- cat /proc/self/cgroup < /dev/null)
+	[ "$kept" != "$init" ] || fail "-e CGROUP: the command joined init's cgroups anyway"
+	assert_contains "$kept" "/.." "-e CGROUP: the caller's cgroups, outside the container's"
+}
+
 test_time_namespace_is_inits() {
 	need_tools || return 0
 	running "lxc.time.offset.boot = 1h"
