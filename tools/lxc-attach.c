@@ -215,9 +215,16 @@ int main(int argc, char **argv)
 	/* Everything attach applies comes from the running container: its
 	 * config is not read (and may be mid-edit). */
 	struct lxcmgr_container *c = lxcmgr_container_new_unloaded(t.ctx, t.name, &err);
-	if (c && !lxcmgr_container_is_defined(c))
+	if (c && !lxcmgr_container_is_defined(c)) {
+		/* Said here: tool_exit below would add "unknown error". */
 		tool_errorf(&t, "no container \"%s\" in \"%s\"", t.name, lxcmgr_ctx_lxcpath(t.ctx));
-	else if (c && lxcmgr_container_attach(c, &a.o, &status, &err) == 0)
+		free(a.set_vars);
+		free(a.keep_vars);
+		lxcmgr_container_put(c);
+		tool_finish(&t);
+		return 1;
+	}
+	if (c && lxcmgr_container_attach(c, &a.o, &status, &err) == 0)
 		ret = 0;
 	free(a.set_vars);
 	free(a.keep_vars);

@@ -277,6 +277,8 @@ test_proc_self_exe_script_reaches_no_host_binary() {
 
 test_stopped_container_and_unsupported_options() {
 	need_tools || return 0
+	assert_fails att -- true
+	assert_eq "lxc-attach: $N: no container \"$N\" in \"$(P)\"" "$err"
 	lxc_create -P "$(P)" -n $N -t busybox > /dev/null
 	assert_fails att -- true
 	assert_contains "$err" "is not running"
