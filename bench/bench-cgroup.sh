@@ -4,6 +4,8 @@
 # (ours / LXC):
 #   lxc-info -S of one container     hyperfine, mean              target <= 1/3
 #   lxc-top -b, one refresh          median of N, 50 rows out     target <= 1/3
+# Beside lxc-info -S, the floors of bench/floor.c in the same hyperfine run:
+# a static program that does nothing, and one asking a server one question.
 #
 # LXC's lxc-top wants a terminal even with -b, prints no more rows than the
 # terminal has lines, and refreshes for ever: both run in a pty of 200 lines,
@@ -19,7 +21,7 @@ count=50
 while getopts n: opt; do
 	case $opt in
 	n) n=$OPTARG ;;
-	*) sed -n '2,15p' "$0"; exit 2 ;;
+	*) sed -n '2,17p' "$0"; exit 2 ;;
 	esac
 done
 [ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
@@ -30,6 +32,7 @@ command -v hyperfine > /dev/null || { echo "bench: hyperfine missing" >&2; exit 
 work=$(mktemp -d /tmp/lxcmgr-bench.XXXXXX)
 run=$(mktemp -d /run/lxcmgr-bench.XXXXXX) # runtime state on tmpfs, as LXC's /run/lxc
 ours=$top/_build/tools
+. "$top/bench/floor.sh"
 export LXCMGR_TEMPLATE_PATH=$top/templates LXCMGR_CONFIG_PATH=$work/etc LXCMGR_RUNTIME_PATH=$run
 mkdir -p "$work/etc" "$work/ours" "$work/lxc"
 # Loopback only, not the managed bridge (not every host runs it).
@@ -43,12 +46,12 @@ cleanup() {
 	local d
 	for d in "$work"/ours/*/; do [ -d "$d" ] && "$ours/lxc-stop" -P "$work/ours" -n "$(basename "$d")" -k > /dev/null 2>&1; done
 	for d in "$work"/lxc/*/; do [ -d "$d" ] && /usr/bin/lxc-stop -P "$work/lxc" -n "$(basename "$d")" -k > /dev/null 2>&1; done
+	[ -n "${floor_server:-}" ] && kill "$floor_server" 2> /dev/null
 	rm -rf "$work" "$run" "/run/lxc/lock$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-row() { printf '%-34s %10s %10s %8s   %s\n' "$1" "$2" "$3" "$(echo "scale=3; $3 / $2" | bc)" "$4"; }
 
 echo "lxcmgr cgroup tools benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, kernel $(uname -r)," \
 	"cgroups $(stat -f -c %T /sys/fs/cgroup)"
@@ -72,19 +75,25 @@ up_lxc=$(/usr/bin/lxc-ls -P "$work/lxc" --running -1 | wc -l)
 	{ echo "bench: running: ours $up_ours, LXC $up_lxc, of $count each" >&2; exit 1; }
 sleep 1 # let the inits finish booting
 
-printf '%-34s %10s %10s %8s   %s\n' "operation ($count running each)" "LXC ms" "ours ms" "ratio" "target"
+echo "($count running each)"
+floor_header
 
-# lxc-info -S of one container.
+# lxc-info -S of one container, and the floors.
+floor_build
+floor_server=$("$floor" serve "$work/floor.sock")
 hyperfine -N -w 5 -r 100 --export-json "$work/info.json" \
-	"/usr/bin/lxc-info -S -P $work/lxc -n b25" "$ours/lxc-info -S -P $work/ours -n b25" > /dev/null 2>&1
+	"/usr/bin/lxc-info -S -P $work/lxc -n b25" "$ours/lxc-info -S -P $work/ours -n b25" \
+	"$floor exec" "$floor info $work/floor.sock" > /dev/null 2>&1
+kill "$floor_server"; floor_server=
 mean_ms() { python3 -c "import json,sys; print('%.2f' % (json.load(open(sys.argv[1]))['results'][int(sys.argv[2])]['mean']*1000))" "$work/info.json" "$1"; }
-row "lxc-info -S" "$(mean_ms 0)" "$(mean_ms 1)" "<= 0.33"
+floor_row "lxc-info -S" "$(mean_ms 0)" "$(mean_ms 1)" "$(mean_ms 2)" "<= 0.33"
+floor_row "  floor: one request (info)" "$(mean_ms 0)" "$(mean_ms 1)" "$(mean_ms 3)" ""
 # CPU time (user + system) says the same with less of the machine's load in it.
 cpu_ms() { python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][int(sys.argv[2])]; print('%.2f' % ((r['user']+r['system'])*1000))" "$work/info.json" "$1"; }
-row "lxc-info -S, CPU time" "$(cpu_ms 0)" "$(cpu_ms 1)" "(reported)"
+floor_row "lxc-info -S, CPU time" "$(cpu_ms 0)" "$(cpu_ms 1)" "$(cpu_ms 2)" "(reported)"
 
 # lxc-top -b, one refresh: the time until ROWS container rows are out (or
 # the program ended), in a pty of 200 lines; median of N.
 lxc_top=$(python3 "$top/bench/pty-time.py" rows $count "$n" /usr/bin/lxc-top -b -P "$work/lxc")
 our_top=$(python3 "$top/bench/pty-time.py" exit $count "$n" "$ours/lxc-top" -b -n 1 -P "$work/ours")
-row "lxc-top -b, one refresh" "$lxc_top" "$our_top" "<= 0.33"
+floor_row "lxc-top -b, one refresh" "$lxc_top" "$our_top" - "<= 0.33"
