@@ -1,14 +1,26 @@
 #!/usr/bin/env python3
 """Two builds of lxcmgr side by side, alternating, at the same load.
 
-Usage: bench/ab.py [-n ROUNDS] [-o OPS] NAME=TOP NAME=TOP ...
+Usage: bench/ab.py [-n ROUNDS] [-o OPS] [-i INIT] NAME=TOP|floor NAME=TOP|floor ...
 
 TOP is a source tree with a build in TOP/_build. Each build creates its own
 busybox container (its own template, no network device) under its own
 lxcpath, with runtime state on tmpfs, then every round runs each operation
 once per build, the builds in turn (A B A B ...), so both see the same load.
 Prints median, first quartile and minimum per build, in ms of wall time,
-and the median user+system CPU of the tool process itself.
+and the median user+system CPU of the tool process itself; for starts also
+the CPU of the whole start (sched): the tool's, plus the time on a CPU of
+the monitor and of init (/proc/PID/schedstat) when the tool has returned
+(this script is a child subreaper, so the monitor becomes its child).
+
+"floor" instead of TOP: the floor probes of bench/floor.c (compiled here),
+on a copy of the first build's busybox rootfs: start is "floor start -b"
+(busybox's init boots, as in our containers), attach "floor attach",
+info "floor info" against the probe's own server.
+
+-i INIT: starts run INIT instead of the container's init ("lxc-start --
+INIT"; e.g. "/bin/sleep 1000", so that init's boot is not in the CPU figures);
+the floor then starts its pause init.
 
 OPS (comma-separated, default attach,start,startattach,info):
   attach       lxc-attach -- true, container running
@@ -16,6 +28,7 @@ OPS (comma-separated, default attach,start,startattach,info):
   startattach  lxc-start, then lxc-attach -- true until it works
   info         lxc-info -s, container running
 """
+import ctypes
 import os
 import shutil
 import statistics
@@ -39,7 +52,52 @@ def run_timed(argv, env):
     return (t1 - t0) / 1e6, (ru.ru_utime + ru.ru_stime) * 1e3, os.waitstatus_to_exitcode(status)
 
 
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def schedstat_ms(pid):
+    """Time on a CPU so far of PID's threads, in ms; 0 when it is gone."""
+    total = 0
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return total / 1e6
+
+
+def children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except FileNotFoundError:
+        return []
+
+
+def start_cpu_ms(tool_cpu):
+    """The tool's CPU plus that of the monitors (our children, as subreaper)
+    and of their children (init) right now."""
+    total = tool_cpu
+    for mon in children(os.getpid()):
+        total += schedstat_ms(mon)
+        for init in children(mon):
+            total += schedstat_ms(init)
+    return total
+
+
+def reap_orphans():
+    """Monitors ended by a stop, handed to us as subreaper."""
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0] > 0:
+            pass
+    except ChildProcessError:
+        pass
+
+
 class Build:
+    init = []
+
     def __init__(self, name, top):
         self.name, self.top = name, os.path.abspath(top)
         self.tools = os.path.join(self.top, "_build", "tools")
@@ -68,38 +126,105 @@ class Build:
         subprocess.run(self.tool(name) + list(args), env=self.env, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
 
-    def record(self, op, wall, cpu):
-        self.times.setdefault(op, []).append((wall, cpu))
+    def record(self, op, wall, cpu, sched=None):
+        self.times.setdefault(op, []).append((wall, cpu, sched))
+
+    def start_argv(self):
+        return self.tool("lxc-start") + (["--"] + self.init if self.init else [])
+
+    def stop(self):
+        self.quiet("lxc-stop", "-k")
+        reap_orphans()
+
+    def attach_argv(self):
+        return self.tool("lxc-attach") + ["--", "true"]
+
+    def info_argv(self):
+        return self.tool("lxc-info") + ["-s"]
+
+    def up(self):
+        self.quiet("lxc-start")
 
     def once(self, op):
         if op in ("attach", "info"):
-            argv = self.tool("lxc-attach") + ["--", "true"] if op == "attach" \
-                else self.tool("lxc-info") + ["-s"]
+            argv = self.attach_argv() if op == "attach" else self.info_argv()
             wall, cpu, rc = run_timed(argv, self.env)
             if rc != 0:
                 sys.exit(f"{self.name}: {op} failed ({rc})")
             self.record(op, wall, cpu)
         elif op == "start":
-            self.quiet("lxc-stop", "-k")
-            wall, cpu, rc = run_timed(self.tool("lxc-start"), self.env)
+            self.stop()
+            wall, cpu, rc = run_timed(self.start_argv(), self.env)
+            sched = start_cpu_ms(cpu)
             if rc != 0:
-                sys.exit(f"{self.name}: lxc-start failed ({rc})")
-            self.record(op, wall, cpu)
-            self.quiet("lxc-stop", "-k")
+                sys.exit(f"{self.name}: start failed ({rc})")
+            self.record(op, wall, cpu, sched)
+            self.stop()
         elif op == "startattach":
-            self.quiet("lxc-stop", "-k")
+            self.stop()
             t0 = time.perf_counter_ns()
-            _, cpu, rc = run_timed(self.tool("lxc-start"), self.env)
+            _, cpu, rc = run_timed(self.start_argv(), self.env)
             tries = 0
-            while run_timed(self.tool("lxc-attach") + ["--", "true"], self.env)[2] != 0:
+            while run_timed(self.attach_argv(), self.env)[2] != 0:
                 tries += 1
                 if tries > 1000:
                     sys.exit(f"{self.name}: attach never worked")
             self.record(op, (time.perf_counter_ns() - t0) / 1e6, cpu)
-            self.quiet("lxc-stop", "-k")
+            self.stop()
 
     def cleanup(self):
-        self.quiet("lxc-stop", "-k")
+        self.stop()
+        shutil.rmtree(self.work, ignore_errors=True)
+        shutil.rmtree(self.run, ignore_errors=True)
+
+
+class Floor(Build):
+    """bench/floor.c's probes in place of a build's tools."""
+
+    def __init__(self, name, rootfs):
+        self.name = name
+        self.work = tempfile.mkdtemp(prefix="lxcmgr-bench-ab.", dir="/tmp")
+        self.run = tempfile.mkdtemp(prefix="lxcmgr-bench-ab.", dir="/run")
+        self.env = dict(os.environ)
+        self.probe = os.path.join(self.work, "floor-probe")
+        here = os.path.dirname(os.path.abspath(__file__))
+        subprocess.run(["cc", "-O2", "-static", "-std=gnu11", "-Wall", "-Wextra", "-Werror",
+                        "-o", self.probe, os.path.join(here, "floor.c")], check=True)
+        self.rootfs = os.path.join(self.work, "rootfs")
+        subprocess.run(["cp", "-a", rootfs, self.rootfs], check=True)
+        shutil.copy(self.probe, os.path.join(self.rootfs, "floor"))
+        self.state = os.path.join(self.run, "c")
+        os.makedirs(self.state)
+        self.sock = os.path.join(self.run, "sock")
+        self.server = int(subprocess.run([self.probe, "serve", self.sock], check=True,
+                                         capture_output=True, text=True).stdout)
+        self.times = {}
+        self.started = False
+
+    def start_argv(self):
+        # The monitor writes the state file "floor stop" needs just after
+        # the tool returns: a stop follows every start, whether it has yet.
+        self.started = True
+        return [self.probe, "start"] + ([] if self.init else ["-b"]) + [self.state, self.rootfs]
+
+    def stop(self):
+        if self.started:
+            subprocess.run([self.probe, "stop", self.state])
+            self.started = False
+        reap_orphans()
+
+    def attach_argv(self):
+        return [self.probe, "attach", self.state, "true"]
+
+    def info_argv(self):
+        return [self.probe, "info", self.sock]
+
+    def up(self):
+        subprocess.run(self.start_argv(), check=True)
+
+    def cleanup(self):
+        self.stop()
+        os.kill(self.server, 15)
         shutil.rmtree(self.work, ignore_errors=True)
         shutil.rmtree(self.run, ignore_errors=True)
 
@@ -112,17 +237,30 @@ def main():
             rounds = int(args[1])
         elif args[0] == "-o":
             ops = args[1]
+        elif args[0] == "-i":
+            Build.init = args[1].split()
         else:
             sys.exit(__doc__)
         args = args[2:]
     if not args:
         sys.exit(__doc__)
-    builds = [Build(*a.split("=", 1)) for a in args]
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    builds = []
     try:
+        for a in args:
+            name, top = a.split("=", 1)
+            if top != "floor":
+                builds.append(Build(name, top))
+        real = builds[0] if builds else sys.exit("ab.py: a build beside the floor, for its rootfs")
+        for a in args:
+            name, top = a.split("=", 1)
+            if top == "floor":
+                builds.append(Floor(name, os.path.join(real.path, "a1", "rootfs")))
+        builds.sort(key=lambda b: [a.split("=", 1)[0] for a in args].index(b.name))
         for op in ops.split(","):
             if op in ("attach", "info"):
                 for b in builds:
-                    b.quiet("lxc-start")
+                    b.up()
                 for b in builds:  # warm up
                     for _ in range(3):
                         b.once(op)
@@ -132,17 +270,21 @@ def main():
                 for b in order:
                     b.once(op)
             for b in builds:
-                b.quiet("lxc-stop", "-k")
+                b.stop()
         load = open("/proc/loadavg").read().split()[0]
-        print(f"{rounds} rounds, alternating; load average {load} at the end")
-        print(f"{'operation':<12} {'build':<10} {'median':>8} {'q1':>8} {'min':>8} {'cpu':>8}")
+        print(f"{rounds} rounds, alternating; load average {load} at the end"
+              + (f"; init: {' '.join(Build.init)}" if Build.init else ""))
+        print(f"{'operation':<12} {'build':<10} {'median':>8} {'q1':>8} {'min':>8} {'cpu':>8}"
+              f" {'sched':>8}")
         for op in ops.split(","):
             for b in builds:
-                walls = sorted(w for w, _ in b.times[op])
-                cpus = [c for _, c in b.times[op]]
+                walls = sorted(w for w, _, _ in b.times[op])
+                cpus = [c for _, c, _ in b.times[op]]
+                scheds = [s for _, _, s in b.times[op] if s is not None]
                 q1 = walls[len(walls) // 4]
+                sched = f"{statistics.median(scheds):8.2f}" if scheds else f"{'-':>8}"
                 print(f"{op:<12} {b.name:<10} {statistics.median(walls):8.2f} {q1:8.2f} "
-                      f"{walls[0]:8.2f} {statistics.median(cpus):8.2f}")
+                      f"{walls[0]:8.2f} {statistics.median(cpus):8.2f} {sched}")
     finally:
         for b in builds:
             b.cleanup()

@@ -18,7 +18,9 @@ floor_rootfs() {
 }
 
 # floor_stop_all STATE-DIR...: stops the containers of "floor start" whose
-# state directories are given (those not running are skipped).
+# state directories are given. Those without a state file are skipped: call
+# it only once every tool has returned and its monitor has had a moment to
+# write the file ("floor stop STATE" itself waits for it).
 floor_stop_all() {
 	local d
 	for d in "$@"; do [ -f "$d/pid" ] && "$floor" stop "$d" 2> /dev/null; done
