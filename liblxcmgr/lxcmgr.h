@@ -228,7 +228,9 @@ struct lxcmgr_start_options {
 	bool monitor_child;            /* background only: the monitor stays a child of this
 					* process instead of being forked twice away; for a caller
 					* that exits at once (lxc-start), whose exit hands it to
-					* init. A caller that lives on would have to reap it. */
+					* init. The monitor shares this process's memory until
+					* then, so on success the call does not return: the
+					* process ends with _exit(0). */
 };
 
 /* Starts the container. In the background (the default) it returns once

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -525,6 +527,59 @@ static __attribute__((noreturn)) void become_monitor(struct lxcmgr_container *c,
 	_exit(ret < 0 ? 1 : 0);
 }
 
+/* lxc-start's monitor (opts->monitor_child) shares lxc-start's memory,
+ * made with clone(CLONE_VM) on a stack of its own, where a fork copied
+ * lxc-start's page tables and both then took a copy-on-write fault at
+ * every page they wrote (on this paravirtualized VM, each a trip to the
+ * hypervisor). lxc-start only sleeps in read() until the result comes, then
+ * ends with _exit() (lxcmgr_container_start does not return), or reaps a
+ * monitor that failed before it goes on: the two never run libc at once,
+ * whose heap, stdio and thread block (errno, malloc's cache) they share.
+ * ASan cannot follow code on a stack of ours: sanitizer builds fork. */
+#if defined(__SANITIZE_ADDRESS__)
+#define MONITOR_SHARES_MEMORY false
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MONITOR_SHARES_MEMORY false
+#endif
+#endif
+#ifndef MONITOR_SHARES_MEMORY
+#define MONITOR_SHARES_MEMORY true
+#endif
+#define MONITOR_STACK (8u << 20) /* as a main thread's; pages are used as touched */
+
+struct monitor_args {
+	struct lxcmgr_container *c;
+	struct start_plan *plan;
+	const struct lxcmgr_start_options *opts;
+	int result_fd, read_end;
+};
+
+static int monitor_entry(void *arg)
+{
+	const struct monitor_args *a = arg;
+
+	close(a->read_end);
+	become_monitor(a->c, a->plan, a->opts, a->result_fd);
+}
+
+/* The monitor: a fork, or for monitor_child a process sharing our memory. */
+static pid_t make_monitor(const struct monitor_args *a)
+{
+	if (!a->opts->monitor_child || !MONITOR_SHARES_MEMORY) {
+		pid_t pid = fork();
+		if (pid == 0)
+			monitor_entry((void *)a);
+		return pid;
+	}
+	char *stack = mmap(NULL, MONITOR_STACK, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+	if (stack == MAP_FAILED)
+		return -1;
+	mprotect(stack, 4096, PROT_NONE); /* an overflow faults instead of writing below */
+	return clone(monitor_entry, stack + MONITOR_STACK, CLONE_VM | SIGCHLD, (void *)a);
+}
+
 static void reap(pid_t pid)
 {
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
@@ -589,14 +644,14 @@ LXCMGR_PUBLIC int lxcmgr_container_start(struct lxcmgr_container *c,
 		plan_free(plan);
 		return error_set(err, errno, "create the start pipe");
 	}
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(pipefd[0]);
-		become_monitor(c, plan, opts, pipefd[1]);
-	}
+	struct monitor_args args = { .c = c, .plan = plan, .opts = opts, .result_fd = pipefd[1],
+				     .read_end = pipefd[0] };
+	pid_t pid = make_monitor(&args);
 	close(pipefd[1]);
 	ret = pid < 0 ? error_set(err, errno, "fork the monitor")
 		      : wait_result(pipefd[0], pid, opts->monitor_child, err);
+	if (ret == 0 && opts->monitor_child)
+		_exit(0); /* the monitor may be using our heap by now: see make_monitor */
 	close(pipefd[0]);
 	plan_free(plan);
 	return ret;
