@@ -188,6 +188,15 @@ int cgroup_change_devices(struct cgroup *cg, const char *file, const char *value
  * (LXCMGR_STATS_*), whose files are not read. */
 int cgroup_stats(const struct cgroup *cg, unsigned want, struct lxcmgr_stats *st);
 
+/* For a container an ordinary user starts (beneath the caller's cgroups,
+ * delegate.c): checks that the caller's cgroup of each hierarchy is the
+ * user's to make cgroups in. One that is not is an error naming it and
+ * the fix when the container cannot do without it (cgroup2, name=systemd);
+ * a v1 controller's goes to *SKIP (its directory, a strv) for cgroup_drop. */
+int cgroup_delegation(const struct cgroup *cg, char ***skip, lxcmgr_error **err);
+/* Forgets the hierarchies whose caller's cgroup directory is in DIRS. */
+void cgroup_drop(struct cgroup *cg, char *const *dirs);
+
 /* The monitor leaves its cgroup (to the pivot, else where it came from, else
  * the hierarchy's root), so that cgroup_remove can remove it. */
 int cgroup_leave(struct cgroup *cg, lxcmgr_error **err);

@@ -123,6 +123,8 @@ int run_cgroup_setup(struct lxcmgr_container *c, const struct start_plan *p,
 		if (ret == -ENOENT)
 			error_hint(err, "%s (%s) needs them", pc->items[0].key, pc->items[0].origin);
 	}
+	if (ret == 0 && pc->skip) /* an ordinary user's, not delegated (plan-cgroup.c) */
+		cgroup_drop(cg, pc->skip);
 	ret = ret ?: cgroup_create(cg, &spec, err);
 	if (ret < 0) {
 		cgroup_free(cg);

@@ -41,7 +41,11 @@ static __attribute__((noreturn)) void list_inside(int pidfd, int out)
 	struct ifaddrs *all = NULL;
 	char text[INET6_ADDRSTRLEN + 1];
 
-	if (setns(pidfd, CLONE_NEWNET) < 0 || getifaddrs(&all) < 0)
+	/* An ordinary user may enter the network namespace of their container
+	 * only from its user namespace, which they own (root from here). */
+	if ((setns(pidfd, CLONE_NEWNET) < 0 &&
+	     (errno != EPERM || setns(pidfd, CLONE_NEWUSER | CLONE_NEWNET) < 0)) ||
+	    getifaddrs(&all) < 0)
 		_exit(errno ? errno : EIO);
 	for (struct ifaddrs *ifa = all; ifa; ifa = ifa->ifa_next) {
 		if (!wanted(ifa))

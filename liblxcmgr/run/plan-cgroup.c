@@ -149,8 +149,67 @@ int plan_cgroup_build(const struct lxcmgr_container *c, struct plan_cgroup *pc,
 	return ret ?: build_items(c, pc, err);
 }
 
+/* The controller of a v1 key's FILE ("memory.limit_in_bytes": memory). */
+static bool item_needs(const struct plan_cgroup_item *it, const struct cgroup_hier *h)
+{
+	const char *dot = strchr(it->file, '.');
+	cleanup_free char *ctrl = dot ? strndup(it->file, (size_t)(dot - it->file)) : NULL;
+
+	return it->version != 2 && !h->unified && ctrl && cgroup_hier_has(h, ctrl);
+}
+
+/* The hierarchies of SKIP that a key needs are an error; the others are
+ * left out, said in one notice. */
+static int check_skipped(const struct plan_cgroup *pc, const struct cgroup *cg, char ***notices,
+			 lxcmgr_error **err)
+{
+	cleanup_strv char **names = NULL;
+
+	for (size_t i = 0; i < cg->n_hiers; i++) {
+		const struct cgroup_hier *h = &cg->hiers[i];
+		cleanup_free char *dir = cgroup_hier_dir(h, h->self);
+		if (!dir || !strv_contains(pc->skip, dir))
+			continue;
+		cleanup_free char *ctrls = strv_join(h->controllers, ",");
+		for (size_t k = 0; k < pc->n_items; k++) {
+			const struct plan_cgroup_item *it = &pc->items[k];
+			if (!item_needs(it, h))
+				continue;
+			int ret = error_msg(err, EACCES, "%s = %s (%s): the %s controller's cgroup "
+					    "\"%s\" (the caller's) is not delegated to you",
+					    it->key, it->value, it->origin, ctrls ? ctrls : "?", dir);
+			error_hint(err, "as root: chown -R USER \"%s\", or drop the key", dir);
+			return ret;
+		}
+		if (strv_push(&names, str_printf("%s (\"%s\")", ctrls ? ctrls : "?", dir)) < 0)
+			return error_set(err, ENOMEM, "cgroups");
+	}
+	cleanup_free char *list = names ? strv_join(names, ", ") : NULL;
+	if (list && strv_push(notices, str_printf("cgroups not delegated to you: %s; the "
+						  "container runs without those controllers (no key "
+						  "of its config needs them)", list)) < 0)
+		return error_set(err, ENOMEM, "cgroups");
+	return 0;
+}
+
+int plan_cgroup_delegated(struct plan_cgroup *pc, char ***notices, lxcmgr_error **err)
+{
+	struct cgroup *cg = NULL;
+	int ret;
+
+	/* Beneath the caller's own cgroups, the only ones that can be theirs. */
+	pc->relative = true;
+	if ((ret = cgroup_open(&cg, err)) == -ENOENT && pc->n_items == 0)
+		return 0; /* no cgroups at all: started in the monitor's (run/cgroups.c) */
+	ret = ret ?: cgroup_delegation(cg, &pc->skip, err);
+	ret = ret ?: check_skipped(pc, cg, notices, err);
+	cgroup_free(cg);
+	return ret;
+}
+
 void plan_cgroup_release(struct plan_cgroup *pc)
 {
+	strv_free(pc->skip);
 	free(pc->payload);
 	free(pc->monitor);
 	free(pc->pivot);

@@ -11,7 +11,9 @@
  *   - a rootfs the container's root cannot reach (a directory on its path
  *     it may not search: the first process runs as that root when it
  *     mounts);
- *   - a caller other than root (newuidmap comes with the subid work). */
+ *   - for a caller other than root: a map newuidmap/newgidmap would refuse
+ *     (not the user's subordinate ids), and what needs host root
+ *     (idmapped mounts). */
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -23,6 +25,7 @@
 
 #include "conf/conf.h"
 #include "container.h"
+#include "security/subid.h"
 #include "run/plan-internal.h"
 #include "util/cleanup.h"
 #include "util/error.h"
@@ -181,6 +184,33 @@ static int check_mounts(struct build *b, bool mapped)
 	return 0;
 }
 
+/* An ordinary user's start: the maps are written by newuidmap/newgidmap,
+ * which allow only the user's subordinate ids (checked now, with the fix),
+ * and an idmapped mount needs CAP_SYS_ADMIN on the host. */
+static int check_user(struct build *b)
+{
+	struct start_plan *p = b->p;
+	int ret;
+
+	if (p->rootfs_idmapped)
+		return value_error(b, EOPNOTSUPP, "lxc.rootfs.options", LAST,
+				   "idmap=container needs host root (an idmapped mount); a user's "
+				   "container has its files shifted at create: remove idmap=container");
+	for (size_t i = 0; i < p->n_mounts; i++)
+		if (p->mounts[i].idmapped)
+			return error_msg(b->err, EOPNOTSUPP, "lxc.mount.entry (%s): idmap=container "
+					 "needs host root (an idmapped mount); remove it, or start as root",
+					 p->mounts[i].origin);
+	char *const *lines = conf_values(b->conf, key);
+	for (size_t i = 0; lines && lines[i]; i++)
+		if (strv_push_dup(&p->idmap_lines, lines[i]) < 0)
+			return -ENOMEM;
+	p->by_user = true;
+	if ((ret = subid_check_maps_self(p->idmap_lines, b->err)) < 0)
+		return error_wrap(b->err, ret, "%s", key);
+	return 0;
+}
+
 int plan_build_userns(struct build *b)
 {
 	struct start_plan *p = b->p;
@@ -195,12 +225,18 @@ int plan_build_userns(struct build *b)
 		if (p->rootfs_idmapped)
 			return value_error(b, EINVAL, "lxc.rootfs.options", LAST,
 					   "idmap=container needs lxc.idmap");
+		if (geteuid() != 0) {
+			ret = error_msg(b->err, EPERM, "a container started by an ordinary user "
+					"needs its own user namespace, and this one has no lxc.idmap");
+			error_hint(b->err, "add lxc.idmap = u 0 FIRST 65536 and g 0 FIRST 65536 "
+					   "from your /etc/subuid and /etc/subgid ranges (lxc-create "
+					   "as the user writes them), or start it as root");
+			return ret;
+		}
 		return 0;
 	}
-	if (geteuid() != 0)
-		return value_error(b, EOPNOTSUPP, key, LAST,
-				   "not supported yet: a container with lxc.idmap started by a user "
-				   "other than root (newuidmap, /etc/subuid); start it as root");
+	if (geteuid() != 0 && (ret = check_user(b)) < 0)
+		return ret;
 	if ((ret = check_rootfs(b)) < 0)
 		return ret;
 	p->idmapped_trees = malloc((1 + p->n_mounts) * sizeof(int));
@@ -214,6 +250,8 @@ int plan_build_userns(struct build *b)
 void plan_free_userns(struct start_plan *p)
 {
 	idmap_release(&p->idmap);
+	strv_free(p->idmap_lines);
+	p->idmap_lines = NULL;
 	free(p->idmapped_trees);
 	p->idmapped_trees = NULL;
 }

@@ -1219,7 +1219,10 @@ static int build_cgroup(struct build *b)
 {
 	int ret = build_cgroup_mount(b);
 
-	return ret ?: plan_cgroup_build(b->c, &b->p->cgroup, b->err);
+	ret = ret ?: plan_cgroup_build(b->c, &b->p->cgroup, b->err);
+	if (ret == 0 && geteuid() != 0)
+		ret = plan_cgroup_delegated(&b->p->cgroup, &b->p->notices, b->err);
+	return ret;
 }
 
 static int build_all(struct build *b)

@@ -74,6 +74,8 @@ struct plan_cgroup {
 	char *monitor;    /* "lxcmgr.monitor.web" */
 	char *pivot;      /* lxc.cgroup.dir.monitor.pivot, or NULL */
 	bool relative;    /* lxc.cgroup.relative: the base is the starter's own cgroup */
+	char **skip;      /* an ordinary user's start: the caller's cgroups of the v1
+			   * hierarchies not delegated to them, left out (cgroup_drop) */
 	struct plan_cgroup_item *items; /* written before init runs, in config order (a
 					 * devices.deny after the allows comes last) */
 	size_t n_items;
@@ -197,6 +199,11 @@ struct start_plan {
 	uid_t root_uid;             /* host ids of the container's root */
 	gid_t root_gid;
 	bool rootfs_idmapped;       /* lxc.rootfs.options idmap=container */
+	/* Started by an ordinary user (not root): the maps go through
+	 * newuidmap/newgidmap (security/subid.h), which want the lxc.idmap
+	 * lines; the cgroups are the caller's delegated ones. */
+	bool by_user;
+	char **idmap_lines;
 	/* Child side only: the idmapped trees the monitor sent, [0] the rootfs,
 	 * [1 + i] mounts[i]; -1 where none. Allocated with the plan (1 +
 	 * n_mounts), filled in the container's first process, which has its
@@ -227,6 +234,11 @@ int plan_net_fix_hwaddrs(struct lxcmgr_container *c, lxcmgr_error **err);
  * settings of C's config. */
 int plan_cgroup_build(const struct lxcmgr_container *c, struct plan_cgroup *pc,
 		      lxcmgr_error **err);
+/* For an ordinary user's start: the cgroups go beneath the caller's own
+ * (lxc.cgroup.relative), which must be delegated to the user (one error
+ * line with the fix otherwise); v1 controllers that are not are left out,
+ * with a line in NOTICES, unless a key needs them (an error naming it). */
+int plan_cgroup_delegated(struct plan_cgroup *pc, char ***notices, lxcmgr_error **err);
 void plan_cgroup_release(struct plan_cgroup *pc);
 
 #endif

@@ -306,14 +306,20 @@ static int child_become_root(const struct start_plan *p, struct child_error *e)
 /* In a user namespace, once pivoted: the mount namespace the container
  * keeps is a copy the monitor had made across user namespaces
  * (userns_locked_mounts), where every mount is locked, so root inside
- * cannot take a mask off alone or clear a read-only flag. */
+ * cannot take a mask off alone or clear a read-only flag.
+ *
+ * Not for a container an ordinary user starts: their monitor cannot join a
+ * mount namespace from the host's user namespace (setns needs
+ * CAP_SYS_CHROOT there), so the masks stay unlocked, as in LXC's
+ * unprivileged containers. What a mask covers is host root's, which the
+ * container's root is not: taking one off shows a file it may not write. */
 static int child_lock_mounts(const struct start_plan *p, int sync_fd, struct child_error *e)
 {
 	static const struct plan_where where = { "lxc.idmap", NULL };
 	char tag = SPAWN_LOCK;
 	int fds[253];
 
-	if (!plan_userns(p))
+	if (!plan_userns(p) || p->by_user)
 		return 0;
 	if (write(sync_fd, &tag, 1) != 1)
 		return child_error_set(e, errno, "lock the container's mounts", &where, NULL,

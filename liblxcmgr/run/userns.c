@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sched.h>
 #include <sys/mount.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "run/userns.h"
+#include "security/subid.h"
 #include "util/cleanup.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -22,49 +24,170 @@ static const char *const v1_files[] = { "tasks", "cgroup.procs", "cgroup.clone_c
 static const char *const v2_files[] = { "cgroup.procs", "cgroup.subtree_control",
 					"cgroup.threads", NULL };
 
-static int own(const char *path, const struct start_plan *p, bool missing_ok,
-	       lxcmgr_error **err)
+/* What one start gives to the container's root. Root chowns each path
+ * itself; an ordinary user may not give files away, so a helper does it
+ * (as LXC's chown_mapped_root): a process in a user namespace of its own
+ * where uid and gid 0 are the container's root and 1 the user, made with
+ * newuidmap/newgidmap, chowns each path to 0 there. A cgroup keeps the
+ * user's group, writable, so the monitor and lxc-attach (the user) can
+ * still move processes into it and remove what init made below it. */
+struct give {
+	const char *path;
+	bool missing_ok;
+	bool cgroup; /* a user's start: the group stays the user's, g+w */
+};
+
+struct gives {
+	struct give *v;
+	size_t n;
+	char **paths; /* the strings v[] points to */
+};
+
+static void gives_release(struct gives *g)
 {
-	if (fchownat(AT_FDCWD, path, p->root_uid, p->root_gid, AT_SYMLINK_NOFOLLOW) == 0 ||
-	    (missing_ok && errno == ENOENT))
-		return 0;
-	return error_set(err, errno, "give \"%s\" to the container's root (host uid %u, lxc.idmap)",
-			 path, (unsigned)p->root_uid);
+	free(g->v);
+	strv_free(g->paths);
+}
+
+static int gives_add(struct gives *g, char *path, bool missing_ok, bool cgroup)
+{
+	if (!path || strv_push(&g->paths, path) < 0)
+		return -ENOMEM;
+	struct give *grown = realloc(g->v, (g->n + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	g->v = grown;
+	g->v[g->n++] = (struct give){ .path = path, .missing_ok = missing_ok, .cgroup = cgroup };
+	return 0;
+}
+
+/* Returns the index of the path that failed, with *E its errno, or -1. */
+static ssize_t give_all(const struct gives *g, uid_t uid, gid_t gid, gid_t cgroup_gid, int *e)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		const struct give *w = &g->v[i];
+		gid_t to = w->cgroup ? cgroup_gid : gid;
+		struct stat st;
+
+		if (fchownat(AT_FDCWD, w->path, uid, to, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (w->missing_ok && errno == ENOENT)
+				continue;
+			*e = errno;
+			return (ssize_t)i;
+		}
+		if (to == gid)
+			continue;
+		mode_t add = S_IWGRP;
+		if (stat(w->path, &st) == 0 && S_ISDIR(st.st_mode))
+			add |= S_IRGRP | S_IXGRP;
+		if (stat(w->path, &st) < 0 || chmod(w->path, (st.st_mode & 07777) | add) < 0) {
+			*e = errno;
+			return (ssize_t)i;
+		}
+	}
+	return -1;
+}
+
+struct give_reply {
+	int errnum;
+	ssize_t index;
+};
+
+/* The user's case: through a helper in a user namespace mapping the
+ * container's root (0) and the user (1). */
+static int give_as_user(const struct start_plan *p, const struct gives *g, ssize_t *bad,
+			lxcmgr_error **err)
+{
+	char line[4][64];
+	char *lines[5] = { line[0], line[1], line[2], line[3], NULL };
+	struct give_reply r = { .errnum = EPIPE, .index = -1 };
+	int fds[2];
+
+	snprintf(line[0], sizeof(line[0]), "u 0 %u 1", (unsigned)p->root_uid);
+	snprintf(line[1], sizeof(line[1]), "u 1 %u 1", (unsigned)geteuid());
+	snprintf(line[2], sizeof(line[2]), "g 0 %u 1", (unsigned)p->root_gid);
+	snprintf(line[3], sizeof(line[3]), "g 1 %u 1", (unsigned)getegid());
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return error_set(err, errno, "give files to the container's root: pipe");
+	pid_t pid = userns_fork(lines, err);
+	if (pid == 0) {
+		close(fds[0]);
+		r.index = give_all(g, 0, 0, 1, &r.errnum);
+		if (r.index < 0)
+			r.errnum = 0;
+		_exit(write(fds[1], &r, sizeof(r)) == sizeof(r) ? 0 : 1);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		return error_wrap(err, (int)pid, "give files to the container's root (lxc.idmap)");
+	}
+	ssize_t n;
+	while ((n = read(fds[0], &r, sizeof(r))) < 0 && errno == EINTR)
+		;
+	close(fds[0]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (n != sizeof(r))
+		return error_msg(err, EPIPE, "give files to the container's root: the helper ended");
+	*bad = r.index;
+	return -r.errnum;
+}
+
+static int give(const struct start_plan *p, const struct gives *g, lxcmgr_error **err)
+{
+	ssize_t bad = -1;
+	int e = 0, ret = 0;
+
+	if (p->by_user)
+		ret = give_as_user(p, g, &bad, err);
+	else if ((bad = give_all(g, p->root_uid, p->root_gid, p->root_gid, &e)) >= 0)
+		ret = -e;
+	if (ret < 0 && bad >= 0)
+		return error_set(err, -ret, "give \"%s\" to the container's root (host uid %u, "
+				 "lxc.idmap)", g->v[bad].path, (unsigned)p->root_uid);
+	return ret;
 }
 
 int userns_own_cgroup(const struct start_plan *p, const struct cgroup *cg, lxcmgr_error **err)
 {
-	for (size_t i = 0; cg && i < cg->n_hiers; i++) {
+	struct gives g = { 0 };
+	int ret = 0;
+
+	for (size_t i = 0; ret == 0 && cg && i < cg->n_hiers; i++) {
 		const struct cgroup_hier *h = &cg->hiers[i];
 		const char *dir = h->dirs[CGROUP_PAYLOAD];
-		int ret;
 
 		if (!dir)
 			continue;
-		if ((ret = own(dir, p, false, err)) < 0)
-			return ret;
-		for (const char *const *f = h->unified ? v2_files : v1_files; *f; f++) {
-			cleanup_free char *path = str_printf("%s/%s", dir, *f);
-			if (!path)
-				return error_set(err, ENOMEM, "cgroup");
-			if ((ret = own(path, p, true, err)) < 0)
-				return ret;
-		}
+		ret = gives_add(&g, strdup(dir), false, true);
+		for (const char *const *f = h->unified ? v2_files : v1_files; ret == 0 && *f; f++)
+			ret = gives_add(&g, str_printf("%s/%s", dir, *f), true, true);
 	}
-	return 0;
+	if (ret < 0)
+		ret = error_set(err, ENOMEM, "cgroup");
+	else if (g.n)
+		ret = give(p, &g, err);
+	gives_release(&g);
+	return ret;
 }
 
 int userns_own_ptys(const struct start_plan *p, const struct dev_ptys *ptys,
 		    lxcmgr_error **err)
 {
-	int ret;
+	struct gives g = { 0 };
+	int ret = 0;
 
-	if (ptys->console[0] && (ret = own(ptys->console, p, false, err)) < 0)
-		return ret;
-	for (unsigned i = 0; i < ptys->n_ttys; i++)
-		if ((ret = own(ptys->ttys[i], p, false, err)) < 0)
-			return ret;
-	return 0;
+	if (ptys->console[0])
+		ret = gives_add(&g, strdup(ptys->console), false, false);
+	for (unsigned i = 0; ret == 0 && i < ptys->n_ttys; i++)
+		ret = gives_add(&g, strdup(ptys->ttys[i]), false, false);
+	if (ret < 0)
+		ret = error_set(err, ENOMEM, "ptys");
+	else if (g.n)
+		ret = give(p, &g, err);
+	gives_release(&g);
+	return ret;
 }
 
 static int write_map(pid_t pid, const struct start_plan *p, char kind, lxcmgr_error **err)
@@ -87,6 +210,8 @@ static int write_map(pid_t pid, const struct start_plan *p, char kind, lxcmgr_er
 
 int userns_write_maps(const struct start_plan *p, pid_t pid, lxcmgr_error **err)
 {
+	if (p->by_user)
+		return subid_write_maps(pid, p->idmap_lines, err);
 	int ret = write_map(pid, p, 'u', err);
 
 	return ret ?: write_map(pid, p, 'g', err);

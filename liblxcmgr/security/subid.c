@@ -476,6 +476,17 @@ int subid_write_maps_env(const struct subid_env *env, pid_t pid, char *const *li
 	return ret ?: run_idmap_tool(gidmap, pid, 'g', m, n, err);
 }
 
+int subid_check_maps_self(char *const *lines, lxcmgr_error **err)
+{
+	struct subid_env env;
+	cleanup_free char *name = NULL, *uidmap = NULL, *gidmap = NULL;
+	int ret = subid_env_self(&env, &name, err);
+
+	ret = ret ?: idmap_tool(env.newuidmap, "newuidmap", &uidmap, err);
+	ret = ret ?: idmap_tool(env.newgidmap, "newgidmap", &gidmap, err);
+	return ret ?: subid_check_maps(&env, lines, err);
+}
+
 int subid_write_maps(pid_t pid, char *const *idmap_lines, lxcmgr_error **err)
 {
 	struct subid_env env;

@@ -75,6 +75,10 @@ int subid_default_map(char ***lines, lxcmgr_error **err);
  * the user's own id alone. */
 int subid_check_maps(const struct subid_env *env, char *const *lines, lxcmgr_error **err);
 
+/* The same for the calling user, with newuidmap and newgidmap found and
+ * setuid: what a start by that user checks before it makes anything. */
+int subid_check_maps_self(char *const *lines, lxcmgr_error **err);
+
 /* Writes the uid and gid maps of process PID (which has just unshared its
  * user namespace). Root writes them itself; a user through newuidmap and
  * newgidmap, after the checks above. */
