@@ -182,6 +182,8 @@ int run_cgroup_orphan(struct lxcmgr_container *c, lxcmgr_error **err)
 	/* A monitor alive (it holds the lock) owns the cgroups. */
 	if (store_lock(c->ctx, c->name, &lock, NULL) < 0)
 		return 0;
+	if (geteuid() != 0) /* the killed monitor's pointer for root (proto.h) */
+		proto_pointer_remove(c->ctx, c->name);
 	ret = file_read(path, RECORD_MAX, &text, NULL);
 	if (ret == -ENOENT)
 		return 0;

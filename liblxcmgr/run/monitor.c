@@ -1061,6 +1061,8 @@ static void finish(struct loop *l)
 		m->listen_fd = -1;
 		if (m->socket_path)
 			unlink(m->socket_path);
+		if (geteuid() != 0)
+			proto_pointer_remove(m->c->ctx, m->c->name);
 	}
 	monitor_set_state(m, LXCMGR_STATE_STOPPED);
 	while (l->n_clients > 0)
@@ -1342,6 +1344,9 @@ int monitor_listen(struct monitor *m, lxcmgr_error **err)
 			error_hint(err, "choose a shorter runtime path: $LXCMGR_RUNTIME_PATH");
 		return ret;
 	}
+	if (geteuid() != 0 && (ret = proto_pointer_write(m->c->ctx, name, m->socket_path)) < 0)
+		return error_set(err, -ret, "container \"%s\": write \"%s/%s/.lxcmgr-socket\"", name,
+				 m->c->ctx->lxcpath, name);
 	m->state = LXCMGR_STATE_STARTING;
 	log_debug(m->c->ctx, "container \"%s\": command socket \"%s\"", name, m->socket_path);
 	return 0;
@@ -1373,8 +1378,11 @@ static void close_fd(int *fd)
 void monitor_release(struct monitor *m)
 {
 	/* Only while we still listen is the socket file surely ours. */
-	if (m->listen_fd >= 0 && m->socket_path)
+	if (m->listen_fd >= 0 && m->socket_path) {
 		unlink(m->socket_path);
+		if (geteuid() != 0)
+			proto_pointer_remove(m->c->ctx, m->c->name);
+	}
 	/* A start that failed: its subscribers hear STOPPED, once the socket
 	 * is gone (as in finish()), and its clients are closed. */
 	if (m->loop && m->state != LXCMGR_STATE_STOPPED)

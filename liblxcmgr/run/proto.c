@@ -70,6 +70,67 @@ static int connect_path(const char *path, int *fd)
 	return 0;
 }
 
+static char *pointer_path(const struct lxcmgr_ctx *ctx, const char *name)
+{
+	return str_printf("%s/%s/.lxcmgr-socket", ctx->lxcpath, name);
+}
+
+int proto_pointer_write(const struct lxcmgr_ctx *ctx, const char *name, const char *socket_path)
+{
+	cleanup_free char *path = pointer_path(ctx, name);
+	cleanup_free char *text = str_printf("%s\n", socket_path);
+
+	if (!path || !text)
+		return -ENOMEM;
+	cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+				    0644);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return -errno;
+	return 0;
+}
+
+void proto_pointer_remove(const struct lxcmgr_ctx *ctx, const char *name)
+{
+	cleanup_free char *path = pointer_path(ctx, name);
+
+	if (path)
+		unlink(path);
+}
+
+/* Root's way to a user's monitor: the pointer must be the container
+ * directory's owner's, and so must the monitor at its end. */
+static int connect_pointer(const struct lxcmgr_ctx *ctx, const char *name, int *fd)
+{
+	cleanup_free char *path = pointer_path(ctx, name);
+	cleanup_free char *dir = str_printf("%s/%s", ctx->lxcpath, name);
+	char sock[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+	struct stat st, pst;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (!path || !dir)
+		return -ENOMEM;
+	if (stat(dir, &st) < 0 || st.st_uid == 0)
+		return -ENOENT;
+	cleanup_close int pfd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (pfd < 0 || fstat(pfd, &pst) < 0 || !S_ISREG(pst.st_mode) || pst.st_uid != st.st_uid)
+		return -ENOENT;
+	ssize_t n = read(pfd, sock, sizeof(sock) - 1);
+	if (n <= 1 || sock[n - 1] != '\n')
+		return -ENOENT;
+	sock[n - 1] = '\0';
+	cleanup_close int s = -1;
+	int ret = connect_path(sock, &s);
+	if (ret < 0)
+		return ret;
+	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return -errno;
+	if (cred.uid != st.st_uid)
+		return -EACCES;
+	*fd = steal_fd(s);
+	return 0;
+}
+
 int proto_connect(const struct lxcmgr_ctx *ctx, const char *name, int *fd)
 {
 	cleanup_free char *path = proto_socket_path(ctx, name);
@@ -78,6 +139,9 @@ int proto_connect(const struct lxcmgr_ctx *ctx, const char *name, int *fd)
 	if (!path)
 		return -ENOMEM;
 	int ret = connect_path(path, &s);
+	if ((ret == -ENOENT || ret == -ECONNREFUSED) && geteuid() == 0 &&
+	    connect_pointer(ctx, name, fd) == 0)
+		return 0;
 	if (ret < 0)
 		return ret;
 	/* The monitor hands out pidfds that lxc-attach enters: it must be

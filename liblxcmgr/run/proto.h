@@ -85,8 +85,17 @@ struct proto_reply {
 /* "<runtime>/c/<hash>.sock" (malloc'd). */
 char *proto_socket_path(const struct lxcmgr_ctx *ctx, const char *name);
 
+/* An ordinary user's monitor listens in the user's runtime directory,
+ * which root cannot know: it leaves its socket's path in the container's
+ * directory, "<lxcpath>/<name>/.lxcmgr-socket", so that root finds it with
+ * -P (LXC's abstract sockets are found by anyone). Written when the
+ * monitor listens, removed when it stops listening. */
+int proto_pointer_write(const struct lxcmgr_ctx *ctx, const char *name, const char *socket_path);
+void proto_pointer_remove(const struct lxcmgr_ctx *ctx, const char *name);
+
 /* Client: connects to NAME's monitor. -ECONNREFUSED or -ENOENT: not running.
- * A server that is neither root nor our uid gives -EACCES. */
+ * A server that is neither root nor our uid gives -EACCES. Root also
+ * follows a user's pointer (above) to a monitor of the container's owner. */
 int proto_connect(const struct lxcmgr_ctx *ctx, const char *name, int *fd);
 
 /* Client: one request and its reply. *data (malloc'd, NUL-terminated, may be

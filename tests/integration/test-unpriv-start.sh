@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# Containers started by an ordinary user: lxc-create -t busybox, lxc-start,
+# lxc-attach, lxc-info, lxc-stop, lxc-destroy as that user, on cgroups
+# delegated to them; what root sees of such a container; the refusals.
+#
+# As test-unpriv.sh, no user is added to the machine: the tools run as uid
+# $TUID in a private mount namespace where the test's copies of
+# /etc/passwd, group, subuid and subgid are bound over the host's, then
+# setpriv drops to that uid. The delegated cgroups are the test's own:
+# beneath the test's cgroup in each hierarchy, chowned to $TUID; the
+# process that becomes the user is moved into them before it drops root.
+. "$(dirname "$0")/../lib.sh"
+
+TNAME=lxcmgr-test-user
+SUBUID=1100000
+SUBGID=1200000
+CT=lxcmgr-test-ustart
+
+free_id() {
+	local id=61000
+	while getent passwd "$id" > /dev/null || getent group "$id" > /dev/null; do
+		id=$((id + 1))
+	done
+	echo "$id"
+}
+TUID=$(free_id)
+
+# The mount point of the hierarchy whose /proc/self/cgroup field is $1
+# ("" for cgroup2, "cpu,cpuacct", "name=systemd").
+hier_mount() {
+	case "$1" in
+	"") awk '$(NF-2) == "cgroup2" { print $5; exit }' /proc/self/mountinfo ;;
+	*) awk -v o="$1" '$(NF-2) == "cgroup" && ("," $NF ",") ~ ("," o ",") { print $5; exit }' \
+		/proc/self/mountinfo ;;
+	esac
+}
+
+# delegate [CONTROLLER...]: a cgroup lxcmgr-test-deleg-$$ beneath the
+# test's own in each hierarchy (only the named v1 controllers' among the v1
+# ones when given; cgroup2 and name=systemd always), given to $TUID as
+# systemd's Delegate=yes would: the directory, cgroup.procs, tasks,
+# cgroup.subtree_control, cgroup.threads. $DELEG lists them (to move the
+# user's process into); removed at cleanup, children first.
+delegate() {
+	local id ctrls path mnt dir f want
+	DELEG=()
+	while IFS=: read -r id ctrls path; do
+		mnt=$(hier_mount "$ctrls")
+		[ -n "$mnt" ] || continue
+		case ",$ctrls," in
+		,, | *,name=systemd,*) ;;
+		*)
+			if [ $# -gt 0 ]; then
+				want=
+				for f in "$@"; do case ",$ctrls," in *",$f,"*) want=1 ;; esac; done
+				[ -n "$want" ] || continue
+			fi
+			;;
+		esac
+		dir=$mnt${path%/}/lxcmgr-test-deleg-$$
+		mkdir "$dir" || { fail "mkdir $dir"; return 1; }
+		at_cleanup find "$dir" -depth -type d -exec rmdir {} +
+		# cpuset: a new cgroup has no CPUs until given its parent's.
+		for f in cpuset.cpus cpuset.mems; do
+			[ -e "$dir/$f" ] && cat "$mnt${path%/}/$f" > "$dir/$f"
+		done
+		chown "$TUID:$TUID" "$dir"
+		for f in cgroup.procs tasks cgroup.subtree_control cgroup.threads; do
+			[ -e "$dir/$f" ] && chown "$TUID:$TUID" "$dir/$f"
+		done
+		DELEG+=("$dir")
+	done < /proc/self/cgroup
+}
+
+setup_user() {
+	need_root || return 1
+	command -v setpriv > /dev/null || { skip "no setpriv (util-linux)"; return 1; }
+	command -v newuidmap > /dev/null || { skip "no newuidmap (scripts/install-deps installs uidmap)"; return 1; }
+	local f
+	for f in subuid subgid; do
+		[ -e "/etc/$f" ] || { skip "no /etc/$f to bind the test's copy over (the test makes no files in /etc)"; return 1; }
+	done
+	chmod 755 "$T"
+	U=$T/u
+	mkdir -p "$U/etc" "$U/home/.config/lxcmgr" "$U/run"
+	cp /etc/passwd /etc/group "$U/etc/"
+	echo "$TNAME:x:$TUID:$TUID::$U/home:/bin/sh" >> "$U/etc/passwd"
+	echo "$TNAME:x:$TUID:" >> "$U/etc/group"
+	echo "$TNAME:$SUBUID:65536" > "$U/etc/subuid"
+	echo "$TNAME:$SUBGID:65536" > "$U/etc/subgid"
+	cp "$T/etc/default.conf" "$U/home/.config/lxcmgr/default.conf"
+	chown -R "$TUID:$TUID" "$U/home" "$U/run"
+	chmod 700 "$U/run"
+	write_as_user
+	# What the user stops at cleanup, if a test left it running (before
+	# the delegated cgroups are removed).
+	at_cleanup bash "$U/as-user" "$U" "$TUID" 0 "$LXCMGR_BUILD/tools/lxc-stop" -n "$CT" -k
+	DELEG=()
+}
+
+# as_user CMD...: CMD as $TNAME, moved first into the cgroups of $DELEG
+# (a script, so that the cleanup can run it too).
+as_user() { bash "$U/as-user" "$U" "$TUID" "${#DELEG[@]}" "${DELEG[@]}" "$@"; }
+write_as_user() {
+	cat > "$U/as-user" <<- 'EOF'
+	u=$1 uid=$2 n=$3
+	shift 3
+	for d in "${@:1:$n}"; do echo $$ > "$d/cgroup.procs" || exit 1; done
+	shift "$n"
+	exec unshare -m --propagation private bash -c '
+		for f in passwd group subuid subgid; do
+			mount --bind "$0/etc/$f" "/etc/$f" || exit 1
+		done
+		exec setpriv --reuid="$1" --regid="$1" --clear-groups \
+			env -u LXCMGR_CONFIG_PATH -u LXCMGR_RUNTIME_PATH HOME="$0/home" \
+			XDG_RUNTIME_DIR="$0/run" "${@:2}"' "$u" "$uid" "$@"
+	EOF
+}
+
+tool() { local t=$1; shift; as_user "$LXCMGR_BUILD/tools/lxc-$t" "$@"; }
+owner() { stat -c %u:%g "$1"; }
+
+create_ct() {
+	tool create -n "$CT" -t busybox -q || { fail "lxc-create as $TNAME failed"; return 1; }
+	CTDIR=$U/home/.local/share/lxcmgr/$CT
+}
+
+# payload_dirs: the container's cgroups left beneath the delegated ones.
+payload_dirs() { find "${DELEG[@]}" -mindepth 1 -type d 2> /dev/null; }
+
+test_user_starts_their_container() {
+	setup_user || return 0
+	delegate || return 1
+	create_ct || return 1
+	local out
+	out=$(tool start -n "$CT" 2>&1) || { fail "lxc-start as $TNAME: $out"; return 1; }
+	assert_eq "$out" "" "lxc-start's output with every cgroup delegated"
+	assert_eq "$(tool info -n "$CT" -s)" "State:          RUNNING" "lxc-info -s"
+	assert_eq "$(tool attach -n "$CT" -- id -u)" 0 "id -u inside"
+	assert_eq "$(tool attach -n "$CT" -- cat /proc/self/uid_map | tr -s ' ' | sed 's/^ //')" \
+		"0 $SUBUID 65536" "uid_map inside"
+	assert_eq "$(tool attach -n "$CT" -- cat /proc/self/gid_map | tr -s ' ' | sed 's/^ //')" \
+		"0 $SUBGID 65536" "gid_map inside"
+	assert_eq "$(tool attach -n "$CT" -- hostname)" "$CT" "hostname inside"
+	tool attach -n "$CT" -- sh -c 'echo hi > /root/made-inside && chown 5:7 /root/made-inside'
+	assert_eq "$(owner "$CTDIR/rootfs/root/made-inside")" "$((SUBUID + 5)):$((SUBGID + 7))" \
+		"owner on the host of a file made inside and chowned to 5:7"
+	assert_fails tool attach -n "$CT" -- mknod /tmp/sda b 8 0
+	assert_contains "$err" "Operation not permitted" "mknod inside"
+	# The container's init is the user's monitor's child, in the delegated
+	# cgroups, as root of the range on the host.
+	local pid
+	pid=$(tool info -n "$CT" -p -H | awk '{ print $2 }')
+	assert_eq "$(stat -c %u "/proc/$pid")" "$SUBUID" "host uid of init"
+	assert_contains "$(cat "/proc/$pid/cgroup")" "lxcmgr-test-deleg-$$/" "init's cgroups"
+	assert_contains "$(tool ls -f)" "RUNNING" "lxc-ls -f"
+	tool wait -n "$CT" -s RUNNING -t 30 || fail "lxc-wait -s RUNNING"
+	tool freeze -n "$CT" || fail "lxc-freeze as $TNAME"
+	assert_eq "$(tool info -n "$CT" -s)" "State:          FROZEN" "lxc-info -s after lxc-freeze"
+	tool unfreeze -n "$CT" || fail "lxc-unfreeze as $TNAME"
+	assert_eq "$(tool info -n "$CT" -s)" "State:          RUNNING" "lxc-info -s after lxc-unfreeze"
+	tool stop -n "$CT" || fail "lxc-stop as $TNAME"
+	assert_eq "$(tool info -n "$CT" -s)" "State:          STOPPED" "lxc-info -s after stop"
+	assert_eq "$(payload_dirs)" "" "cgroups left after the stop"
+	assert_eq "$(find "$U/run/lxcmgr/c" -mindepth 1)" "" "runtime files left after the stop"
+	[ ! -e "$CTDIR/.lxcmgr-socket" ] || fail "the pointer for root was left"
+	tool destroy -n "$CT" || fail "lxc-destroy as $TNAME"
+	[ ! -e "$CTDIR" ] || fail "lxc-destroy left $CTDIR"
+}
+
+test_root_sees_and_stops_a_users_container() {
+	setup_user || return 0
+	delegate || return 1
+	create_ct || return 1
+	tool start -n "$CT" || { fail "lxc-start as $TNAME"; return 1; }
+	local P=$U/home/.local/share/lxcmgr
+	assert_eq "$(lxc_info -P "$P" -n "$CT" -s)" "State:          RUNNING" "root's lxc-info -P"
+	assert_eq "$(lxc_attach -P "$P" -n "$CT" -- id -u)" 0 "root's lxc-attach -P: id -u"
+	lxc_stop -P "$P" -n "$CT" || fail "root's lxc-stop -P"
+	assert_eq "$(tool info -n "$CT" -s)" "State:          STOPPED" "the user's lxc-info after root's stop"
+	assert_eq "$(payload_dirs)" "" "cgroups left after root's stop"
+}
+
+test_killed_monitor_is_cleaned_up_by_the_user() {
+	setup_user || return 0
+	delegate || return 1
+	create_ct || return 1
+	tool start -n "$CT" || { fail "lxc-start as $TNAME"; return 1; }
+	local pid monitor
+	pid=$(tool info -n "$CT" -p -H | awk '{ print $2 }')
+	monitor=$(ps -o ppid= -p "$pid" | tr -d ' ')
+	[ -n "$monitor" ] && [ "$(stat -c %u "/proc/$monitor")" = "$TUID" ] ||
+		{ fail "the monitor ($monitor) is not the user's"; return 1; }
+	kill -9 "$monitor"
+	while kill -0 "$monitor" 2> /dev/null; do sleep 0.1; done
+	tool stop -n "$CT" -k || fail "lxc-stop -k as $TNAME after the monitor was killed"
+	# Killed (a zombie until the host's init reaps it: the monitor was its parent).
+	case $(ps -o stat= -p "$pid") in "" | Z*) ;; *) fail "init ($pid) still runs" ;; esac
+	assert_eq "$(payload_dirs)" "" "cgroups left after lxc-stop -k"
+	assert_eq "$(find "$U/run/lxcmgr/c" "$CTDIR/.lxcmgr-socket" -mindepth 1 2> /dev/null)" "" \
+		"runtime files left after lxc-stop -k"
+	[ ! -e "$CTDIR/.lxcmgr-socket" ] || fail "the pointer for root was left"
+	assert_eq "$(tool info -n "$CT" -s)" "State:          STOPPED" "lxc-info -s"
+}
+
+test_v1_controllers_not_delegated() {
+	setup_user || return 0
+	[ -d /sys/fs/cgroup/memory ] && [ -d /sys/fs/cgroup/freezer ] ||
+		{ skip "needs v1 memory and freezer hierarchies (this host: $(stat -fc %T /sys/fs/cgroup))"; return 0; }
+	delegate freezer || return 1
+	create_ct || return 1
+	local out
+	out=$(tool start -n "$CT" 2>&1) || { fail "lxc-start as $TNAME: $out"; return 1; }
+	# One line, naming each controller left out and its cgroup.
+	assert_eq "$(printf '%s\n' "$out" | wc -l)" 1 "lines of lxc-start's output"
+	assert_contains "$out" "cgroups not delegated to you: "
+	assert_contains "$out" "memory (\"/sys/fs/cgroup/memory"
+	assert_contains "$out" "the container runs without those controllers"
+	assert_not_contains "$out" "freezer"
+	tool freeze -n "$CT" || fail "lxc-freeze (the freezer was delegated)"
+	tool unfreeze -n "$CT"
+	tool stop -n "$CT" || fail "lxc-stop"
+	# A key of a controller left out: refused, with its key.
+	echo 'lxc.cgroup.memory.limit_in_bytes = 256M' >> "$CTDIR/config"
+	assert_fails tool start -n "$CT"
+	assert_contains "$err" "lxc.cgroup.memory.limit_in_bytes = 256M ("
+	assert_contains "$err" "the memory controller's cgroup \"/sys/fs/cgroup/memory"
+	assert_contains "$err" "is not delegated to you"
+	assert_contains "$err" "chown -R USER"
+	assert_eq "$(payload_dirs)" "" "cgroups left"
+}
+
+test_refusals_name_the_fix() {
+	setup_user || return 0
+	create_ct || return 1
+	# No delegated cgroup: one line with the cgroup and the fix.
+	assert_fails tool start -n "$CT"
+	assert_eq "$(printf '%s\n' "$err" | wc -l)" 1 "lines of the error"
+	assert_contains "$err" "is not delegated to you: an ordinary user's container goes beneath it"
+	assert_contains "$err" "chown -R USER"
+	delegate || return 1
+	# A veth needs lxcmgr-user-nic.
+	cp "$CTDIR/config" "$T/config.saved"
+	sed -i '/^lxc.net/d' "$CTDIR/config"
+	printf 'lxc.net.0.type = veth\nlxc.net.0.link = lo\n' >> "$CTDIR/config"
+	assert_fails tool start -n "$CT"
+	assert_contains "$err" "lxc.net.0.type = veth ("
+	assert_contains "$err" "not supported yet for containers started by an ordinary user (needs lxcmgr-user-nic)"
+	cp "$T/config.saved" "$CTDIR/config"
+	# Without a subordinate range of their own.
+	echo "someone-else:$SUBUID:65536" > "$U/etc/subuid"
+	assert_fails tool start -n "$CT"
+	assert_contains "$err" "no subordinate uids for user \"$TNAME\""
+	assert_contains "$err" "usermod --add-subuids"
+	echo "$TNAME:$SUBUID:65536" > "$U/etc/subuid"
+	# Without lxc.idmap.
+	sed -i '/^lxc.idmap/d' "$CTDIR/config"
+	assert_fails tool start -n "$CT"
+	assert_contains "$err" "needs its own user namespace, and this one has no lxc.idmap"
+	assert_eq "$(payload_dirs)" "" "cgroups left"
+	assert_eq "$(tool info -n "$CT" -s)" "State:          STOPPED" "lxc-info -s"
+}
+
+run_tests
