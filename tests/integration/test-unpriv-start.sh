@@ -168,6 +168,35 @@ test_user_starts_their_container() {
 	[ ! -e "$CTDIR" ] || fail "lxc-destroy left $CTDIR"
 }
 
+test_console_login_as_the_user() {
+	setup_user || return 0
+	command -v tmux > /dev/null || { skip "no tmux"; return 0; }
+	delegate || return 1
+	create_ct || return 1
+	tool start -n "$CT" || { fail "lxc-start as $TNAME"; return 1; }
+	TM() { tmux -S "$T/tmux.sock" "$@"; }
+	trap 'TM kill-server 2> /dev/null || true' EXIT
+	TM new-session -d -s ucons -x 100 -y 30 "bash '$U/as-user' '$U' $TUID 0 \
+		'$LXCMGR_BUILD/tools/lxc-console' -n $CT -t 1; sleep 600"
+	local i seen=""
+	for i in $(seq 400); do
+		TM capture-pane -p -t ucons | grep -q "$CT login:" && { seen=1; break; }
+		TM send-keys -t ucons Enter
+		sleep 0.05
+	done
+	[ -n "$seen" ] || { fail "no login prompt on tty1: $(TM capture-pane -p -t ucons)"; return 1; }
+	TM send-keys -t ucons root Enter
+	TM send-keys -t ucons 'echo uid-$(id -u)-$(cat /proc/self/uid_map | tr -s " " | cut -d" " -f3)' Enter
+	seen=""
+	for i in $(seq 400); do
+		TM capture-pane -p -t ucons | grep -q "uid-0-$SUBUID" && { seen=1; break; }
+		sleep 0.05
+	done
+	[ -n "$seen" ] || fail "no root shell on tty1: $(TM capture-pane -p -t ucons)"
+	TM kill-server 2> /dev/null || true
+	tool stop -n "$CT" -k
+}
+
 test_root_sees_and_stops_a_users_container() {
 	setup_user || return 0
 	delegate || return 1
