@@ -984,16 +984,17 @@ static int cg_probe_mkdir(const char *mnt, const char *own)
 }
 
 /* An ordinary user's containers need a cgroup of their own to put their
- * cgroups under: one they can write (systemd delegates cgroup2 subtrees). */
+ * cgroups under: one they can write (systemd delegates cgroup2 subtrees).
+ * As lxc-start decides (cgroup/delegate.c): cgroup2 and name=systemd are
+ * needed; a v1 controller that is not delegated is left out. */
 static void check_delegation(struct hc *hc)
 {
 	static const char name[] = "Delegated cgroup";
 	static const char fix[] = "start from a delegated scope: systemd-run --user --scope "
 				  "-p Delegate=yes -- lxc-start ...";
 	cleanup_free char *own = read_str("/proc/self/cgroup");
-	char *save = NULL, denied[256] = "";
-	size_t used = 0, tried = 0;
-	bool v1_denied = false;
+	char *save = NULL, denied[2][256] = { "", "" }; /* [0] needed, [1] v1 controllers */
+	size_t used[2] = { 0, 0 }, tried = 0;
 	int last = 0;
 
 	if (geteuid() == 0) {
@@ -1021,23 +1022,28 @@ static void check_delegation(struct hc *hc)
 		if (!e)
 			continue;
 		last = e;
-		v1_denied |= mnt != hc->v2_mnt;
+		int k = mnt != hc->v2_mnt && !list_has(ctrls, "name=systemd", ",");
 		const char *base = strrchr(mnt, '/');
-		if (used < sizeof(denied))
-			used += (size_t)snprintf(denied + used, sizeof(denied) - used, "%s%s",
-						 used ? ", " : "", base ? base + 1 : mnt);
+		if (used[k] < sizeof(denied[k]))
+			used[k] += (size_t)snprintf(denied[k] + used[k], sizeof(denied[k]) - used[k],
+						    "%s%s", used[k] ? ", " : "", base ? base + 1 : mnt);
 	}
 	if (!tried)
 		add(hc, G_UNPRIV, name, WARN, "no cgroup hierarchy of this process was found");
-	else if (!used)
+	else if (!used[0] && !used[1])
 		add(hc, G_UNPRIV, name, OK, "this user can create cgroups below its own, in every "
 		    "hierarchy");
-	else
+	else if (used[0])
 		add(hc, G_UNPRIV, name, MISSING,
-		    "this user cannot create a cgroup below its own in %s (%s); %s%s", denied,
+		    "this user cannot create a cgroup below its own in %s (%s); %s%s", denied[0],
 		    strerror(last), fix,
-		    v1_denied ? "; systemd delegates only cgroup2: on cgroup v1 hierarchies root "
-				"must make a cgroup for the user and chown it" : "");
+		    hc->v1_mnt[ARRAY_SIZE(cg_v1) - 1] ? "; on cgroup v1 hierarchies root must make "
+		    "a cgroup for the user and chown it" : "");
+	else
+		add(hc, G_UNPRIV, name, WARN,
+		    "this user cannot create a cgroup below its own in %s (%s): a container "
+		    "runs without those controllers, and keys that need them fail; root can make "
+		    "a cgroup for the user there and chown it", denied[1], strerror(last));
 }
 
 static void check_unprivileged(struct hc *hc)

@@ -136,6 +136,8 @@ test_user_starts_their_container() {
 	out=$(tool start -n "$CT" 2>&1) || { fail "lxc-start as $TNAME: $out"; return 1; }
 	assert_eq "$out" "" "lxc-start's output with every cgroup delegated"
 	assert_eq "$(tool info -n "$CT" -s)" "State:          RUNNING" "lxc-info -s"
+	assert_contains "$(as_user "$LXCMGR_BUILD/tools/lxc-checkconfig" --no-color | grep 'Delegated cgroup:')" \
+		"can create cgroups below its own, in every hierarchy" "lxc-checkconfig"
 	assert_eq "$(tool attach -n "$CT" -- id -u)" 0 "id -u inside"
 	assert_eq "$(tool attach -n "$CT" -- cat /proc/self/uid_map | tr -s ' ' | sed 's/^ //')" \
 		"0 $SUBUID 65536" "uid_map inside"
@@ -246,6 +248,12 @@ test_v1_controllers_not_delegated() {
 	assert_contains "$out" "memory (\"/sys/fs/cgroup/memory"
 	assert_contains "$out" "the container runs without those controllers"
 	assert_not_contains "$out" "freezer"
+	# lxc-checkconfig says the same.
+	local line
+	line=$(as_user "$LXCMGR_BUILD/tools/lxc-checkconfig" --no-color | grep 'Delegated cgroup:')
+	assert_contains "$line" "memory"
+	assert_contains "$line" "a container runs without those controllers"
+	assert_not_contains "$line" "freezer"
 	tool freeze -n "$CT" || fail "lxc-freeze (the freezer was delegated)"
 	tool unfreeze -n "$CT"
 	tool stop -n "$CT" || fail "lxc-stop"
