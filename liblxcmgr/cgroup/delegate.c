@@ -42,8 +42,8 @@ static int not_delegated(const struct cgroup *cg, const struct cgroup_hier *h, c
 		error_hint(err, "start it in a delegated cgroup: systemd-run --user --scope "
 			   "-p Delegate=yes lxc-start -n NAME");
 	else
-		error_hint(err, "as root: chown -R USER \"%s\" (or start in a systemd scope "
-			   "with Delegate=yes where systemd delegates v1 hierarchies)", dir);
+		error_hint(err, "as root, in each hierarchy: make a cgroup below \"%s\", chown "
+			   "it, its cgroup.procs and tasks to USER, and start from inside it", dir);
 	return ret;
 }
 

@@ -178,7 +178,9 @@ static int check_skipped(const struct plan_cgroup *pc, const struct cgroup *cg, 
 			int ret = error_msg(err, EACCES, "%s = %s (%s): the %s controller's cgroup "
 					    "\"%s\" (the caller's) is not delegated to you",
 					    it->key, it->value, it->origin, ctrls ? ctrls : "?", dir);
-			error_hint(err, "as root: chown -R USER \"%s\", or drop the key", dir);
+			error_hint(err, "as root: make a cgroup below \"%s\", chown it, its "
+				   "cgroup.procs and tasks to USER, and start from inside it; or drop "
+				   "the key", dir);
 			return ret;
 		}
 		if (strv_push(&names, str_printf("%s (\"%s\")", ctrls ? ctrls : "?", dir)) < 0)

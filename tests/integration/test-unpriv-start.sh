@@ -263,7 +263,7 @@ test_v1_controllers_not_delegated() {
 	assert_contains "$err" "lxc.cgroup.memory.limit_in_bytes = 256M ("
 	assert_contains "$err" "the memory controller's cgroup \"/sys/fs/cgroup/memory"
 	assert_contains "$err" "is not delegated to you"
-	assert_contains "$err" "chown -R USER"
+	assert_contains "$err" "chown it, its cgroup.procs and tasks to USER"
 	assert_eq "$(payload_dirs)" "" "cgroups left"
 }
 
@@ -274,7 +274,7 @@ test_refusals_name_the_fix() {
 	assert_fails tool start -n "$CT"
 	assert_eq "$(printf '%s\n' "$err" | wc -l)" 1 "lines of the error"
 	assert_contains "$err" "is not delegated to you: an ordinary user's container goes beneath it"
-	assert_contains "$err" "chown -R USER"
+	assert_contains "$err" "chown it, its cgroup.procs and tasks to USER, and start from inside it"
 	delegate || return 1
 	# A veth needs lxcmgr-user-nic.
 	cp "$CTDIR/config" "$T/config.saved"
