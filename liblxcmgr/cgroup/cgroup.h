@@ -46,6 +46,8 @@ struct cgroup_spec {
 	const char *pivot;   /* lxc.cgroup.dir.monitor.pivot, or NULL: the monitor goes
 			      * back to the cgroup it came from before removing its own */
 	bool relative;       /* base: the caller's cgroup (else the hierarchy's root) */
+	bool base_as_is;     /* v2: enable no controller in the base itself (an ordinary
+			      * user's start: the caller's cgroup has processes, lxc-start's) */
 };
 
 /* One mounted hierarchy. Paths in cgroup terms start with '/' and are

@@ -98,8 +98,8 @@ static int enable_controllers(const char *dir, lxcmgr_error **err)
 	return 0;
 }
 
-/* From the base down to DIR's parent. */
-static int enable_along(const char *base, const char *dir, lxcmgr_error **err)
+/* From the base (or, with SKIP_BASE, its child) down to DIR's parent. */
+static int enable_along(const char *base, const char *dir, bool skip_base, lxcmgr_error **err)
 {
 	size_t len = strlen(base);
 	cleanup_free char *p = strdup(dir);
@@ -114,7 +114,7 @@ static int enable_along(const char *base, const char *dir, lxcmgr_error **err)
 		if (*s == '\0')
 			return 0; /* the leaf itself keeps its processes */
 		*s = '\0';
-		int ret = enable_controllers(p, err);
+		int ret = skip_base && s == p + len ? 0 : enable_controllers(p, err);
 		if (ret < 0)
 			return ret;
 		*s = '/';
@@ -134,7 +134,7 @@ static int v2_create(struct cgroup *cg, const struct cgroup_spec *spec, lxcmgr_e
 	/* The base itself too: its parent enabled them for it, or it is the
 	 * root; an empty suffix walks nothing but the base. */
 	for (int w = 0; ret == 0 && w < 2; w++)
-		ret = enable_along(base, h->dirs[w], err);
+		ret = enable_along(base, h->dirs[w], spec->base_as_is, err);
 	if (ret < 0)
 		cgroup_remove_all(cg, NULL);
 	return ret;

@@ -105,7 +105,8 @@ int run_cgroup_setup(struct lxcmgr_container *c, const struct start_plan *p,
 {
 	const struct plan_cgroup *pc = &p->cgroup;
 	struct cgroup_spec spec = { .payload = pc->payload, .monitor = pc->monitor,
-				    .pivot = pc->pivot, .relative = pc->relative };
+				    .pivot = pc->pivot, .relative = pc->relative,
+				    .base_as_is = pc->skip_base };
 	cleanup_error lxcmgr_error *open_err = NULL;
 	struct cgroup *cg = NULL;
 	int ret;

@@ -194,6 +194,63 @@ static int check_skipped(const struct plan_cgroup *pc, const struct cgroup *cg, 
 	return 0;
 }
 
+/* A key's cgroup2 controller: that of its file, as a v1 key is written on
+ * a cgroup2 host (blkio as io, cpuacct as cpu); NULL for none. */
+static char *v2_controller(const struct plan_cgroup_item *it)
+{
+	const char *dot = strchr(it->file, '.');
+	cleanup_free char *ctrl = dot ? strndup(it->file, (size_t)(dot - it->file)) : NULL;
+
+	if (!ctrl || str_eq(ctrl, "cgroup") || str_eq(ctrl, "devices"))
+		return NULL;
+	if (str_eq(ctrl, "blkio"))
+		return strdup("io");
+	if (str_eq(ctrl, "cpuacct"))
+		return strdup("cpu");
+	return steal_ptr(ctrl);
+}
+
+/* cgroup2: the caller's cgroup holds lxc-start itself, so it cannot enable
+ * controllers for its children (the kernel's no-internal-processes rule):
+ * the container gets those it enables already. The others are said in one
+ * notice, and a key that needs one is an error naming it. */
+static int check_v2_base(struct plan_cgroup *pc, const struct cgroup *cg, char ***notices,
+			 lxcmgr_error **err)
+{
+	const struct cgroup_hier *h = &cg->hiers[0];
+	cleanup_free char *dir = cgroup_hier_dir(h, h->self);
+	cleanup_free char *avail = NULL, *enabled = NULL;
+	cleanup_strv char **off = NULL;
+
+	pc->skip_base = true;
+	if (!dir || cgroup_read(dir, "cgroup.controllers", &avail, NULL) < 0 ||
+	    cgroup_read(dir, "cgroup.subtree_control", &enabled, NULL) < 0)
+		return 0; /* the start's own errors say more */
+	cleanup_free char **have = str_words(avail, " \n");
+	cleanup_free char **on = str_words(enabled, " \n");
+	for (size_t i = 0; have && on && have[i]; i++)
+		if (!strv_contains(on, have[i]) && strv_push_dup(&off, have[i]) < 0)
+			return error_set(err, ENOMEM, "cgroups");
+	for (size_t k = 0; off && k < pc->n_items; k++) {
+		const struct plan_cgroup_item *it = &pc->items[k];
+		cleanup_free char *ctrl = v2_controller(it);
+		if (!ctrl || !strv_contains(off, ctrl))
+			continue;
+		return error_msg(err, EOPNOTSUPP, "%s = %s (%s): not supported yet for a "
+				 "container an ordinary user starts on cgroup2: the %s controller "
+				 "is not enabled in \"%s/cgroup.subtree_control\" (the caller's "
+				 "cgroup), and cannot be while lxc-start runs in it; drop the key",
+				 it->key, it->value, it->origin, ctrl, dir);
+	}
+	cleanup_free char *list = off ? strv_join(off, ", ") : NULL;
+	if (list && strv_push(notices, str_printf("cgroup2: %s not enabled for the children of "
+						  "\"%s\" (the caller's cgroup, where lxc-start "
+						  "runs): the container runs without them", list,
+						  dir)) < 0)
+		return error_set(err, ENOMEM, "cgroups");
+	return 0;
+}
+
 int plan_cgroup_delegated(struct plan_cgroup *pc, char ***notices, lxcmgr_error **err)
 {
 	struct cgroup *cg = NULL;
@@ -205,6 +262,8 @@ int plan_cgroup_delegated(struct plan_cgroup *pc, char ***notices, lxcmgr_error 
 		return 0; /* no cgroups at all: started in the monitor's (run/cgroups.c) */
 	ret = ret ?: cgroup_delegation(cg, &pc->skip, err);
 	ret = ret ?: check_skipped(pc, cg, notices, err);
+	if (ret == 0 && cg->layout == CGROUP_LAYOUT_UNIFIED && cg->n_hiers == 1)
+		ret = check_v2_base(pc, cg, notices, err);
 	cgroup_free(cg);
 	return ret;
 }

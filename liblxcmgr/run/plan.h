@@ -76,6 +76,8 @@ struct plan_cgroup {
 	bool relative;    /* lxc.cgroup.relative: the base is the starter's own cgroup */
 	char **skip;      /* an ordinary user's start: the caller's cgroups of the v1
 			   * hierarchies not delegated to them, left out (cgroup_drop) */
+	bool skip_base;   /* an ordinary user's start on cgroup2: no controller is enabled
+			   * in the caller's cgroup, which has processes (plan-cgroup.c) */
 	struct plan_cgroup_item *items; /* written before init runs, in config order (a
 					 * devices.deny after the allows comes last) */
 	size_t n_items;
