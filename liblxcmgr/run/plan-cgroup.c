@@ -251,6 +251,22 @@ static int check_v2_base(struct plan_cgroup *pc, const struct cgroup *cg, char *
 	return 0;
 }
 
+/* Device rules need the host's privileges (v1: CAP_SYS_ADMIN to write
+ * devices.allow/deny; cgroup2: loading and attaching a BPF program); the
+ * user namespace already keeps the container from making device nodes. */
+static int check_device_keys(const struct plan_cgroup *pc, lxcmgr_error **err)
+{
+	for (size_t k = 0; k < pc->n_items; k++) {
+		const struct plan_cgroup_item *it = &pc->items[k];
+		if (str_starts_with(it->file, "devices."))
+			return error_msg(err, EOPNOTSUPP, "%s = %s (%s): not supported for a container "
+					 "an ordinary user starts: device rules need the host's "
+					 "CAP_SYS_ADMIN (its user namespace already forbids mknod); "
+					 "drop the key", it->key, it->value, it->origin);
+	}
+	return 0;
+}
+
 int plan_cgroup_delegated(struct plan_cgroup *pc, char ***notices, lxcmgr_error **err)
 {
 	struct cgroup *cg = NULL;
@@ -258,6 +274,8 @@ int plan_cgroup_delegated(struct plan_cgroup *pc, char ***notices, lxcmgr_error 
 
 	/* Beneath the caller's own cgroups, the only ones that can be theirs. */
 	pc->relative = true;
+	if ((ret = check_device_keys(pc, err)) < 0)
+		return ret;
 	if ((ret = cgroup_open(&cg, err)) == -ENOENT && pc->n_items == 0)
 		return 0; /* no cgroups at all: started in the monitor's (run/cgroups.c) */
 	ret = ret ?: cgroup_delegation(cg, &pc->skip, err);

@@ -284,6 +284,12 @@ test_refusals_name_the_fix() {
 	assert_contains "$err" "lxc.net.0.type = veth ("
 	assert_contains "$err" "not supported yet for containers started by an ordinary user (needs lxcmgr-user-nic)"
 	cp "$T/config.saved" "$CTDIR/config"
+	# Device rules need the host's CAP_SYS_ADMIN.
+	echo 'lxc.cgroup.devices.deny = a' >> "$CTDIR/config"
+	assert_fails tool start -n "$CT"
+	assert_contains "$err" "lxc.cgroup.devices.deny = a ("
+	assert_contains "$err" "not supported for a container an ordinary user starts: device rules need"
+	cp "$T/config.saved" "$CTDIR/config"
 	# Without a subordinate range of their own.
 	echo "someone-else:$SUBUID:65536" > "$U/etc/subuid"
 	assert_fails tool start -n "$CT"
