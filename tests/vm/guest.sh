@@ -195,6 +195,45 @@ t_stop_k() {
 		"cgroups: $(ls -d $CG/lxcmgr.* 2> /dev/null)" "$(cat /tmp/k2.log)"
 }
 
+# An ordinary user (uid 61000, subordinate ids from 1100000) starts a
+# container from a cgroup delegated to them as systemd's Delegate=yes does:
+# the directory, cgroup.procs, cgroup.subtree_control, cgroup.threads.
+t_user() {
+	name="an ordinary user starts a container from a delegated cgroup2 cgroup"
+	PATH=$PATH:/usr/bin:/usr/sbin
+	command -v setpriv > /dev/null && command -v newuidmap > /dev/null ||
+		{ notok "$name" "setpriv or newuidmap was not packed"; return; }
+	u=61000 h=/home/user d=$CG/lxcmgr-test-udeleg
+	[ -e /etc/passwd ] || echo 'root:x:0:0::/root:/bin/sh' > /etc/passwd
+	[ -e /etc/group ] || echo 'root:x:0:' > /etc/group
+	echo "user:x:$u:$u::$h:/bin/sh" >> /etc/passwd; echo "user:x:$u:" >> /etc/group
+	echo "user:1100000:65536" > /etc/subuid; echo "user:1200000:65536" > /etc/subgid
+	mkdir -p $h/.config/lxcmgr /run/user/$u $d
+	cp $LXCMGR_CONFIG_PATH/default.conf $h/.config/lxcmgr/
+	chown -R $u:$u $h /run/user/$u
+	chown $u:$u $d $d/cgroup.procs $d/cgroup.subtree_control $d/cgroup.threads
+	as() {
+		sh -c 'echo $$ > "$0/cgroup.procs" && exec /usr/bin/setpriv --reuid=61000 --regid=61000 \
+			--clear-groups env -u LXCMGR_CONFIG_PATH -u LXCMGR_RUNTIME_PATH \
+			HOME=/home/user XDG_RUNTIME_DIR=/run/user/61000 "$@"' $d "$@"
+	}
+	as lxc-create -n w -t busybox > /tmp/u.log 2>&1 &&
+		as lxc-start -n w >> /tmp/u.log 2>&1
+	res=$(as lxc-attach -n w -- sh -c 'id -u; cat /proc/self/uid_map; cat /proc/1/cgroup' 2>&1)
+	pid=$(as lxc-info -n w -p | awk '{print $2}')
+	own=$(cat /proc/$pid/cgroup 2> /dev/null)
+	as lxc-stop -n w >> /tmp/u.log 2>&1; rc=$?
+	as lxc-destroy -n w >> /tmp/u.log 2>&1
+	st=1
+	case "$res" in 0*1100000*65536*) [ "$own" = "0::/lxcmgr-test-udeleg/lxcmgr.payload.w" ] &&
+		[ $rc = 0 ] && [ -z "$(ls -d $d/*/ 2> /dev/null)" ] &&
+		grep -q "not enabled for the children of" /tmp/u.log && st=0 ;; esac
+	echo "VM: the user's lxc-start said: $(cat /tmp/u.log)"
+	check "$name" $st "inside: $res" "init's cgroup: $own" "log: $(cat /tmp/u.log)" \
+		"left: $(ls -d $d/*/ 2> /dev/null)"
+	rmdir $d 2> /dev/null
+}
+
 t_mounts() {
 	new g 'lxc.mount.auto = cgroup:mixed proc:mixed sys:mixed' 'lxc.cgroup2.pids.max = 66' || return
 	res=$(run g 'awk '\''$5 ~ "^/sys/fs/cgroup" { print "mount", $5, $(NF-2), substr($6, 1, 2) }'\'' /proc/self/mountinfo
@@ -261,7 +300,7 @@ t_systemd() {
 # VMTESTS (from the kernel command line, LXCMGR_VM_TESTS of lane.sh): only these.
 for t in ${VMTESTS:-t_backend t_memory t_pids t_cpuset t_devices t_devices_change t_translation \
 		t_lxc_cgroup \
-		t_stop_k t_mounts t_systemd}; do
+		t_stop_k t_user t_mounts t_systemd}; do
 	$t
 	echo "VM: $t done, uptime $(cut -d' ' -f1 /proc/uptime)s"
 done

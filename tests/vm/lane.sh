@@ -144,11 +144,21 @@ gcc -static -std=gnu11 -O1 -I "$top/liblxcmgr" -I "$build" -include "$build/conf
 	"$top"/liblxcmgr/util/{error,str,file}.c > "$work/gcc.log" 2>&1 ||
 	die "building tests/vm/cgroup2-backend.c failed: $(head -n 5 "$work/gcc.log" | tr '\n' ' ')"
 for t in lxc-create lxc-start lxc-stop lxc-info lxc-cgroup lxc-attach lxc-freeze lxc-unfreeze lxcmgr-init \
-		lxcmgr-exec; do
+		lxcmgr-exec lxc-destroy; do
 	[ -x "$build/tools/$t" ] || die "$build/tools/$t is not built"
 	cp "$build/tools/$t" "$root/lxcmgr/bin/"
 	# the libraries at the paths the loader looks for them
 	for l in $(ldd "$build/tools/$t" 2> /dev/null | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$l")"
+		[ -e "$root$l" ] || cp -L "$l" "$root$l"
+	done
+done
+# an ordinary user's start (t_user): setpriv, and the setuid map helpers
+for t in setpriv newuidmap newgidmap; do
+	f=$(command -v $t) || continue
+	mkdir -p "$root$(dirname "$f")"
+	cp -p "$f" "$root$f"
+	for l in $(ldd "$f" 2> /dev/null | grep -o '/[^ ]*'); do
 		mkdir -p "$root$(dirname "$l")"
 		[ -e "$root$l" ] || cp -L "$l" "$root$l"
 	done
