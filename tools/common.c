@@ -182,19 +182,26 @@ int tool_exit(struct tool *t, int ret, lxcmgr_error *err, struct lxcmgr_containe
 struct lxcmgr_container *tool_existing_container(struct tool *t)
 {
 	lxcmgr_error *err = NULL;
-	struct lxcmgr_container *c = lxcmgr_container_new_unloaded(t->ctx, t->name, &err);
+	struct lxcmgr_container *c = NULL;
 
+	tool_require_name(t);
+	if (tool_setup(t) < 0)
+		goto fail;
+	c = lxcmgr_container_new_unloaded(t->ctx, t->name, &err);
 	if (!c) {
 		tool_error(t, err);
 		lxcmgr_error_free(err);
-		return NULL;
+		goto fail;
 	}
 	if (!lxcmgr_container_is_defined(c)) {
 		tool_errorf(t, "no container \"%s\" in \"%s\"", t->name, lxcmgr_ctx_lxcpath(t->ctx));
 		lxcmgr_container_put(c);
-		return NULL;
+		goto fail;
 	}
 	return c;
+fail:
+	tool_finish(t);
+	return NULL;
 }
 
 void tool_add_define(struct tool *t, char *line)

@@ -108,7 +108,9 @@ void tool_require_name(struct tool *t);
 
 /* The container -n names, for a tool that asks its monitor (the config is
  * not read: the running container has what it needs, and the file may be
- * mid-edit). NULL, with the error printed, when there is no such container. */
+ * mid-edit): requires -n (exits on a usage error), then tool_setup. NULL,
+ * with the error printed and T finished, when there is no such container
+ * or the setup failed. */
 struct lxcmgr_container *tool_existing_container(struct tool *t);
 
 #endif

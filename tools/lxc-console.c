@@ -174,15 +174,10 @@ int main(int argc, char **argv)
 	int ret = 1;
 
 	parse_args(&t, &a, argc, argv);
-	tool_require_name(&t);
-	if (tool_setup(&t) < 0)
-		return 1;
 	/* What the console serves comes from the running container. */
 	a.a.c = tool_existing_container(&t);
-	if (!a.a.c) {
-		tool_finish(&t);
+	if (!a.a.c)
 		return 1;
-	}
 	if (a.buffer) {
 		ret = print_buffer(&t, a.a.c, a.clear);
 	} else {

@@ -223,16 +223,11 @@ int main(int argc, char **argv)
 	struct info_args a = { 0 };
 
 	parse_args(&t, &a, argc, argv);
-	tool_require_name(&t);
-	if (tool_setup(&t) < 0)
-		return 1;
 	/* Everything shown comes from the monitor, the running config
 	 * included: the config on disk is not read (nor parsed). */
 	struct lxcmgr_container *c = tool_existing_container(&t);
-	if (!c) {
-		tool_finish(&t);
+	if (!c)
 		return 1;
-	}
 	/* -S alone needs no state: the statistics see for themselves whether
 	 * a monitor listens (a connect, without waiting for its answer). */
 	bool stats_only = a.stats && !a.state && !a.pid && !a.ips && !a.n_keys && !a.json;

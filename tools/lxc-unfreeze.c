@@ -23,16 +23,11 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, TOOL_COMMON_SHORTOPTS, longopts, NULL)) != -1)
 		if (!tool_common_option(&t, opt, optarg))
 			tool_usage_error(&t, "unknown option");
-	tool_require_name(&t);
 	if (optind < argc)
 		tool_usage_error(&t, "unexpected argument \"%s\"", argv[optind]);
-	if (tool_setup(&t) < 0)
-		return 1;
 	struct lxcmgr_container *c = tool_existing_container(&t);
-	if (!c) {
-		tool_finish(&t);
+	if (!c)
 		return 1;
-	}
 	int ret = lxcmgr_container_unfreeze(c, &err);
 	return tool_exit(&t, ret < 0 ? 1 : 0, err, c);
 }
