@@ -32,6 +32,7 @@
 #include "store.h"
 #include "util/cleanup.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/str.h"
 
 /* The compressor for OUTPUT's name: NULL for a plain .tar; *known false
@@ -137,22 +138,19 @@ static ssize_t no_read(int fd, void *buf, size_t len)
 	return -1;
 }
 
-static ssize_t write_full(int fd, const void *buf, size_t len)
+/* libtar's write(2): all LEN bytes, or -1 with errno set. */
+static ssize_t tar_write(int fd, const void *buf, size_t len)
 {
-	size_t done = 0;
+	int ret = file_write_all(fd, buf, len);
 
-	while (done < len) {
-		ssize_t n = write(fd, (const char *)buf + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		done += (size_t)n;
+	if (ret < 0) {
+		errno = -ret;
+		return -1;
 	}
-	return (ssize_t)done;
+	return (ssize_t)len;
 }
 
-static tartype_t stream_type = { no_open, close, no_read, write_full };
+static tartype_t stream_type = { no_open, close, no_read, tar_write };
 
 static void child_export(struct lxcmgr_container *c, const struct storage_spec *spec,
 			 const char *prog, const char *partial, int report)

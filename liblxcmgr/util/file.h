@@ -16,10 +16,11 @@ int file_read_at(int dirfd, const char *path, size_t max_size, char **data, size
 int file_read_regular(const char *path, size_t max_size, char **data, size_t *len,
 		      struct stat *st);
 
-/* Writes through a temporary file in the same directory, fsyncs and renames,
- * so readers see the old or the new content and never a torn one. */
 /* write(2) until all LEN bytes are out (EINTR and short writes); 0 or -errno. */
 int file_write_all(int fd, const char *data, size_t len);
+
+/* Writes through a temporary file in the same directory, fsyncs and renames,
+ * so readers see the old or the new content and never a torn one. */
 int file_write_atomic(const char *path, const char *data, size_t len, mode_t mode);
 
 /* The same without the fsync, for runtime state (pid files, records of a
