@@ -370,6 +370,24 @@ static void fake_setup(struct fake *f, unsigned ttys)
 	EXPECT(f->m.init_pidfd >= 0, "pidfd_open: %s", strerror(errno));
 }
 
+/* A pty as the container's console (f->m.console_master); returns the
+ * slave, init's side, in raw mode when RAW (bytes pass as written). */
+static int fake_console(struct fake *f, bool raw)
+{
+	int console = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	unlockpt(console);
+	int slave = open(ptsname(console), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (raw) {
+		struct termios tio;
+		tcgetattr(slave, &tio);
+		cfmakeraw(&tio);
+		tcsetattr(slave, TCSANOW, &tio);
+	}
+	f->m.console_master = console;
+	return slave;
+}
+
 static void fake_run(struct fake *f)
 {
 	monitor_set_state(&f->m, LXCMGR_STATE_RUNNING);
@@ -506,11 +524,8 @@ TEST(monitor_ttys)
 	struct fake f;
 
 	fake_setup(&f, 2);
-	int console = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	unlockpt(console);
 	/* Held as init would: a console without a reader must not block it. */
-	int slave = open(ptsname(console), O_RDWR | O_NOCTTY | O_CLOEXEC);
-	f.m.console_master = console;
+	int slave = fake_console(&f, false);
 	fake_run(&f);
 	int a = connect_web(), b = connect_web(), fd = -1;
 	int t1 = -1, t2 = -1, c0 = -1;
@@ -605,14 +620,7 @@ TEST(monitor_console_proxy)
 	struct fake f;
 
 	fake_setup(&f, 1);
-	int console = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	unlockpt(console);
-	int slave = open(ptsname(console), O_RDWR | O_NOCTTY | O_CLOEXEC);
-	struct termios tio;
-	tcgetattr(slave, &tio);
-	cfmakeraw(&tio);
-	tcsetattr(slave, TCSANOW, &tio);
-	f.m.console_master = console;
+	int slave = fake_console(&f, true);
 	EXPECT_INT(console_ring_init(&f.m.console_ring, 4096), 0);
 	fake_run(&f);
 	int a = connect_web(), b = connect_web(), s = -1, t = -1;
@@ -815,16 +823,9 @@ TEST(monitor_foreground)
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	fake_setup(&f, 0);
 	f.plan.halt_signal = SIGUSR1;
-	int console = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	unlockpt(console);
-	int slave = open(ptsname(console), O_RDWR | O_NOCTTY | O_CLOEXEC);
-	struct termios tio;
-	tcgetattr(slave, &tio);
-	cfmakeraw(&tio);
-	tcsetattr(slave, TCSANOW, &tio);
+	int slave = fake_console(&f, true);
 	EXPECT_INT(pipe2(in, O_CLOEXEC), 0);
 	EXPECT_INT(pipe2(out, O_CLOEXEC), 0);
-	f.m.console_master = console;
 	f.m.fg_in = in[0];
 	f.m.fg_out = out[1];
 	fake_run(&f);

@@ -121,6 +121,31 @@ static int fail(char *msg, size_t size, int line, const char *fmt, ...)
 		      (e).step, (e).what, strerror((e).errnum), (e).where, (e).hint);         \
 	} while (0)
 
+/* In a child: the plan for F with mount.auto FLAGS, its rootfs prepared
+ * and the auto mounts made; 1 with MSG set on an error. */
+static int prepare_auto(struct start_plan *p, struct child_error *e, const struct fixture *f,
+			unsigned flags, char *msg, size_t size)
+{
+	plan_init(p, f);
+	p->auto_mounts = flags;
+	CHECK_CALL(rootfs_prepare(p, e), *e);
+	CHECK_CALL(rootfs_mount_auto(p, e), *e);
+	return 0;
+}
+
+/* In a child: the plan for F with the N mount entries M, its rootfs
+ * prepared (the entries are the caller's to mount); 1 with MSG set on an
+ * error. */
+static int prepare_entries(struct start_plan *p, struct child_error *e, const struct fixture *f,
+			   struct plan_mount *m, size_t n, char *msg, size_t size)
+{
+	plan_init(p, f);
+	p->mounts = m;
+	p->n_mounts = n;
+	CHECK_CALL(rootfs_prepare(p, e), *e);
+	return 0;
+}
+
 static void child_main(const struct fixture *f, int flags, child_fn fn, int out)
 {
 	char msg[1024] = "";
@@ -313,10 +338,8 @@ static int child_auto_rw(const struct fixture *f, char *msg, size_t size)
 	struct start_plan p;
 	struct child_error e = { 0 };
 
-	plan_init(&p, f);
-	p.auto_mounts = AUTO_PROC_RW | AUTO_SYS_RW;
-	CHECK_CALL(rootfs_prepare(&p, &e), e);
-	CHECK_CALL(rootfs_mount_auto(&p, &e), e);
+	if (prepare_auto(&p, &e, f, AUTO_PROC_RW | AUTO_SYS_RW, msg, size))
+		return 1;
 	cleanup_free char *proc = path_in(f->rootfs, "proc");
 	cleanup_free char *sys = path_in(f->rootfs, "sys");
 	cleanup_free char *proc_sys = path_in(f->rootfs, "proc/sys");
@@ -341,11 +364,9 @@ static int child_proc_mixed(const struct fixture *f, char *msg, size_t size)
 	struct start_plan p;
 	struct child_error e = { 0 };
 
-	plan_init(&p, f);
-	p.auto_mounts = AUTO_PROC_MIXED;
 	int fds = count_fds();
-	CHECK_CALL(rootfs_prepare(&p, &e), e);
-	CHECK_CALL(rootfs_mount_auto(&p, &e), e);
+	if (prepare_auto(&p, &e, f, AUTO_PROC_MIXED, msg, size))
+		return 1;
 	CHECK(count_fds() == fds, "no fd leaked: %d before, %d after", fds, count_fds());
 	cleanup_free char *proc = path_in(f->rootfs, "proc");
 	cleanup_free char *sys = path_in(f->rootfs, "proc/sys");
@@ -376,10 +397,8 @@ static int child_sys_ro(const struct fixture *f, char *msg, size_t size)
 	struct start_plan p;
 	struct child_error e = { 0 };
 
-	plan_init(&p, f);
-	p.auto_mounts = AUTO_SYS_RO;
-	CHECK_CALL(rootfs_prepare(&p, &e), e);
-	CHECK_CALL(rootfs_mount_auto(&p, &e), e);
+	if (prepare_auto(&p, &e, f, AUTO_SYS_RO, msg, size))
+		return 1;
 	cleanup_free char *sys = path_in(f->rootfs, "sys");
 	cleanup_free char *net = path_in(f->rootfs, "sys/devices/virtual/net");
 	CHECK(fs_type(sys) == SYSFS_MAGIC, "sysfs type, saw %lx", fs_type(sys));
@@ -399,10 +418,8 @@ static int child_sys_mixed(const struct fixture *f, char *msg, size_t size)
 	struct start_plan p;
 	struct child_error e = { 0 };
 
-	plan_init(&p, f);
-	p.auto_mounts = AUTO_SYS_MIXED;
-	CHECK_CALL(rootfs_prepare(&p, &e), e);
-	CHECK_CALL(rootfs_mount_auto(&p, &e), e);
+	if (prepare_auto(&p, &e, f, AUTO_SYS_MIXED, msg, size))
+		return 1;
 	cleanup_free char *sys = path_in(f->rootfs, "sys");
 	cleanup_free char *net = path_in(f->rootfs, "sys/devices/virtual/net");
 	cleanup_free char *lo = path_in(f->rootfs, "sys/devices/virtual/net/lo");
@@ -432,10 +449,8 @@ static int child_bind_create_dir(const struct fixture *f, char *msg, size_t size
 
 	for (size_t i = 0; i < ARRAY_SIZE(m); i++)
 		m[i].create_dir = true;
-	plan_init(&p, f);
-	p.mounts = m;
-	p.n_mounts = ARRAY_SIZE(m);
-	CHECK_CALL(rootfs_prepare(&p, &e), e);
+	if (prepare_entries(&p, &e, f, m, ARRAY_SIZE(m), msg, size))
+		return 1;
 	CHECK_CALL(rootfs_mount_entries(&p, &e), e);
 	CHECK(has_file(f->rootfs, "srv/a/b/data/hello"), "bound on srv/a/b/data");
 	CHECK(has_file(f->rootfs, "mnt/abs/hello"), "a target with the rootfs's host path");
@@ -459,10 +474,8 @@ static int child_create_file(const struct fixture *f, char *msg, size_t size)
 	struct plan_mount m = bind_entry(hello, "etc/sub/hello.conf");
 
 	m.create_file = true;
-	plan_init(&p, f);
-	p.mounts = &m;
-	p.n_mounts = 1;
-	CHECK_CALL(rootfs_prepare(&p, &e), e);
+	if (prepare_entries(&p, &e, f, &m, 1, msg, size))
+		return 1;
 	CHECK_CALL(rootfs_mount_entries(&p, &e), e);
 	cleanup_free char *target = path_in(f->rootfs, "etc/sub/hello.conf");
 	cleanup_free char *text = NULL;
@@ -487,10 +500,8 @@ static int child_ro_bind(const struct fixture *f, char *msg, size_t size)
 	m.create_dir = true;
 	m.flags |= MS_RDONLY | MS_NODEV;
 	m.propagation = MS_SHARED;
-	plan_init(&p, f);
-	p.mounts = &m;
-	p.n_mounts = 1;
-	CHECK_CALL(rootfs_prepare(&p, &e), e);
+	if (prepare_entries(&p, &e, f, &m, 1, msg, size))
+		return 1;
 	CHECK_CALL(rootfs_mount_entries(&p, &e), e);
 	cleanup_free char *target = path_in(f->rootfs, "mnt/ro");
 	cleanup_free char *inside = path_in(f->rootfs, "mnt/ro/new");
@@ -524,10 +535,8 @@ static int child_tmpfs(const struct fixture *f, char *msg, size_t size)
 				.create_dir = true,
 				.origin = (char *)ORIGIN };
 
-	plan_init(&p, f);
-	p.mounts = &m;
-	p.n_mounts = 1;
-	CHECK_CALL(rootfs_prepare(&p, &e), e);
+	if (prepare_entries(&p, &e, f, &m, 1, msg, size))
+		return 1;
 	CHECK_CALL(rootfs_mount_entries(&p, &e), e);
 	cleanup_free char *target = path_in(f->rootfs, "mnt/tmp");
 	struct stat st;
@@ -553,10 +562,8 @@ static int child_optional(const struct fixture *f, char *msg, size_t size)
 	struct plan_mount m[] = { bind_entry(missing, "mnt/opt"), bind_entry(f->src, "mnt/after") };
 
 	m[0].optional = m[0].create_dir = m[1].create_dir = true;
-	plan_init(&p, f);
-	p.mounts = m;
-	p.n_mounts = ARRAY_SIZE(m);
-	CHECK_CALL(rootfs_prepare(&p, &e), e);
+	if (prepare_entries(&p, &e, f, m, ARRAY_SIZE(m), msg, size))
+		return 1;
 	CHECK_CALL(rootfs_mount_entries(&p, &e), e);
 	CHECK(e.step[0] == '\0', "no error recorded, saw step \"%s\"", e.step);
 	CHECK(!has_file(f->rootfs, "mnt/opt"), "a skipped entry creates nothing");
@@ -576,10 +583,8 @@ static int child_missing_target(const struct fixture *f, char *msg, size_t size)
 	struct plan_mount m = bind_entry(f->src, "nope/x");
 	lxcmgr_error *err = NULL;
 
-	plan_init(&p, f);
-	p.mounts = &m;
-	p.n_mounts = 1;
-	CHECK_CALL(rootfs_prepare(&p, &e), e);
+	if (prepare_entries(&p, &e, f, &m, 1, msg, size))
+		return 1;
 	int r = rootfs_mount_entries(&p, &e);
 	CHECK(r == -ENOENT, "expected -ENOENT, saw %d", r);
 	CHECK(e.errnum == ENOENT, "errnum ENOENT, saw %d", e.errnum);
@@ -609,10 +614,8 @@ static int child_missing_source(const struct fixture *f, char *msg, size_t size)
 	struct plan_mount m = bind_entry("/nonexistent/lxcmgr-test", "mnt/x");
 
 	m.create_dir = true;
-	plan_init(&p, f);
-	p.mounts = &m;
-	p.n_mounts = 1;
-	CHECK_CALL(rootfs_prepare(&p, &e), e);
+	if (prepare_entries(&p, &e, f, &m, 1, msg, size))
+		return 1;
 	int r = rootfs_mount_entries(&p, &e);
 	CHECK(r == -ENOENT, "expected -ENOENT, saw %d", r);
 	CHECK(strstr(e.hint, "source path on the host"), "hint: \"%s\"", e.hint);
@@ -633,12 +636,10 @@ static int child_relative_source(const struct fixture *f, char *msg, size_t size
 	struct plan_mount m = bind_entry("/srv", "mnt/rel");
 
 	m.relative = m.create_dir = true;
-	plan_init(&p, f);
-	p.mounts = &m;
-	p.n_mounts = 1;
 	cleanup_free char *probe = path_in(f->rootfs, "srv/probe");
 	write_file(probe, "");
-	CHECK_CALL(rootfs_prepare(&p, &e), e);
+	if (prepare_entries(&p, &e, f, &m, 1, msg, size))
+		return 1;
 	CHECK_CALL(rootfs_mount_entries(&p, &e), e);
 	CHECK(has_file(f->rootfs, "mnt/rel/probe"), "the rootfs's srv is bound");
 	return 0;
@@ -663,11 +664,9 @@ static int child_symlink_attack(const struct fixture *f, char *msg, size_t size)
 				  bind_entry(f->src, "conf/z") };
 
 	m[0].create_dir = m[1].create_dir = m[2].create_dir = true;
-	plan_init(&p, f);
-	p.mounts = m;
-	p.n_mounts = ARRAY_SIZE(m);
 	int fds = count_fds();
-	CHECK_CALL(rootfs_prepare(&p, &e), e);
+	if (prepare_entries(&p, &e, f, m, ARRAY_SIZE(m), msg, size))
+		return 1;
 	CHECK_CALL(rootfs_mount_entries(&p, &e), e);
 	CHECK(count_fds() == fds, "no fd leaked: %d before, %d after", fds, count_fds());
 
@@ -708,10 +707,8 @@ static int child_dotdot(const struct fixture *f, char *msg, size_t size)
 	struct plan_mount m = bind_entry(f->src, "../../etc");
 
 	m.create_dir = true;
-	plan_init(&p, f);
-	p.mounts = &m;
-	p.n_mounts = 1;
-	CHECK_CALL(rootfs_prepare(&p, &e), e);
+	if (prepare_entries(&p, &e, f, &m, 1, msg, size))
+		return 1;
 	CHECK_CALL(rootfs_mount_entries(&p, &e), e);
 	CHECK(has_file(f->rootfs, "etc/" MARKER), "../../etc is the rootfs's etc");
 	CHECK(access("/etc/" MARKER, F_OK) < 0, "the host's /etc is untouched");
