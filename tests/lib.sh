@@ -119,22 +119,19 @@ net_test_bridge() {
 	return 1
 }
 
-# net_test_managed: tools/lxcmgr-net on a bridge of this test's own ($BR,
-# $NET.1/24 on a subnet no route of the host's names), with its own
-# dnsmasq, NAT and state under $T; net.ipv4.ip_forward is left as it is.
-# lxcmgr-net stop and the bridge's removal run at cleanup, pass or fail.
-# Returns 1 after a skip (use: net_test_managed || return 0).
-net_test_managed() {
+# net_test_managed_needs: what tools/lxcmgr-net runs is here. Returns 1
+# after a skip.
+net_test_managed_needs() {
 	need_root || return 1
 	command -v dnsmasq > /dev/null || { skip "dnsmasq is not installed (dnsmasq-base)"; return 1; }
 	command -v nft > /dev/null || command -v iptables > /dev/null ||
 		{ skip "neither nft nor iptables is installed"; return 1; }
-	net_test_bridge || { skip "cannot make a bridge here (ip link add type bridge)"; return 1; }
-	local i
-	for i in $(seq 20); do
-		NET=10.$((RANDOM % 200 + 20)).$((RANDOM % 250))
-		[ -z "$(ip -4 route show "$NET.0/24")" ] && break
-	done
+}
+
+# net_test_managed_conf: $T/net.conf, tools/lxcmgr-net on $BR with $NET.1/24,
+# its own dnsmasq, NAT and state under $T; net.ipv4.ip_forward is left as
+# it is. lxcmgr-net stop runs at cleanup, pass or fail.
+net_test_managed_conf() {
 	cat > "$T/net.conf" <<- CONF
 	LXCMGR_NET_BRIDGE=$BR
 	LXCMGR_NET_ADDR=$NET.1
@@ -145,6 +142,21 @@ net_test_managed() {
 	LXCMGR_NET_RUN_DIR=$T/net-run
 	CONF
 	at_cleanup "$top_srcdir/tools/lxcmgr-net" -c "$T/net.conf" stop
+}
+
+# net_test_managed: tools/lxcmgr-net started on a bridge of this test's own
+# ($BR, on a subnet no route of the host's names; net_test_managed_conf).
+# The bridge's removal runs at cleanup too. Returns 1 after a skip (use:
+# net_test_managed || return 0).
+net_test_managed() {
+	net_test_managed_needs || return 1
+	net_test_bridge || { skip "cannot make a bridge here (ip link add type bridge)"; return 1; }
+	local i
+	for i in $(seq 20); do
+		NET=10.$((RANDOM % 200 + 20)).$((RANDOM % 250))
+		[ -z "$(ip -4 route show "$NET.0/24")" ] && break
+	done
+	net_test_managed_conf
 	local out
 	out=$("$top_srcdir/tools/lxcmgr-net" -c "$T/net.conf" start 2>&1) ||
 		{ fail "lxcmgr-net start on $BR: $out"; exit 1; }

@@ -10,24 +10,13 @@ P() { echo "$T/lxcpath"; }
 A=lxcmgr-test-lnet
 NETTOOL=$top_srcdir/tools/lxcmgr-net
 
+# The bridge is lxcmgr-net's to make: a name only, removed at cleanup with
+# dnsmasq and the NAT table whatever happens.
 setup() {
-	need_root || return 1
-	command -v dnsmasq > /dev/null || { skip "dnsmasq is not installed (dnsmasq-base)"; return 1; }
-	command -v nft > /dev/null || command -v iptables > /dev/null ||
-		{ skip "neither nft nor iptables is installed"; return 1; }
+	net_test_managed_needs || return 1
 	BR=$(net_test_ifname mbr)
 	NET=10.$((RANDOM % 200 + 20)).$((RANDOM % 250))
-	cat > "$T/net.conf" <<- CONF
-	LXCMGR_NET_BRIDGE=$BR
-	LXCMGR_NET_ADDR=$NET.1
-	LXCMGR_NET_NETWORK=$NET.0/24
-	LXCMGR_NET_DHCP_RANGE=$NET.100,$NET.120
-	LXCMGR_NET_FORWARD=false
-	LXCMGR_NET_STATE_DIR=$T/net-state
-	LXCMGR_NET_RUN_DIR=$T/net-run
-	CONF
-	# dnsmasq, the NAT table and the bridge go with the test whatever happens.
-	at_cleanup "$NETTOOL" -c "$T/net.conf" stop
+	net_test_managed_conf
 	echo "$BR" >> "$T/links"
 }
 net() { "$NETTOOL" -c "$T/net.conf" "$@"; }
