@@ -177,37 +177,35 @@ TEST(empty_and_comment_only_files)
 
 /* ------------------------------------------------------------- errors */
 
+/* Each file fails to load with "PATH:LINE: " (and the key, when there is
+ * one) and what is wrong. */
 TEST(syntax_errors)
 {
-	cleanup_free char *noeq = write_file("noeq.conf", "# c\nlxc.uts.name = a\nlxc.tty.max 4\n");
-	cleanup_free char *msg = load_fails(noeq);
-	cleanup_free char *want = str_printf("%s:3: ", noeq);
-	EXPECT_CONTAINS(msg, want);
-	EXPECT_CONTAINS(msg, "KEY = VALUE");
-
-	cleanup_free char *nokey = write_file("nokey.conf", "  = value\n");
-	cleanup_free char *msg2 = load_fails(nokey);
-	cleanup_free char *want2 = str_printf("%s:1: ", nokey);
-	EXPECT_CONTAINS(msg2, want2);
-	EXPECT_CONTAINS(msg2, "missing key");
-
-	static const char nul[] = "lxc.uts.name = a\nlxc.tty.max = 4\0junk\nlxc.pty.max = 1\n";
-	cleanup_free char *nulpath = write_bytes("nul.conf", nul, sizeof(nul) - 1);
-	cleanup_free char *msg3 = load_fails(nulpath);
-	cleanup_free char *want3 = str_printf("%s:2: ", nulpath);
-	EXPECT_CONTAINS(msg3, want3);
-	EXPECT_CONTAINS(msg3, "NUL");
-
-	cleanup_free char *badval = write_file("badval.conf", "lxc.tty.max = four\n");
-	cleanup_free char *msg4 = load_fails(badval);
-	cleanup_free char *want4 = str_printf("%s:1: lxc.tty.max: ", badval);
-	EXPECT_CONTAINS(msg4, want4);
-	EXPECT_CONTAINS(msg4, "\"four\"");
+#define BYTES(s) s, sizeof(s) - 1 /* a NUL inside counts */
+	static const struct {
+		const char *file, *data;
+		size_t len;
+		const char *where, *says; /* after "PATH:" */
+	} cases[] = {
+		{ "noeq.conf", BYTES("# c\nlxc.uts.name = a\nlxc.tty.max 4\n"), "3: ", "KEY = VALUE" },
+		{ "nokey.conf", BYTES("  = value\n"), "1: ", "missing key" },
+		{ "nul.conf", BYTES("lxc.uts.name = a\nlxc.tty.max = 4\0junk\nlxc.pty.max = 1\n"), "2: ",
+		  "NUL" },
+		{ "badval.conf", BYTES("lxc.tty.max = four\n"), "1: lxc.tty.max: ", "\"four\"" },
+	};
+#undef BYTES
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		cleanup_free char *path = write_bytes(cases[i].file, cases[i].data, cases[i].len);
+		cleanup_free char *msg = load_fails(path);
+		cleanup_free char *want = str_printf("%s:%s", path, cases[i].where);
+		EXPECT_CONTAINS(msg, want);
+		EXPECT_CONTAINS(msg, cases[i].says);
+	}
 
 	cleanup_free char *missing = tmp_path("does-not-exist.conf");
-	cleanup_free char *msg5 = load_fails(missing);
-	EXPECT_CONTAINS(msg5, missing);
-	EXPECT_CONTAINS(msg5, strerror(ENOENT));
+	cleanup_free char *msg = load_fails(missing);
+	EXPECT_CONTAINS(msg, missing);
+	EXPECT_CONTAINS(msg, strerror(ENOENT));
 }
 
 TEST(unknown_key_error_stops_loading)

@@ -53,6 +53,27 @@ static char *load_text(struct system_config *sc, const char *text, int *ret, cha
 	return msg;
 }
 
+/* TEXT does not load: -EINVAL, with "PATH:WHERE" (unless WHERE is NULL)
+ * and SAYS in the message, and without NOT (unless NULL): the first error
+ * stops the load. */
+static void expect_refused(const char *text, const char *where, const char *says, const char *not)
+{
+	struct system_config sc;
+	int ret;
+	cleanup_free char *path = NULL;
+	cleanup_free char *msg = load_text(&sc, text, &ret, &path);
+
+	EXPECT(ret == -EINVAL, "\"%s\" gives -EINVAL, saw %d", text, ret);
+	if (where) {
+		cleanup_free char *want = str_printf("%s:%s", path, where);
+		EXPECT_CONTAINS(msg, want);
+	}
+	EXPECT_CONTAINS(msg, says);
+	if (not)
+		EXPECT(msg && !strstr(msg, not), "\"%s\" is not in %s", not, msg ? msg : "(null)");
+	system_config_release(&sc);
+}
+
 TEST(defaults_when_missing)
 {
 	struct system_config sc;
@@ -138,60 +159,20 @@ TEST(empty_values_restore_defaults)
 
 TEST(unknown_keys_are_errors)
 {
-	struct system_config sc;
-	int ret;
-	cleanup_free char *path = NULL;
-	cleanup_free char *msg = load_text(&sc, "# c\n\nlxc.lxcpth = /srv/x\nlxc.bogus = 1\n", &ret,
-					   &path);
-
-	EXPECT_INT(ret, -EINVAL);
-	cleanup_free char *want = str_printf("%s:3: lxc.lxcpth: unknown system config key", path);
-	EXPECT_CONTAINS(msg, want);
-	EXPECT_CONTAINS(msg, "(did you mean lxc.lxcpath?)");
-	EXPECT(msg && !strstr(msg, "bogus"), "stops at the first error: %s", msg ? msg : "");
-	system_config_release(&sc);
-
-	cleanup_free char *path2 = NULL;
-	cleanup_free char *msg2 = load_text(&sc, "lxc.uts.name = web\n", &ret, &path2);
-	EXPECT_INT(ret, -EINVAL);
-	cleanup_free char *want2 = str_printf("%s:1: lxc.uts.name: unknown system config key",
-					      path2);
-	EXPECT_CONTAINS(msg2, want2);
-	EXPECT_CONTAINS(msg2, "lxc-config -l");
-	system_config_release(&sc);
-
-	cleanup_free char *path3 = NULL;
-	cleanup_free char *msg3 = load_text(&sc, "lxc.include = /etc/lxc/lxc.conf\n", &ret, &path3);
-	EXPECT_INT(ret, -EINVAL);
-	EXPECT_CONTAINS(msg3, "lxc.include: unknown system config key");
-	system_config_release(&sc);
-
-	cleanup_free char *path4 = NULL;
-	cleanup_free char *msg4 = load_text(&sc, "lxc.lxcpath = /a\nlxc.lxcpath /b\n", &ret, &path4);
-	EXPECT_INT(ret, -EINVAL);
-	cleanup_free char *want4 = str_printf("%s:2: ", path4);
-	EXPECT_CONTAINS(msg4, want4);
-	EXPECT_CONTAINS(msg4, "KEY = VALUE");
-	system_config_release(&sc);
+	expect_refused("# c\n\nlxc.lxcpth = /srv/x\nlxc.bogus = 1\n",
+		       "3: lxc.lxcpth: unknown system config key", "(did you mean lxc.lxcpath?)", "bogus");
+	expect_refused("lxc.uts.name = web\n", "1: lxc.uts.name: unknown system config key",
+		       "lxc-config -l", NULL);
+	expect_refused("lxc.include = /etc/lxc/lxc.conf\n", NULL,
+		       "lxc.include: unknown system config key", NULL);
+	expect_refused("lxc.lxcpath = /a\nlxc.lxcpath /b\n", "2: ", "KEY = VALUE", NULL);
 }
 
 TEST(relative_lxcpath_rejected)
 {
-	struct system_config sc;
-	int ret;
-	cleanup_free char *path = NULL;
-	cleanup_free char *msg = load_text(&sc, "\nlxc.lxcpath = var/lib/lxcmgr\n", &ret, &path);
-
-	EXPECT_INT(ret, -EINVAL);
-	cleanup_free char *want = str_printf("%s:2: lxc.lxcpath: \"var/lib/lxcmgr\"", path);
-	EXPECT_CONTAINS(msg, want);
-	EXPECT_CONTAINS(msg, "absolute");
-	system_config_release(&sc);
-
-	cleanup_free char *path2 = NULL;
-	cleanup_free char *msg2 = load_text(&sc, "lxc.lxcpath = ./here\n", &ret, &path2);
-	EXPECT_INT(ret, -EINVAL);
-	system_config_release(&sc);
+	expect_refused("\nlxc.lxcpath = var/lib/lxcmgr\n", "2: lxc.lxcpath: \"var/lib/lxcmgr\"",
+		       "absolute", NULL);
+	expect_refused("lxc.lxcpath = ./here\n", "1: lxc.lxcpath: ", "absolute", NULL);
 }
 
 TEST(unreadable_and_nul)
