@@ -168,6 +168,32 @@ net_test_put_on_bridge() {
 		"lxc.net.0.hwaddr = 00:16:3e:xx:xx:xx" >> "$1"
 }
 
+# busybox_running LXCPATH NAME [LINE...]: a running busybox container, the
+# config LINEs added before the start; the cleanup stops it when the test
+# ends, even when the test fails half way.
+busybox_running() {
+	local p=$1 n=$2 line
+	shift 2
+	lxc_create -P "$p" -n "$n" -t busybox > /dev/null
+	for line in "$@"; do echo "$line" >> "$p/$n/config"; done
+	lxc_start -P "$p" -n "$n"
+}
+
+# tmux on a server of the test's own, its socket under $T, so nothing of
+# anyone else's is touched; the pane is session $S's.
+TM() { tmux -S "$T/tmux.sock" "$@"; }
+pane_text() { TM capture-pane -p -t "$S"; }
+# wait_for_pane TEXT: until the pane shows TEXT (bounded, not timed: 400
+# looks); fails with what it shows.
+wait_for_pane() {
+	local i
+	for i in $(seq 400); do
+		pane_text | grep -qF -- "$1" && return 0
+		sleep 0.05
+	done
+	fail "the pane never showed '$1'; it shows: $(pane_text)"
+}
+
 _cleanup_test_env() {
 	# Only what this test made: its containers, its network devices, then
 	# its temporary directory (mounts first).

@@ -13,14 +13,8 @@ R() { echo "$T/lxcpath/$N/rootfs"; }
 att() { lxc_attach -P "$(P)" -n $N "$@"; }
 init_pid() { lxc_info -P "$(P)" -n $N -p | awk '{print $2}'; }
 
-# A running busybox container; lib.sh stops it when the test ends, even
-# when the test fails half way. EXTRA config lines come first.
-running() {
-	lxc_create -P "$(P)" -n $N -t busybox > /dev/null
-	local line
-	for line in "$@"; do echo "$line" >> "$(P)/$N/config"; done
-	lxc_start -P "$(P)" -n $N
-}
+# running [LINE...]: the busybox container $N running (busybox_running).
+running() { busybox_running "$(P)" $N "$@"; }
 
 need_tools() {
 	need_root || return 1
@@ -291,20 +285,8 @@ test_stopped_container_and_unsupported_options() {
 
 # ------------------------------------------------------------ interactive
 
-# tmux on a server of our own, its socket under $T, so nothing of anyone
-# else's is touched and nothing is left behind.
-TM() { tmux -S "$T/tmux.sock" "$@"; }
-
-# wait_for TEXT: until the pane shows TEXT (bounded, not timed: 200 looks).
-wait_for() {
-	local i
-	for i in $(seq 200); do
-		TM capture-pane -p -t "$S" | grep -qF -- "$1" && return 0
-		sleep 0.05
-	done
-	fail "the pane never showed '$1'; it shows: $(TM capture-pane -p -t "$S")"
-}
-
+# tmux (TM, wait_for_pane: lib.sh) on a server of our own, so nothing of
+# anyone else's is touched and nothing is left behind.
 interactive() {
 	TM new-session -d -s "$S" -x 100 -y 30 "env LXCMGR_CONFIG_PATH='$LXCMGR_CONFIG_PATH' \
 		LXCMGR_RUNTIME_PATH='$LXCMGR_RUNTIME_PATH' LXCMGR_EXEC_PATH='$LXCMGR_EXEC_PATH' \
@@ -313,23 +295,23 @@ interactive() {
 		env LXCMGR_CONFIG_PATH='$LXCMGR_CONFIG_PATH' LXCMGR_RUNTIME_PATH='$LXCMGR_RUNTIME_PATH' \
 		LXCMGR_EXEC_PATH='$LXCMGR_EXEC_PATH' '$LXCMGR_BUILD/tools/lxc-attach' -P '$(P)' -n $N \
 		-- sh -c 'echo out-line; tty' > '$T/redir'; echo REDIR-\$?; sleep 600" || return 1
-	wait_for "root@$N:~#" || return 1
+	wait_for_pane "root@$N:~#" || return 1
 	TM send-keys -t "$S" 'echo hello-$((6*7)); tty' Enter
-	wait_for "hello-42" || return 1
+	wait_for_pane "hello-42" || return 1
 	TM send-keys -t "$S" 'stty size' Enter
-	wait_for "30 100" || return 1
+	wait_for_pane "30 100" || return 1
 	TM resize-window -t "$S" -x 80 -y 20
 	TM send-keys -t "$S" 'stty size' Enter
-	wait_for "20 80" || return 1
+	wait_for_pane "20 80" || return 1
 	TM send-keys -t "$S" 'exit 5' Enter
-	wait_for "EXITED-5" || return 1
+	wait_for_pane "EXITED-5" || return 1
 	# The terminal is back in cooked mode (icanon, not -icanon).
-	wait_for "MODEicanon" || return 1
+	wait_for_pane "MODEicanon" || return 1
 	assert_contains "$(TM capture-pane -p -t "$S")" "/dev/pts/" "a pty" || return 1
 	assert_contains "$(cat "$T/ptylog")" "hello-42" "the pty log" || return 1
 	# stdin a terminal, stdout a file: the file gets the command's bytes as
 	# they are (no pty in between: no \r), stdin is the pty.
-	wait_for "REDIR-0" || return 1
+	wait_for_pane "REDIR-0" || return 1
 	assert_eq "$(head -n1 "$T/redir")" "out-line" "stdout redirected to a file" || return 1
 	assert_contains "$(tail -n1 "$T/redir")" "/dev/pts/" "tty of the redirected command"
 }

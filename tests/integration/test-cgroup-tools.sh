@@ -272,33 +272,21 @@ test_lxc_top_batch() {
 	lxc_stop -P "$(P)" -n "$N-b" -k
 }
 
-TM() { tmux -S "$T/tmux.sock" "$@"; }
-
-# wait_for TEXT: until the pane shows TEXT (bounded, not timed: 200 looks).
-wait_for() {
-	local i
-	for i in $(seq 200); do
-		TM capture-pane -p -t "$S" | grep -qF -- "$1" && return 0
-		sleep 0.05
-	done
-	fail "the pane never showed '$1'; it shows: $(TM capture-pane -p -t "$S")"
-}
-
 screen() {
 	TM new-session -d -s "$S" -x 100 -y 20 "env LXCMGR_CONFIG_PATH='$LXCMGR_CONFIG_PATH' \
 		LXCMGR_RUNTIME_PATH='$LXCMGR_RUNTIME_PATH' '$LXCMGR_BUILD/tools/lxc-top' -P '$(P)' -d 0.3; \
 		echo EXITED-\$?; sleep 600" || return 1
-	wait_for "$N-a " || return 1
-	wait_for "TOTAL (2)" || return 1
+	wait_for_pane "$N-a " || return 1
+	wait_for_pane "TOTAL (2)" || return 1
 	assert_contains "$(TM capture-pane -p -t "$S" | grep "^$N-a ")" "RUNNING" "A's row" || return 1
 	assert_not_contains "$(TM capture-pane -p -t "$S")" "$N-c" "the stopped container" || return 1
 	# Keys: sort by memory at once, then reverse.
 	TM send-keys -t "$S" m
-	wait_for "sorted by memory" || return 1
+	wait_for_pane "sorted by memory" || return 1
 	TM send-keys -t "$S" r
-	wait_for "sorted by memory, reversed" || return 1
+	wait_for_pane "sorted by memory, reversed" || return 1
 	TM send-keys -t "$S" q
-	wait_for "EXITED-0"
+	wait_for_pane "EXITED-0"
 }
 
 test_lxc_top_screen_through_tmux() {

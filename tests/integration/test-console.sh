@@ -10,14 +10,8 @@ P() { echo "$T/lxcpath"; }
 N=lxcmgr-test-console
 con() { lxc_console -P "$(P)" -n $N "$@"; }
 
-# A running busybox container; lib.sh stops it when the test ends, even
-# when the test fails half way. EXTRA config lines come first.
-running() {
-	lxc_create -P "$(P)" -n $N -t busybox > /dev/null
-	local line
-	for line in "$@"; do echo "$line" >> "$(P)/$N/config"; done
-	lxc_start -P "$(P)" -n $N
-}
+# running [LINE...]: the busybox container $N running (busybox_running).
+running() { busybox_running "$(P)" $N "$@"; }
 
 need_tools() {
 	need_root || return 1
@@ -25,9 +19,9 @@ need_tools() {
 	command -v tmux > /dev/null || { skip "no tmux"; return 1; }
 }
 
-# tmux on a server of our own, its socket under $T, so nothing of anyone
-# else's is touched; the server goes when the test ends, however it ends.
-TM() { tmux -S "$T/tmux.sock" "$@"; }
+# tmux (TM, pane_text, wait_for_pane: lib.sh) on a server of our own, so
+# nothing of anyone else's is touched; the server goes when the test ends,
+# however it ends.
 S=lxcmgr-test-console
 
 # pane ARGS...: a 100x30 pane running lxc-console ARGS, then "EXITED-<status>"
@@ -48,41 +42,29 @@ pane() {
 	TM new-session -d -s "$S" -x 100 -y 30 "$cmd"
 }
 
-screen() { TM capture-pane -p -t "$S"; }
-
-# wait_for TEXT: until the pane shows TEXT (bounded, not timed: 400 looks).
-wait_for() {
-	local i
-	for i in $(seq 400); do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.05
-	done
-	fail "the pane never showed '$1'; it shows: $(screen)"
-}
-
 keys() { TM send-keys -t "$S" "$@"; }
 
 # Logs in as root (no password in the busybox template) on the tty shown.
 login() {
-	wait_for "$N login:"
+	wait_for_pane "$N login:"
 	keys root Enter
-	wait_for "root@$N:~#"
+	wait_for_pane "root@$N:~#"
 }
 
 test_tty1_shows_banner_and_login_prompt_and_prefix_q_leaves() {
 	need_tools || return 0
 	running
 	pane -t 1
-	wait_for "Connected to tty 1"
-	wait_for "Type <Ctrl a q> to exit the console, <Ctrl a Ctrl a> to enter Ctrl a itself"
+	wait_for_pane "Connected to tty 1"
+	wait_for_pane "Type <Ctrl a q> to exit the console, <Ctrl a Ctrl a> to enter Ctrl a itself"
 	login
 	keys 'echo hello-$((6*7)); tty' Enter
-	wait_for "hello-42"
-	wait_for "/dev/tty1"
+	wait_for_pane "hello-42"
+	wait_for_pane "/dev/tty1"
 	keys C-a q
-	wait_for "EXITED-0"
+	wait_for_pane "EXITED-0"
 	# The terminal is back in cooked mode.
-	wait_for "MODEicanon"
+	wait_for_pane "MODEicanon"
 }
 
 test_busy_tty_is_refused_and_freed_on_disconnect() {
@@ -91,21 +73,21 @@ test_busy_tty_is_refused_and_freed_on_disconnect() {
 	pane -t 1
 	login
 	keys 'cd /tmp; echo still-$((2+3))' Enter
-	wait_for "still-5"
+	wait_for_pane "still-5"
 	assert_fails con -t 1 < /dev/null
 	assert_contains "$err" "tty 1 of \"$N\" is in use by another lxc-console"
 	# The first free one is another tty.
 	assert_contains "$(con < /dev/null 2>&1)" "Connected to tty 2"
 	keys C-a q
-	wait_for "EXITED-0"
+	wait_for_pane "EXITED-0"
 	# Reconnect: the same shell, where it was left.
 	pane -t 1
-	wait_for "Connected to tty 1"
-	assert_not_contains "$(screen)" "still-5" "a cleared screen"
+	wait_for_pane "Connected to tty 1"
+	assert_not_contains "$(pane_text)" "still-5" "a cleared screen"
 	keys 'echo "cwd=$(pwd)"' Enter
-	wait_for "cwd=/tmp"
+	wait_for_pane "cwd=/tmp"
 	keys C-a q
-	wait_for "EXITED-0"
+	wait_for_pane "EXITED-0"
 }
 
 test_resize_changes_stty_size_inside() {
@@ -114,30 +96,30 @@ test_resize_changes_stty_size_inside() {
 	pane -t 2
 	login
 	keys 'stty size' Enter
-	wait_for "30 100"
+	wait_for_pane "30 100"
 	TM resize-window -t "$S" -x 80 -y 20
 	keys 'stty size' Enter
-	wait_for "20 80"
+	wait_for_pane "20 80"
 }
 
 test_console_buffer_and_log_file_see_a_session() {
 	need_tools || return 0
 	running "lxc.console.buffer.size = auto" "lxc.console.logfile = $T/console.log"
 	pane -t 0
-	wait_for "Connected to the console"
+	wait_for_pane "Connected to the console"
 	keys Enter
 	login
 	keys 'echo buffer-$((6*7))' Enter
-	wait_for "buffer-42"
+	wait_for_pane "buffer-42"
 	keys 'stty size' Enter
-	wait_for "30 100"
+	wait_for_pane "30 100"
 	# Read back while the client holds the console: the monitor saw it all.
 	assert_contains "$(con -B)" "buffer-42" "the ring buffer"
 	assert_contains "$(cat "$T/console.log")" "buffer-42" "the console log"
 	assert_fails con -t 0 < /dev/null
 	assert_contains "$err" "the console of \"$N\" is in use"
 	keys C-a q
-	wait_for "EXITED-0"
+	wait_for_pane "EXITED-0"
 	# --buffer-clear empties it after printing.
 	assert_contains "$(con -B --buffer-clear)" "buffer-42"
 	assert_not_contains "$(con -B)" "buffer-42" "after --buffer-clear"
@@ -147,14 +129,14 @@ test_another_escape_prefix() {
 	need_tools || return 0
 	running
 	pane -t 1 -e ^b
-	wait_for "Type <Ctrl b q> to exit the console, <Ctrl b Ctrl b> to enter Ctrl b itself"
+	wait_for_pane "Type <Ctrl b q> to exit the console, <Ctrl b Ctrl b> to enter Ctrl b itself"
 	login
 	# Ctrl-a is an ordinary key now: the shell gets it (start of line) and q.
 	keys C-a q
 	keys Enter
-	wait_for "q: not found"
+	wait_for_pane "q: not found"
 	keys C-b q
-	wait_for "EXITED-0"
+	wait_for_pane "EXITED-0"
 }
 
 test_container_stopping_ends_the_console() {
@@ -163,8 +145,8 @@ test_container_stopping_ends_the_console() {
 	pane -t 1
 	login
 	lxc_stop -P "$(P)" -n $N -k
-	wait_for "the container stopped"
-	wait_for "EXITED-0"
+	wait_for_pane "the container stopped"
+	wait_for_pane "EXITED-0"
 }
 
 # --tui: a status line on the last row, the tty one row smaller, switching
@@ -179,41 +161,41 @@ test_tui_status_line_switching_and_leaving() {
 	assert_contains "$notice" "Connected to tty 3" "the plain console instead"
 	case $notice in *"built without ncurses"*) skip "built without ncurses"; return 0 ;; esac
 	pane --tui -t 1
-	wait_for " $N | tty 1 | RUNNING | <Ctrl a q> quit, <Ctrl a n/p> next/prev tty"
+	wait_for_pane " $N | tty 1 | RUNNING | <Ctrl a q> quit, <Ctrl a n/p> next/prev tty"
 	login
 	keys 'stty size' Enter
-	wait_for "29 100"
-	assert_contains "$(screen | tail -n 1)" "| tty 1 |" "the status line is the last row"
+	wait_for_pane "29 100"
+	assert_contains "$(pane_text | tail -n 1)" "| tty 1 |" "the status line is the last row"
 	# A clear wipes the screen; the status line comes back.
 	keys 'clear; echo cleared-$((6*7))' Enter
-	wait_for "cleared-42"
-	assert_contains "$(screen | tail -n 1)" " $N | tty 1 | RUNNING" "the status line after a clear"
+	wait_for_pane "cleared-42"
+	assert_contains "$(pane_text | tail -n 1)" " $N | tty 1 | RUNNING" "the status line after a clear"
 	keys C-a n
-	wait_for " $N | tty 2 | RUNNING"
+	wait_for_pane " $N | tty 2 | RUNNING"
 	keys Enter
-	wait_for "$N login:"
+	wait_for_pane "$N login:"
 	# tty 1 is free again once left; a missing tty is refused on the status line.
 	assert_contains "$(con -t 1 < /dev/null 2>&1)" "Connected to tty 1"
 	keys C-a 7
-	wait_for "has no tty 7"
+	wait_for_pane "has no tty 7"
 	keys C-a 1
-	wait_for " $N | tty 1 | RUNNING"
+	wait_for_pane " $N | tty 1 | RUNNING"
 	TM resize-window -t "$S" -x 80 -y 20
 	keys 'stty size' Enter
-	wait_for "19 80"
+	wait_for_pane "19 80"
 	# No other container runs; then one does: <prefix> c takes its first free tty.
 	keys C-a c
-	wait_for "no other running container"
+	wait_for_pane "no other running container"
 	lxc_create -P "$(P)" -n $N-2 -t busybox > /dev/null
 	lxc_start -P "$(P)" -n $N-2
 	keys C-a c
-	wait_for " $N-2 | tty 1 | RUNNING"
+	wait_for_pane " $N-2 | tty 1 | RUNNING"
 	keys Enter
-	wait_for "$N-2 login:"
+	wait_for_pane "$N-2 login:"
 	assert_contains "$(con -t 1 < /dev/null 2>&1)" "Connected to tty 1" "the first container's tty 1 is free"
 	keys C-a q
-	wait_for "EXITED-0"
-	wait_for "MODEicanon"
+	wait_for_pane "EXITED-0"
+	wait_for_pane "MODEicanon"
 }
 
 test_errors() {
