@@ -21,7 +21,6 @@
 # ours in $LXCMGR_CACHE_DIR (default /var/cache/lxcmgr), LXC's in
 # /var/cache/lxc/debian.
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
 n=5
 release=bookworm
 while getopts n:r: opt; do
@@ -31,34 +30,21 @@ while getopts n:r: opt; do
 	*) sed -n '2,24p' "$0"; exit 2 ;;
 	esac
 done
-[ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
-[ -x /usr/share/lxc/templates/lxc-debian ] || { echo "bench: Debian's lxc-templates missing (scripts/install-deps --test)" >&2; exit 1; }
-[ -x "$top/_build/tools/lxc-start" ] || { echo "bench: build first (tests/run --quick)" >&2; exit 1; }
-
-work=$(mktemp -d /var/tmp/lxcmgr-bench-debian.XXXXXX)	# disk, not tmpfs: du counts real blocks
-run=$(mktemp -d /run/lxcmgr-bench.XXXXXX)
-ours=$top/_build/tools
-export LXCMGR_TEMPLATE_PATH=$top/templates LXCMGR_CONFIG_PATH=$work/etc LXCMGR_RUNTIME_PATH=$run
-mkdir -p "$work/etc" "$work/ours" "$work/dir" "$work/lxc"
-# No network device (the shipped default puts containers on lxcmgrbr0):
-# the same as LXC's side, and the bridge rows add their own.
-sed '/^lxc\.net\./d' "$top/config/default.conf" > "$work/etc/default.conf"
-echo 'lxc.net.0.type = empty' >> "$work/etc/default.conf"
-
-cleanup() {
-	local p d
-	for p in ours dir; do
-		for d in "$work/$p"/*/; do [ -d "$d" ] && "$ours/lxc-stop" -P "$work/$p" -n "$(basename "$d")" -k > /dev/null 2>&1 || true; done
-	done
-	for d in "$work"/lxc/*/; do [ -d "$d" ] && /usr/bin/lxc-stop -P "$work/lxc" -n "$(basename "$d")" -k > /dev/null 2>&1 || true; done
-	for p in ours lxc; do [ -f "$work/net-$p.conf" ] && "$top/tools/lxcmgr-net" -c "$work/net-$p.conf" stop || true; done
-	rm -rf "$work" "$run" "/run/lxc/lock$work"
+. "$(dirname "$0")/lib.sh"
+bench_need lxc-start /usr/share/lxc/templates/lxc-debian
+# On disk, not tmpfs: du counts real blocks. No network device (the shipped
+# default puts containers on lxcmgrbr0): the same as LXC's side, and the
+# bridge rows add their own.
+bench_setup /var/tmp
+our_sides="ours dir"
+mkdir -p "$work/dir"
+bench_cleanup_more() { # the bridges of the "boot on a bridge" rows
+	local p
+	for p in ours lxc; do [ -f "$work/net-$p.conf" ] && "$top/tools/lxcmgr-net" -c "$work/net-$p.conf" stop; done
 }
-trap cleanup EXIT
 
-now_ns() { date +%s%N; }
-median() { sort -n | awk '{ t[NR] = $1 } END { printf "%.0f\n", (NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2) }'; }
-row() { printf '%-34s %10s %10s %8s   %s\n' "$1" "$2" "$3" "$(echo "scale=3; $3 / $2" | bc)" "$4"; }
+# Whole milliseconds in, one a line; their median out.
+median_ms() { sort -n | awk '{ t[NR] = $1 } END { printf "%.0f\n", (NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2) }'; }
 
 # create SIDE NAME: one create; prints its wall time in ms.
 create() {
@@ -70,10 +56,7 @@ create() {
 	lxc) /usr/bin/lxc-create -P "$work/lxc" -n "$2" -t debian -- -r "$release" > /dev/null 2>&1 ;;
 	esac
 	t1=$(now_ns)
-	if [ "$1" = lxc ]; then	# the same "no network device" as ours
-		sed -i '/^lxc.net.0/d' "$work/lxc/$2/config"
-		echo "lxc.net.0.type = empty" >> "$work/lxc/$2/config"
-	fi
+	[ "$1" != lxc ] || lxc_no_net "$work/lxc/$2/config"
 	echo $(((t1 - t0) / 1000000))
 }
 
@@ -153,7 +136,7 @@ declare -A c_ms disk
 for side in ours dir lxc; do
 	times=()
 	for i in $(seq "$n"); do times+=("$(create "$side" "c$i")"); done
-	c_ms[$side]=$(printf '%s\n' "${times[@]}" | median)
+	c_ms[$side]=$(printf '%s\n' "${times[@]}" | median_ms)
 	disk[$side]=$(du -sk "$work/$side/c1" | cut -f1)
 done
 # Boot and stop: N rounds on one container per side, alternating.
@@ -165,8 +148,8 @@ for side in ours dir lxc; do b_all=(); s_all=()
 		b_all+=("$ms")
 		s_all+=("$(stop "$side" c1)")
 	done
-	b_ms[$side]=$(printf '%s\n' "${b_all[@]}" | median)
-	s_ms[$side]=$(printf '%s\n' "${s_all[@]}" | median)
+	b_ms[$side]=$(printf '%s\n' "${b_all[@]}" | median_ms)
+	s_ms[$side]=$(printf '%s\n' "${s_all[@]}" | median_ms)
 done
 
 # The same on a bridge: a new container per side (overlay for ours), each
@@ -184,8 +167,8 @@ for side in ours lxc; do nb_all=(); na_all=()
 		na_all+=("$addr")
 		stop "$side" net1 > /dev/null
 	done
-	nb_ms[$side]=$(printf '%s\n' "${nb_all[@]}" | median)
-	na_ms[$side]=$(printf '%s\n' "${na_all[@]}" | median)
+	nb_ms[$side]=$(printf '%s\n' "${nb_all[@]}" | median_ms)
+	na_ms[$side]=$(printf '%s\n' "${na_all[@]}" | median_ms)
 done
 
 printf '%-34s %10s %10s %8s   %s\n' "operation (median of $n)" "LXC" "ours" "ratio" "target"

@@ -10,7 +10,6 @@
 # Needs root, Debian's lxc and hyperfine (scripts/install-deps --test)
 # and a build in _build. Everything it makes lives in one temporary directory.
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
 creates=10
 runs=100
 while getopts n:r: opt; do
@@ -20,25 +19,9 @@ while getopts n:r: opt; do
 	*) sed -n '2,12p' "$0"; exit 2 ;;
 	esac
 done
-
-[ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
-[ -x /usr/bin/lxc-create ] || { echo "bench: /usr/bin/lxc-create missing (scripts/install-deps --test)" >&2; exit 1; }
-command -v hyperfine > /dev/null || { echo "bench: hyperfine missing (scripts/install-deps --test)" >&2; exit 1; }
-[ -x "$top/_build/tools/lxc-create" ] || { echo "bench: build first (tests/run --quick, or make in _build)" >&2; exit 1; }
-
-work=$(mktemp -d /tmp/lxcmgr-bench.XXXXXX)
-trap 'rm -rf "$work" "/run/lxc/lock$work"' EXIT  # LXC keeps lock files per lxcpath
-mkdir -p "$work/ours" "$work/lxc" "$work/etc"
-
-# Our tools as installed binaries would run: the real ELF files, not the
-# libtool wrappers, with the build's library and templates.
-export LXCMGR_TEMPLATE_PATH=$top/templates LXCMGR_CONFIG_PATH=$work/etc LXCMGR_RUNTIME_PATH=$work/run
-# Loopback only, not the managed bridge (not every host runs it).
-sed '/^lxc\.net\./d' "$top/config/default.conf" > "$work/etc/default.conf"
-echo 'lxc.net.0.type = empty' >> "$work/etc/default.conf"
-ours=$top/_build/tools
-
-now_ns() { date +%s%N; }
+. "$(dirname "$0")/lib.sh"
+bench_need lxc-create /usr/bin/lxc-create hyperfine
+bench_setup
 
 # time_loop COUNT CMD-TEMPLATE: the median time of COUNT runs of CMD (%i is
 # the iteration), in ms. The median, not the mean: a disk flush landing on
@@ -50,18 +33,12 @@ time_loop() {
 		eval "${cmd//%i/$i}" > /dev/null 2>&1 || { echo "bench: failed: ${cmd//%i/$i}" >&2; exit 1; }
 		end=$(now_ns)
 		echo $(( end - start ))
-	done | sort -n | awk '{ t[NR] = $1 } END { printf "%.2f\n", (NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2) / 1e6 }'
-}
-
-row() { # NAME LXC OURS TARGET
-	local ratio
-	ratio=$(echo "scale=3; $3 / $2" | bc)
-	printf '%-34s %10s %10s %8s   %s\n' "$1" "$2" "$3" "$ratio" "$4"
+	done | median
 }
 
 echo "lxcmgr foundation benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, kernel $(uname -r)"
 echo "LXC: $(/usr/bin/lxc-create --version 2>/dev/null || echo '?'), ours: $("$ours/lxc-create" --version)"
-printf '%-34s %10s %10s %8s   %s\n' "operation" "LXC ms" "ours ms" "ratio" "target"
+row_header
 
 lxc_create=$(time_loop "$creates" "/usr/bin/lxc-create -P $work/lxc -n c%i -t busybox")
 our_create=$(time_loop "$creates" "$ours/lxc-create -P $work/ours -n c%i -t busybox")
@@ -79,9 +56,8 @@ done
 # milliseconds being compared are the tools' own.
 hyperfine -N -w 5 -r "$runs" --export-json "$work/ls.json" \
 	"/usr/bin/lxc-ls -f -P $work/lxc-ls" "$ours/lxc-ls -f -P $work/ours-ls" > /dev/null
-mean_ms() { python3 -c "import json,sys; print('%.2f' % (json.load(open(sys.argv[1]))['results'][int(sys.argv[2])]['mean']*1000))" "$work/ls.json" "$1"; }
-lxc_ls=$(mean_ms 0)
-our_ls=$(mean_ms 1)
+lxc_ls=$(mean_ms "$work/ls.json" 0)
+our_ls=$(mean_ms "$work/ls.json" 1)
 row "lxc-ls -f, 100 stopped" "$lxc_ls" "$our_ls" "<= 0.33"
 
 lxc_rss=$(/usr/bin/time -f %M /usr/bin/lxc-ls -f -P "$work/lxc-ls" 2>&1 >/dev/null | tail -n1)

@@ -15,7 +15,6 @@
 # Usage: bench/bench-seccomp.sh [-n N]
 # Root, Debian's lxc (scripts/install-deps --test), a build in _build.
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
 n=15
 while getopts n: opt; do
 	case $opt in
@@ -23,26 +22,10 @@ while getopts n: opt; do
 	*) sed -n '2,17p' "$0"; exit 2 ;;
 	esac
 done
-[ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
-[ -x /usr/bin/lxc-start ] || { echo "bench: /usr/bin/lxc-start missing (scripts/install-deps --test)" >&2; exit 1; }
-[ -x "$top/_build/tools/lxc-start" ] || { echo "bench: build first (tests/run --quick)" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
+bench_need lxc-start /usr/bin/lxc-start
+bench_setup
 
-work=$(mktemp -d /tmp/lxcmgr-bench.XXXXXX)
-run=$(mktemp -d /run/lxcmgr-bench.XXXXXX) # tmpfs, as /run/lxcmgr installed
-ours=$top/_build/tools
-export LXCMGR_TEMPLATE_PATH=$top/templates LXCMGR_CONFIG_PATH=$work/etc LXCMGR_RUNTIME_PATH=$run
-mkdir -p "$work/etc" "$work/ours" "$work/lxc"
-cp "$top/config/default.conf" "$work/etc/default.conf"
-cleanup() {
-	local d
-	for d in "$work"/ours/*/; do [ -d "$d" ] && "$ours/lxc-stop" -P "$work/ours" -n "$(basename "$d")" -k > /dev/null 2>&1 || true; done
-	for d in "$work"/lxc/*/; do [ -d "$d" ] && /usr/bin/lxc-stop -P "$work/lxc" -n "$(basename "$d")" -k > /dev/null 2>&1 || true; done
-	rm -rf "$work" "$run" "/run/lxc/lock$work"
-}
-trap cleanup EXIT
-
-now_ns() { date +%s%N; }
-median() { sort -n | awk '{ t[NR] = $1 } END { printf "%.2f\n", (NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2) / 1e6 }'; }
 ratio() { echo "scale=3; $1 / $2" | bc; }
 
 # Ours: the template sets the default policy; "off" clears it.
@@ -56,8 +39,7 @@ done
 # LXC's busybox template sets none: "on" gets LXC's common.seccomp.
 for c in on off; do
 	/usr/bin/lxc-create -P "$work/lxc" -n $c -t busybox > /dev/null 2>&1
-	sed -i '/^lxc.net.0/d' "$work/lxc/$c/config"
-	echo "lxc.net.0.type = empty" >> "$work/lxc/$c/config"
+	lxc_no_net "$work/lxc/$c/config"
 done
 echo "lxc.seccomp.profile = /usr/share/lxc/config/common.seccomp" >> "$work/lxc/on/config"
 
