@@ -436,6 +436,14 @@ static void expect_states(int fd, const int *states, size_t n)
 	EXPECT_INT(read_i32(fd), -100);
 }
 
+/* The subscriber on FD sees the container stop, and nothing after. */
+static void expect_stops(int fd)
+{
+	static const int states[] = { LXCMGR_STATE_STOPPING, LXCMGR_STATE_STOPPED };
+
+	expect_states(fd, states, ARRAY_SIZE(states));
+}
+
 TEST(monitor_serves_and_stops)
 {
 	int fds_before = count_fds();
@@ -466,8 +474,7 @@ TEST(monitor_serves_and_stops)
 	EXPECT_INT(proto_call(fd, CMD_CONSOLE, 0, NULL, 0, NULL, NULL, NULL), -EINVAL);
 	int sub = subscribe();
 	EXPECT_INT(proto_call(fd, CMD_STOP, SIGTERM, NULL, 0, NULL, NULL, NULL), 0);
-	static const int states[] = { LXCMGR_STATE_STOPPING, LXCMGR_STATE_STOPPED };
-	expect_states(sub, states, ARRAY_SIZE(states));
+	expect_stops(sub);
 	close(sub);
 	close(fd);
 	fake_end(&f);
@@ -729,8 +736,7 @@ TEST(monitor_reboot)
 	EXPECT_INT(call_i32(fd, CMD_INIT_PID, 0, &pid), 0);
 	EXPECT(pid > 0 && pid != first, "a new init: %d (the first was %d)", pid, first);
 	EXPECT_INT(proto_call(fd, CMD_STOP, SIGTERM, NULL, 0, NULL, NULL, NULL), 0);
-	static const int states[] = { LXCMGR_STATE_STOPPING, LXCMGR_STATE_STOPPED };
-	expect_states(sub, states, ARRAY_SIZE(states));
+	expect_stops(sub);
 	close(fd);
 	close(sub);
 	fake_end(&f);
@@ -769,8 +775,7 @@ TEST(monitor_halt_request_wins)
 	int sub = subscribe();
 	int fd = connect_web();
 	EXPECT_INT(proto_call(fd, CMD_HALT, SIGHUP, NULL, 0, NULL, NULL, NULL), 0);
-	static const int states[] = { LXCMGR_STATE_STOPPING, LXCMGR_STATE_STOPPED };
-	expect_states(sub, states, ARRAY_SIZE(states));
+	expect_stops(sub);
 	close(fd);
 	close(sub);
 	stop_for_sure();
@@ -801,8 +806,7 @@ TEST(monitor_reboot_request_wins)
 	EXPECT_INT(proto_call(fd, CMD_REBOOT, 0x7fff, NULL, 0, NULL, NULL, NULL), -EINVAL);
 	if (pid > 0) /* never kill(-1, ...) */
 		kill(pid, SIGTERM); /* no request now: an exit is a stop */
-	static const int states[] = { LXCMGR_STATE_STOPPING, LXCMGR_STATE_STOPPED };
-	expect_states(sub, states, ARRAY_SIZE(states));
+	expect_stops(sub);
 	close(fd);
 	close(sub);
 	stop_for_sure();
