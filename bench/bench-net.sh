@@ -12,7 +12,6 @@
 # The sides take turns round by round, so a change in the load hits each alike.
 # Root, Debian's lxc and hyperfine (scripts/install-deps --test), a build in _build.
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
 n=10
 other=
 attach_only=
@@ -25,36 +24,16 @@ while getopts n:b:a opt; do
 	esac
 done
 [ -z "$other" ] || [ -x "$other/lxc-start" ] || { echo "bench: no $other/lxc-start" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
-[ -x /usr/bin/lxc-start ] || { echo "bench: /usr/bin/lxc-start missing (scripts/install-deps --test)" >&2; exit 1; }
-command -v hyperfine > /dev/null || { echo "bench: hyperfine missing" >&2; exit 1; }
-[ -x "$top/_build/tools/lxc-start" ] || { echo "bench: build first (tests/run --quick)" >&2; exit 1; }
-
-work=$(mktemp -d /tmp/lxcmgr-bench.XXXXXX)
-run=$(mktemp -d /run/lxcmgr-bench.XXXXXX)
-ours=$top/_build/tools
-export LXCMGR_TEMPLATE_PATH=$top/templates LXCMGR_CONFIG_PATH=$work/etc LXCMGR_RUNTIME_PATH=$run
-mkdir -p "$work/etc" "$work/ours" "$work/lxc"
-sed '/^lxc\.net\./d' "$top/config/default.conf" > "$work/etc/default.conf"
-echo 'lxc.net.0.type = empty' >> "$work/etc/default.conf"
+. "$(dirname "$0")/lib.sh"
+bench_need lxc-start /usr/bin/lxc-start hyperfine
+bench_setup
+row_width=40
 # A bridge and a subnet of this run's own.
 br=lxcbn$(printf '%04x' $((RANDOM)))
 net=10.$((RANDOM % 200 + 20)).$((RANDOM % 250))
-
-cleanup() {
-	local d
-	for d in "$work"/ours/*/; do [ -d "$d" ] && "$ours/lxc-stop" -P "$work/ours" -n "$(basename "$d")" -k > /dev/null 2>&1 || true; done
-	for d in "$work"/lxc/*/; do [ -d "$d" ] && /usr/bin/lxc-stop -P "$work/lxc" -n "$(basename "$d")" -k > /dev/null 2>&1 || true; done
-	ip link del "$br" 2> /dev/null || true
-	rm -rf "$work" "$run" "/run/lxc/lock$work"
-}
-trap cleanup EXIT
+bench_cleanup_more() { ip link del "$br" 2> /dev/null; }
 ip link add "$br" type bridge
 ip link set "$br" up
-
-now_ns() { date +%s%N; }
-median() { sort -n | awk '{ t[NR] = $1 } END { printf "%.2f\n", (NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2) / 1e6 }'; }
-row() { printf '%-40s %10s %10s %8s   %s\n' "$1" "$2" "$3" "$(echo "scale=3; $3 / $2" | bc)" "$4"; }
 
 # net CONFIG HOST-NUMBER: a veth on the bridge with a static address (LXC's
 # busybox config has a veth on lxcbr0: replaced).
@@ -74,7 +53,7 @@ mk() { # NAME HOST-NUMBER
 }
 
 echo "lxcmgr network benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, kernel $(uname -r)"
-printf '%-40s %10s %10s %8s   %s\n' "operation" "LXC ms" "ours ms" "ratio" "target"
+row_header
 mk b1 1
 
 # Start until an attached command runs: one round, in ns.
