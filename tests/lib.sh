@@ -179,10 +179,31 @@ busybox_running() {
 	lxc_start -P "$p" -n "$n"
 }
 
+# cat_when_done FILE: FILE once it has the line "END" (a script as init
+# writes it last; bounded, not timed: 600 looks), or what it has by then.
+cat_when_done() {
+	local i
+	for i in $(seq 600); do
+		grep -q '^END$' "$1" 2> /dev/null && break
+		sleep 0.1
+	done
+	cat "$1" 2> /dev/null
+}
+
 # tmux on a server of the test's own, its socket under $T, so nothing of
 # anyone else's is touched; the pane is session $S's.
 TM() { tmux -S "$T/tmux.sock" "$@"; }
 pane_text() { TM capture-pane -p -t "$S"; }
+need_tmux() { command -v tmux > /dev/null || { skip "no tmux"; return 1; }; } # use: need_tmux || return 0
+# in_pane SESSION FN: FN with $S = SESSION, then that session killed
+# whatever FN did; returns 1 when FN failed.
+in_pane() {
+	local rc=0
+	S=$1
+	"$2" || rc=1
+	TM kill-session -t "$S" 2> /dev/null || true
+	return $rc
+}
 # wait_for_pane TEXT: until the pane shows TEXT (bounded, not timed: 400
 # looks); fails with what it shows.
 wait_for_pane() {

@@ -27,17 +27,12 @@ host_hierarchies() {
 # with SCRIPT as init (its output goes to /res), waits until it wrote END,
 # and prints /res.
 inside() {
-	local res="$(P)/$N/rootfs/res" i
 	lxc_create -P "$(P)" -n $N -t busybox > /dev/null
 	sed -i '/^lxc.mount.auto/d' "$(P)/$N/config"
 	printf 'lxc.mount.auto = proc:mixed sys:mixed %s\nlxc.cgroup.pids.max = 77\n%s\n' "$1" "${3:-}" >> "$(P)/$N/config"
-	rm -f "$res"
+	rm -f "$(P)/$N/rootfs/res"
 	lxc_start -P "$(P)" -n $N -- /bin/sh -c "exec > /res 2>&1; $2; echo END; exec sleep 1000"
-	for i in $(seq 600); do
-		grep -q '^END$' "$res" 2> /dev/null && break
-		sleep 0.1
-	done
-	cat "$res" 2> /dev/null
+	cat_when_done "$(P)/$N/rootfs/res"
 }
 
 # The container's mounts below /sys/fs/cgroup as "NAME FSTYPE" lines.
@@ -133,8 +128,7 @@ test_the_shipped_common_conf_mounts_its_cgroups() {
 	printf 'lxc.include = %s\n' "$top_srcdir/config/common.conf" >> "$(P)/$N/config"
 	rm -f "$(P)/$N/rootfs/res"
 	lxc_start -P "$(P)" -n $N -- /bin/sh -c "exec > /res 2>&1; $MOUNTS; echo END; exec sleep 1000"
-	for i in $(seq 600); do grep -q '^END$' "$(P)/$N/rootfs/res" 2> /dev/null && break; sleep 0.1; done
-	res=$(cat "$(P)/$N/rootfs/res")
+	res=$(cat_when_done "$(P)/$N/rootfs/res")
 	assert_contains "$res" "top " "a mount at /sys/fs/cgroup with common.conf's cgroup:mixed"
 	lxc_stop -P "$(P)" -n $N -k
 }

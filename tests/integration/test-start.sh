@@ -10,6 +10,7 @@ N=lxcmgr-test-run
 # fails half way.
 
 create() { lxc_create -P "$(P)" -n "${1:-$N}" -t busybox > /dev/null; }
+init_pid() { lxc_info -P "$(P)" -n $N -p | awk '{print $2}'; }
 inside() { # PID CMD...: run CMD in the container's namespaces
 	local pid=$1; shift
 	nsenter --target "$pid" --mount --uts --ipc --pid --net -- "$@"
@@ -21,7 +22,7 @@ test_busybox_boots_runs_and_stops_cleanly() {
 	lxc_start -P "$(P)" -n $N
 	assert_contains "$(lxc_info -P "$(P)" -n $N -s)" "RUNNING"
 	local pid
-	pid=$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')
+	pid=$(init_pid)
 	[ -n "$pid" ] && kill -0 "$pid" || { fail "no init pid"; return 1; }
 	assert_eq "$(inside "$pid" hostname)" "$N" "host name inside"
 	assert_contains "$(inside "$pid" cat /proc/1/cmdline | tr '\0' ' ')" "init" "pid 1 inside"
@@ -40,7 +41,7 @@ test_monitor_shows_lxcpath_and_name_in_ps() {
 	create
 	lxc_start -P "$(P)" -n $N
 	local pid monitor
-	pid=$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')
+	pid=$(init_pid)
 	monitor=$(awk '{print $4}' "/proc/$pid/stat")
 	assert_eq "$(tr '\0' ' ' < "/proc/$monitor/cmdline")" "[lxcmgr monitor] $(P) $N " "monitor's command line"
 	assert_eq "$(cat "/proc/$monitor/comm")" "lxcmgr-${N:0:8}" "monitor's short name"
@@ -52,7 +53,7 @@ test_init_gets_only_its_configured_groups() {
 	create
 	echo "lxc.init.groups = 4,27" >> "$(P)/$N/config"
 	lxc_start -P "$(P)" -n $N
-	local pid; pid=$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')
+	local pid; pid=$(init_pid)
 	assert_eq "$(awk '/^Groups:/ {$1 = ""; print}' "/proc/$pid/status" | xargs)" "4 27" "init's groups"
 	lxc_stop -P "$(P)" -n $N -k
 }
@@ -61,7 +62,7 @@ test_info_lists_addresses_inside_the_container() {
 	need_root || return 0
 	create
 	lxc_start -P "$(P)" -n $N
-	local pid; pid=$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')
+	local pid; pid=$(init_pid)
 	assert_eq "$(lxc_info -P "$(P)" -n $N -i)" "" "addresses with loopback only"
 	# A veth pair made inside the container's own network namespace.
 	nsenter --target "$pid" --net sh -c 'ip link add v0 type veth peer name v1 &&
@@ -78,7 +79,7 @@ test_init_runs_as_the_configured_user() {
 	create
 	printf 'lxc.init.uid = 1000\nlxc.init.gid = 100\n' >> "$(P)/$N/config"
 	lxc_start -P "$(P)" -n $N -- /bin/sleep 1000
-	local pid; pid=$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')
+	local pid; pid=$(init_pid)
 	assert_eq "$(awk '/^Uid:/ {print $2, $3, $4}' "/proc/$pid/status")" "1000 1000 1000" "init's uids"
 	assert_eq "$(awk '/^Gid:/ {print $2, $3, $4}' "/proc/$pid/status")" "100 100 100" "init's gids"
 	lxc_stop -P "$(P)" -n $N -k
@@ -163,7 +164,7 @@ test_symlink_in_rootfs_cannot_redirect_a_mount_to_the_host() {
 	ln -s "$T/host-target" "$(P)/$N/rootfs/mnt/evil"
 	echo "lxc.mount.entry = $T/src mnt/evil/x none bind,create=dir 0 0" >> "$(P)/$N/config"
 	lxc_start -P "$(P)" -n $N || true
-	local pid; pid=$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')
+	local pid; pid=$(init_pid)
 	assert_eq "$(ls -A "$T/host-target")" "" "host directory behind the symlink"
 	[ -z "$pid" ] || lxc_stop -P "$(P)" -n $N -k
 }
@@ -182,7 +183,7 @@ test_define_overrides_for_one_start() {
 	need_root || return 0
 	create
 	lxc_start -P "$(P)" -n $N -s lxc.uts.name=lxcmgr-defined
-	local pid; pid=$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')
+	local pid; pid=$(init_pid)
 	assert_eq "$(inside "$pid" hostname)" "lxcmgr-defined" "host name from -s"
 	assert_eq "$(lxc_info -P "$(P)" -n $N -c lxc.uts.name)" "lxc.uts.name = lxcmgr-defined"
 	lxc_stop -P "$(P)" -n $N -k
@@ -232,7 +233,7 @@ test_destroy_of_a_running_container_needs_force() {
 	need_root || return 0
 	create
 	lxc_start -P "$(P)" -n $N
-	local pid; pid=$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')
+	local pid; pid=$(init_pid)
 	assert_fails lxc_destroy -P "$(P)" -n $N
 	assert_contains "$err" "is running"
 	assert_contains "$err" "lxc-destroy -f"
@@ -247,7 +248,7 @@ test_killed_monitor_leaves_a_container_stop_k_can_clean() {
 	create
 	lxc_start -P "$(P)" -n $N
 	local pid monitor
-	pid=$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')
+	pid=$(init_pid)
 	monitor=$(ps -o ppid= -p "$pid" | tr -d ' ')
 	kill -9 "$monitor"
 	local i; for i in $(seq 100); do kill -0 "$monitor" 2> /dev/null || break; sleep 0.05; done
@@ -265,7 +266,7 @@ test_killed_monitor_then_destroy_f() {
 	need_root || return 0
 	create
 	lxc_start -P "$(P)" -n $N
-	local pid; pid=$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')
+	local pid; pid=$(init_pid)
 	kill -9 "$(ps -o ppid= -p "$pid" | tr -d ' ')"
 	sleep 0.2
 	lxc_destroy -P "$(P)" -n $N -f
