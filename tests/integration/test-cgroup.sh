@@ -21,6 +21,18 @@ need_v1() {
 	skip "no cgroup v1 hierarchies here (the cgroup2 lane covers this host kind)"
 	return 1
 }
+# Skips unless the host has the v1 hierarchy H; use: need_hierarchy H || return 0
+need_hierarchy() {
+	need_v1 || return 1
+	hierarchies | grep -qx "$1" || { skip "no $1 hierarchy"; return 1; }
+}
+
+# allowlist_then_deny RULE: the shipped device allowlist, then RULE denied:
+# in config order, so the deny after the allows wins.
+allowlist_then_deny() {
+	printf 'lxc.include = %s\nlxc.cgroup.devices.deny = %s\n' \
+		"$top_srcdir/config/common.conf" "$1" >> "$(P)/$N/config"
+}
 
 base() { echo "lxcmgr-test-${T##*.}"; }
 
@@ -64,17 +76,21 @@ alive() { [ -e "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2> /dev/nul
 
 init_pid() { lxc_info -P "$(P)" -n $N -p | awk '{print $2}'; }
 
+# kill_monitor: SIGKILL to the running container's monitor, until it is
+# gone; sets the caller's pid (init's) and monitor.
+kill_monitor() {
+	pid=$(init_pid)
+	monitor=$(awk '{print $4}' "/proc/$pid/stat")
+	kill -KILL "$monitor"
+	while alive "$monitor"; do sleep 0.05; done
+}
+
 # Starts the container with a shell script as init, and waits until it has
 # written its last line ("END") to /res in the rootfs; prints /res.
 run_script() {
-	local res="$(P)/$N/rootfs/res" i
-	rm -f "$res"
+	rm -f "$(P)/$N/rootfs/res"
 	lxc_start -P "$(P)" -n $N -- /bin/sh -c "$1; echo END >> /res; exec sleep 1000"
-	for i in $(seq 600); do
-		grep -q '^END$' "$res" 2> /dev/null && break
-		sleep 0.1
-	done
-	cat "$res" 2> /dev/null
+	cat_when_done "$(P)/$N/rootfs/res"
 }
 
 assert_no_leftovers() {
@@ -106,8 +122,7 @@ test_init_and_monitor_are_in_their_cgroups_in_every_hierarchy() {
 }
 
 test_memory_limit_kills_an_allocation_that_passes_it() {
-	need_v1 || return 0
-	hierarchies | grep -qx memory || { skip "no memory hierarchy"; return 0; }
+	need_hierarchy memory || return 0
 	create
 	echo 'lxc.cgroup.memory.limit_in_bytes = 32M' >> "$(P)/$N/config"
 	# Without swap accounting a limit could be met by swapping.
@@ -126,8 +141,7 @@ test_memory_limit_kills_an_allocation_that_passes_it() {
 }
 
 test_pids_max_stops_a_fork_loop() {
-	need_v1 || return 0
-	hierarchies | grep -qx pids || { skip "no pids hierarchy"; return 0; }
+	need_hierarchy pids || return 0
 	create
 	echo 'lxc.cgroup.pids.max = 10' >> "$(P)/$N/config"
 	local res
@@ -144,8 +158,7 @@ test_pids_max_stops_a_fork_loop() {
 }
 
 test_cpuset_pins_and_lxc_cgroup_moves_the_container() {
-	need_v1 || return 0
-	hierarchies | grep -qx cpuset || { skip "no cpuset hierarchy"; return 0; }
+	need_hierarchy cpuset || return 0
 	create
 	echo 'lxc.cgroup.cpuset.cpus = 0' >> "$(P)/$N/config"
 	lxc_start -P "$(P)" -n $N
@@ -161,13 +174,10 @@ test_cpuset_pins_and_lxc_cgroup_moves_the_container() {
 }
 
 test_a_denied_device_cannot_be_opened() {
-	need_v1 || return 0
-	hierarchies | grep -qx devices || { skip "no devices hierarchy"; return 0; }
+	need_hierarchy devices || return 0
 	create
-	# The shipped allowlist, then one device taken away again: in config
-	# order, so the deny after the allows wins.
-	printf 'lxc.include = %s\nlxc.cgroup.devices.deny = c 1:9 rwm\n' \
-		"$top_srcdir/config/common.conf" >> "$(P)/$N/config"
+	# One device taken away again after the allows.
+	allowlist_then_deny 'c 1:9 rwm'
 	local res
 	res=$(run_script 'head -c 1 /dev/zero > /dev/null; echo zero=$? > /res
 		head -c 1 /dev/urandom > /dev/null; echo urandom=$? >> /res
@@ -185,11 +195,9 @@ test_a_denied_device_cannot_be_opened() {
 # lxc-cgroup devices.allow/deny while it runs: written to the v1 files (on
 # cgroup2 a new BPF program replaces the attached one: tests/vm/guest.sh).
 test_lxc_cgroup_changes_device_rules_while_it_runs() {
-	need_v1 || return 0
-	hierarchies | grep -qx devices || { skip "no devices hierarchy"; return 0; }
+	need_hierarchy devices || return 0
 	create
-	printf 'lxc.include = %s\nlxc.cgroup.devices.deny = c 1:9 rwm\n' \
-		"$top_srcdir/config/common.conf" >> "$(P)/$N/config"
+	allowlist_then_deny 'c 1:9 rwm'
 	local r="$(P)/$N/rootfs"
 	rm -f "$r"/go* "$r"/res*
 	lxc_start -P "$(P)" -n $N -- /bin/sh -c 'n=0; while :; do
@@ -282,10 +290,7 @@ test_a_killed_monitor_leaves_nothing_after_lxc_stop_k() {
 	create
 	lxc_start -P "$(P)" -n $N
 	local pid monitor
-	pid=$(init_pid)
-	monitor=$(awk '{print $4}' "/proc/$pid/stat")
-	kill -KILL "$monitor"
-	while alive "$monitor"; do sleep 0.05; done
+	kill_monitor
 	[ -n "$(leftovers)" ] || fail "the cgroups went with the monitor already"
 	lxc_stop -P "$(P)" -n $N -k
 	alive "$pid" && fail "init survived lxc-stop -k"
@@ -298,10 +303,7 @@ test_a_killed_monitor_leaves_nothing_after_lxc_destroy_f() {
 	echo 'lxc.cgroup.pids.max = 20' >> "$(P)/$N/config"
 	lxc_start -P "$(P)" -n $N
 	local pid monitor
-	pid=$(init_pid)
-	monitor=$(awk '{print $4}' "/proc/$pid/stat")
-	kill -KILL "$monitor"
-	while alive "$monitor"; do sleep 0.05; done
+	kill_monitor
 	lxc_destroy -P "$(P)" -n $N -f
 	alive "$pid" && fail "init survived lxc-destroy -f"
 	[ -d "$(P)/$N" ] && fail "the container is still there"
@@ -364,13 +366,11 @@ test_a_taken_name_gets_a_suffix() {
 }
 
 test_a_denied_device_cannot_be_created() {
-	need_v1 || return 0
-	hierarchies | grep -qx devices || { skip "no devices hierarchy"; return 0; }
+	need_hierarchy devices || return 0
 	create
 	# The shipped allowlist lets any node be made (c *:* m, b *:* m); take
 	# that away for block devices.
-	printf 'lxc.include = %s\nlxc.cgroup.devices.deny = b *:* m\n' \
-		"$top_srcdir/config/common.conf" >> "$(P)/$N/config"
+	allowlist_then_deny 'b *:* m'
 	local res
 	res=$(run_script 'mknod /tmp/sda b 8 0 2>> /res; echo sda=$? >> /res
 		mknod /tmp/null c 1 3; echo null=$? >> /res')
@@ -383,9 +383,8 @@ test_a_denied_device_cannot_be_created() {
 # Limits lowered with lxc-cgroup on a running container hold inside: init
 # waits for /go, then allocates and forks.
 test_limits_set_with_lxc_cgroup_take_effect() {
-	need_v1 || return 0
-	hierarchies | grep -qx pids && hierarchies | grep -qx memory ||
-		{ skip "no pids or memory hierarchy"; return 0; }
+	need_hierarchy pids || return 0
+	need_hierarchy memory || return 0
 	create
 	local root="$(P)/$N/rootfs" i
 	rm -f "$root/go" "$root/res"
@@ -399,8 +398,7 @@ test_limits_set_with_lxc_cgroup_take_effect() {
 	[ -e "$(payload memory)/memory.memsw.limit_in_bytes" ] &&
 		lxc_cgroup -P "$(P)" -n $N memory.memsw.limit_in_bytes 32M
 	touch "$root/go"
-	for i in $(seq 600); do grep -q '^END$' "$root/res" 2> /dev/null && break; sleep 0.1; done
-	local res; res=$(cat "$root/res")
+	local res; res=$(cat_when_done "$root/res")
 	assert_contains "$res" "loop=" "the fork loop ended"
 	assert_not_contains "$res" "loop=0" "the fork loop under pids.max 5"
 	assert_contains "$res" "big=137" "an unbounded allocation under 32M (killed)"
