@@ -318,13 +318,9 @@ interactive() {
 
 test_interactive_shell_through_tmux() {
 	need_tools || return 0
-	command -v tmux > /dev/null || { skip "no tmux"; return 0; }
+	need_tmux || return 0
 	running
-	S=lxcmgr-test-attach-$$
-	local rc=0
-	interactive || rc=1
-	TM kill-session -t "$S" 2> /dev/null || true
-	return $rc
+	in_pane lxcmgr-test-attach-$$ interactive
 }
 
 run_tests

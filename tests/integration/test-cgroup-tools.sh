@@ -291,12 +291,10 @@ screen() {
 
 test_lxc_top_screen_through_tmux() {
 	need_root || return 0
-	command -v tmux > /dev/null || { skip "no tmux"; return 0; }
+	need_tmux || return 0
 	three
-	S=lxcmgr-test-top-$$
 	local rc=0
-	screen || rc=1
-	TM kill-session -t "$S" 2> /dev/null || true
+	in_pane lxcmgr-test-top-$$ screen || rc=1
 	lxc_stop -P "$(P)" -n "$N-a" -k
 	lxc_stop -P "$(P)" -n "$N-b" -k
 	return $rc

@@ -16,7 +16,7 @@ running() { busybox_running "$(P)" $N "$@"; }
 need_tools() {
 	need_root || return 1
 	[ -x "$LXCMGR_BUILD/tools/lxc-console" ] || { skip "lxc-console not built"; return 1; }
-	command -v tmux > /dev/null || { skip "no tmux"; return 1; }
+	need_tmux
 }
 
 # tmux (TM, pane_text, wait_for_pane: lib.sh) on a server of our own, so
