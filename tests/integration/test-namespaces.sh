@@ -21,6 +21,12 @@ add() {
 	echo "$2" >> "$(P)/$1/config"
 	wc -l < "$(P)/$1/config"
 }
+# start_refused NAME LINE: LINE added to NAME's config, and lxc-start of
+# NAME must fail; sets the caller's line (LINE's number) and err.
+start_refused() {
+	line=$(add "$1" "$2")
+	assert_fails lxc_start -P "$(P)" -n "$1"
+}
 
 test_share_net_uts_ipc_with_a_running_container() {
 	need_root || return 0
@@ -83,8 +89,7 @@ test_share_by_namespace_file_checks_its_type() {
 	local a
 	a=$(init_pid $A)
 	local line
-	line=$(add $B "lxc.namespace.share.ipc = /proc/$a/ns/uts")
-	assert_fails lxc_start -P "$(P)" -n $B
+	start_refused $B "lxc.namespace.share.ipc = /proc/$a/ns/uts"
 	assert_contains "$err" "\"/proc/$a/ns/uts\": not a namespace of type ipc"
 	assert_contains "$err" "lxc.namespace.share.ipc, $(P)/$B/config:$line"
 	lxc_start -P "$(P)" -n $B -s "lxc.namespace.share.ipc=/proc/$a/ns/ipc"
@@ -96,8 +101,7 @@ test_share_with_a_stopped_container_names_key_and_line() {
 	create $A
 	create $B
 	local line
-	line=$(add $B "lxc.namespace.share.net = $A")
-	assert_fails lxc_start -P "$(P)" -n $B
+	start_refused $B "lxc.namespace.share.net = $A"
 	assert_contains "$err" "join the network namespace of container \"$A\": it is not running"
 	assert_contains "$err" "lxc.namespace.share.net, $(P)/$B/config:$line"
 	assert_contains "$err" "start it first"
@@ -110,8 +114,7 @@ test_share_mnt_is_refused_at_load() {
 	need_root || return 0
 	create $B
 	local line
-	line=$(add $B "lxc.namespace.share.mnt = $A")
-	assert_fails lxc_start -P "$(P)" -n $B
+	start_refused $B "lxc.namespace.share.mnt = $A"
 	assert_contains "$err" "lxc.namespace.share.mnt = $A ($(P)/$B/config:$line)"
 	assert_contains "$err" "needs its own mount namespace"
 }
@@ -159,8 +162,7 @@ test_time_offset_beyond_the_uptime_fails_with_key_and_line() {
 	[ -e /proc/self/ns/time ] || { skip "no time namespaces in this kernel"; return 0; }
 	create $A
 	local line
-	line=$(add $A "lxc.time.offset.boot = -1000000h")
-	assert_fails lxc_start -P "$(P)" -n $A
+	start_refused $A "lxc.time.offset.boot = -1000000h"
 	assert_contains "$err" "set the time offset"
 	assert_contains "$err" "Numerical result out of range"
 	assert_contains "$err" "lxc.time.offset.boot, $(P)/$A/config:$line"
@@ -185,8 +187,7 @@ test_bad_prlimit_name_is_a_config_error_with_its_line() {
 	need_root || return 0
 	create $A
 	local line
-	line=$(add $A "lxc.prlimit.files = 1024")
-	assert_fails lxc_start -P "$(P)" -n $A
+	start_refused $A "lxc.prlimit.files = 1024"
 	assert_contains "$err" "$(P)/$A/config:$line"
 	assert_contains "$err" "lxc.prlimit.files"
 	assert_contains "$err" "unknown resource limit \"files\""
@@ -223,8 +224,7 @@ test_host_sysctl_is_refused_with_key_and_line() {
 	create $A
 	local panic line
 	panic=$(cat /proc/sys/kernel/panic)
-	line=$(add $A "lxc.sysctl.kernel.panic = 7")
-	assert_fails lxc_start -P "$(P)" -n $A
+	start_refused $A "lxc.sysctl.kernel.panic = 7"
 	assert_contains "$err" "lxc.sysctl.kernel.panic = 7 ($(P)/$A/config:$line)"
 	assert_contains "$err" "not a namespaced sysctl"
 	assert_eq "$(cat /proc/sys/kernel/panic)" "$panic" "kernel.panic on the host"
@@ -234,8 +234,7 @@ test_sysctl_missing_in_the_container_fails_in_setup() {
 	need_root || return 0
 	create $A
 	local line
-	line=$(add $A "lxc.sysctl.net.ipv4.no_such_sysctl = 1")
-	assert_fails lxc_start -P "$(P)" -n $A
+	start_refused $A "lxc.sysctl.net.ipv4.no_such_sysctl = 1"
 	assert_contains "$err" "set sysctl \"/proc/sys/net/ipv4/no_such_sysctl\""
 	assert_contains "$err" "No such file or directory"
 	assert_contains "$err" "lxc.sysctl.net.ipv4.no_such_sysctl, $(P)/$A/config:$line"
