@@ -78,6 +78,10 @@ static pid_t fake_init(int *pidfd)
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		/* As spawn.c's child: default dispositions, or a suite run
+		 * under nohup (SIGHUP ignored) would keep this init alive. */
+		for (int sig = 1; sig < NSIG; sig++)
+			signal(sig, SIG_DFL);
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
