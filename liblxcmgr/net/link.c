@@ -23,15 +23,47 @@ static struct nlmsghdr *new_link(struct nl *nl, const char *name)
 	return nlh;
 }
 
-int link_add_veth(struct nl *nl, const char *name, const char *peer, pid_t peer_netns,
-		  unsigned rxq, unsigned txq)
-{
-	struct nlmsghdr *nlh = new_link(nl, name);
+struct echo {
+	int index, peer_index;
+};
 
-	if (rxq)
-		mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, rxq);
-	if (txq)
-		mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, txq);
+/* The new link as the kernel announces it: a veth reports its peer's
+ * ifindex as IFLA_LINK. */
+static int echo_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	struct echo *e = data;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	e->index = ifi->ifi_index;
+	mnl_attr_for_each(attr, nlh, sizeof(*ifi))
+		if (mnl_attr_get_type(attr) == IFLA_LINK && mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			e->peer_index = (int)mnl_attr_get_u32(attr);
+	return MNL_CB_OK;
+}
+
+int link_add_veth(struct nl *nl, const struct veth_spec *v, int *index, int *peer_index)
+{
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh = nl_msg(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO,
+				      sizeof(*ifi), (void **)&ifi);
+	struct echo e = { 0 };
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_change = IFF_UP;
+	ifi->ifi_flags = v->up ? IFF_UP : 0;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, v->name);
+	if (v->rxq)
+		mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, v->rxq);
+	if (v->txq)
+		mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, v->txq);
+	if (v->mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, v->mtu);
+	/* The kernel brings the link up (above), then makes it a port. */
+	if (v->master)
+		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)v->master);
 	struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -39,17 +71,24 @@ int link_add_veth(struct nl *nl, const char *name, const char *peer, pid_t peer_
 	/* The peer's own ifinfomsg, then its attributes. */
 	struct ifinfomsg *pifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*pifi));
 	pifi->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
-	if (peer_netns)
-		mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)peer_netns);
-	if (rxq)
-		mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, rxq);
-	if (txq)
-		mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, txq);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, v->peer);
+	if (v->peer_netns)
+		mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)v->peer_netns);
+	if (v->rxq)
+		mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, v->rxq);
+	if (v->txq)
+		mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, v->txq);
+	if (v->mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, v->mtu);
+	if (v->peer_hwaddr)
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, v->peer_hwaddr);
 	mnl_attr_nest_end(nlh, p);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
-	return nl_request(nl, nlh, NULL, NULL);
+	int ret = nl_request(nl, nlh, echo_cb, &e);
+	*index = ret == 0 ? e.index : 0;
+	*peer_index = ret == 0 && e.index ? e.peer_index : 0;
+	return ret;
 }
 
 int link_add_macvlan(struct nl *nl, enum net_type type, const char *name, int parent,

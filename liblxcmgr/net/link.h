@@ -11,10 +11,22 @@
 #include "net/netdev.h"
 #include "net/netlink.h"
 
-/* veth pair NAME <-> PEER: NAME here, PEER in the network namespace of
- * process PEER_NETNS (0: here too). RXQ/TXQ 0: default. */
-int link_add_veth(struct nl *nl, const char *name, const char *peer, pid_t peer_netns,
-		  unsigned rxq, unsigned txq);
+/* A veth pair, made in one request with all of this set on both ends. */
+struct veth_spec {
+	const char *name, *peer;   /* NAME here, PEER in the network namespace */
+	pid_t peer_netns;          /* of this process (0: here too) */
+	unsigned rxq, txq;         /* queues of each end, 0: the kernel's default */
+	unsigned mtu;              /* both ends, 0: the kernel's */
+	int master;                /* NAME's bridge (ifindex), 0: none */
+	bool up;                   /* NAME up (the peer cannot be: veth_open wants the
+				    * pair complete, and it is not when the peer is
+				    * configured) */
+	const unsigned char *peer_hwaddr; /* 6 bytes, or NULL: a random one */
+};
+/* *INDEX and *PEER_INDEX (in its namespace) get the ends' ifindexes, as
+ * the kernel echoes the new link (NLM_F_ECHO, Linux 6.2 on); 0 where it
+ * did not say, for the caller to look up. */
+int link_add_veth(struct nl *nl, const struct veth_spec *v, int *index, int *peer_index);
 /* macvlan or ipvlan NAME on PARENT (ifindex), with MODE and (ipvlan) FLAGS. */
 int link_add_macvlan(struct nl *nl, enum net_type type, const char *name, int parent,
 		     unsigned mode, unsigned flags);

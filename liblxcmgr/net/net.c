@@ -37,6 +37,7 @@ struct net_live {
 	unsigned char phys_hwaddr[6];
 	struct net_gateway gw4, gw6; /* the plan's, with auto resolved (no origin) */
 	int bridge;                  /* veth: ifindex of its bridge, or 0 */
+	int peer_index;              /* veth: the peer's ifindex in the container, or 0 */
 	unsigned mtu;                /* veth: the MTU of both ends, or 0 */
 	bool script_up_ran;
 	unsigned default_pvid;       /* veth.vlan.*: the bridge's, to take off the port */
@@ -242,15 +243,24 @@ static int setup_veth(struct nl *nl, const struct net_dev *d, struct net_live *l
 }
 
 /* The pair, its peer made straight in the container's namespace under
- * its name: no move, whose synchronize_net() cost a start 5-20 ms. The
- * host end goes on the bridge, up. */
+ * its name: no move, whose synchronize_net() cost a start 5-20 ms. One
+ * request makes both ends with their MTU and the peer's MAC address, and
+ * the host end up on its bridge: each further request is a round trip
+ * through RTNL. */
 static int make_veth(struct nl *nl, const struct net_dev *d, struct net_live *l, pid_t pid,
 		     lxcmgr_error **err)
 {
+	/* With VLANs, up only once they are set: no frame of the default
+	 * VLAN passes meanwhile. */
+	bool vlans = d->vlan_untagged || d->n_vlan_tagged;
 	/* One queue each unless configured: the kernel's default is one per
 	 * CPU, of which veth_init_queues then leaves one in use, waiting for
 	 * an RCU grace period at each end (synchronize_net) to do so. */
-	unsigned rxq = d->rx_queues ? d->rx_queues : 1, txq = d->tx_queues ? d->tx_queues : 1;
+	struct veth_spec v = { .name = l->host_name, .peer = d->name, .peer_netns = pid,
+			       .rxq = d->rx_queues ? d->rx_queues : 1,
+			       .txq = d->tx_queues ? d->tx_queues : 1,
+			       .mtu = l->mtu, .master = l->bridge, .up = !vlans,
+			       .peer_hwaddr = d->has_hwaddr ? d->hwaddr : NULL };
 	int ret;
 
 	for (int tries = 0;; tries++) {
@@ -258,9 +268,16 @@ static int make_veth(struct nl *nl, const struct net_dev *d, struct net_live *l,
 			snprintf(l->host_name, sizeof(l->host_name), "%s", d->pair);
 		else
 			random_name(l->host_name, "veth");
-		ret = link_add_veth(nl, l->host_name, d->name, pid, rxq, txq);
+		ret = link_add_veth(nl, &v, &l->host_index, &l->peer_index);
 		if (ret != -EEXIST || d->pair[0] || tries == 4)
 			break;
+	}
+	if (ret < 0 && l->bridge && (ret == -EOPNOTSUPP || ret == -EINVAL)) {
+		error_set(err, -ret, DEV_KEY_FMT ": create veth pair \"%s\" on it", d->index,
+			  "link", d->link, d->link_origin ? d->link_origin : d->origin,
+			  l->host_name);
+		error_hint(err, "is \"%s\" a bridge? ip -d link show %s", d->link, d->link);
+		return ret;
 	}
 	if (ret < 0) {
 		error_set(err, -ret, "lxc.net.%u (%s): create veth pair \"%s\"", d->index,
@@ -271,22 +288,9 @@ static int make_veth(struct nl *nl, const struct net_dev *d, struct net_live *l,
 		return ret;
 	}
 	l->moved = true; /* the peer is in the container */
-	if ((ret = made_index(nl, l->host_name, &l->host_index)) < 0)
+	if (!l->host_index && (ret = made_index(nl, l->host_name, &l->host_index)) < 0)
 		return error_set(err, -ret, "lxc.net.%u (%s): find the new veth \"%s\"", d->index,
 				 d->origin, l->host_name);
-	/* With VLANs, up only once they are set: no frame of the default
-	 * VLAN passes meanwhile. */
-	bool vlans = d->vlan_untagged || d->n_vlan_tagged;
-	ret = link_change(nl, l->host_index, &(struct link_change){ .master = l->bridge,
-								   .mtu = l->mtu,
-								   .up = vlans ? 0 : 1 });
-	if (ret < 0) {
-		error_set(err, -ret, DEV_KEY_FMT ": attach \"%s\" to it", d->index, "link", d->link,
-			  d->link_origin ? d->link_origin : d->origin, l->host_name);
-		if (ret == -EOPNOTSUPP || ret == -EINVAL)
-			error_hint(err, "is \"%s\" a bridge? ip -d link show %s", d->link, d->link);
-		return ret;
-	}
 	if (vlans) {
 		if ((ret = port_vlans(nl, d, l, err)) < 0)
 			return ret;
@@ -520,19 +524,28 @@ static int gateway(struct nl *nl, const struct net_dev *d, int index, const stru
 	return 0;
 }
 
+/* Is nothing left to do inside once a device is in? A veth came with its
+ * MTU and MAC address. */
+static bool veth_done(const struct net_dev *d, const struct net_live *l)
+{
+	return d->type == NET_VETH && l->peer_index && !d->up && !d->n_addrs &&
+	       d->gw4.kind == NET_GW_NONE && d->gw6.kind == NET_GW_NONE;
+}
+
 static int configure(struct nl *nl, const struct net_dev *d, const struct net_live *l,
 		     lxcmgr_error **err)
 {
-	struct nl_link in;
-	int ret = nl_link_get(nl, d->name, 0, &in);
+	struct nl_link in = { .index = d->type == NET_VETH ? l->peer_index : 0 };
+	int ret = in.index ? 0 : nl_link_get(nl, d->name, 0, &in);
 
 	if (ret < 0)
 		return error_set(err, -ret, "lxc.net.%u (%s): find \"%s\" in the container",
 				 d->index, d->origin, d->name);
-	ret = link_change(nl, in.index, &(struct link_change){
-						.mtu = d->type == NET_VETH ? l->mtu : d->mtu,
-						.hwaddr = d->has_hwaddr ? d->hwaddr : NULL });
-	if (ret < 0)
+	/* A veth's peer was made with them (make_veth). */
+	if (d->type != NET_VETH &&
+	    (ret = link_change(nl, in.index, &(struct link_change){
+						.mtu = d->mtu,
+						.hwaddr = d->has_hwaddr ? d->hwaddr : NULL })) < 0)
 		return error_set(err, -ret, "lxc.net.%u (%s): set %s of \"%s\"", d->index, d->origin,
 				 d->has_hwaddr ? "MAC address and MTU" : "MTU", d->name);
 	for (size_t i = 0; i < d->n_addrs; i++) {
@@ -573,10 +586,16 @@ int net_enter(struct net_state *s, pid_t pid, lxcmgr_error **err)
 	save_record(s, s->c);
 	if (ret < 0)
 		return ret;
+	size_t todo = 0;
+	for (size_t i = 0; i < s->n; i++)
+		todo += !veth_done(&p->netdevs[i], &s->live[i]);
+	if (!todo)
+		return 0; /* no socket inside needed */
 	if ((ret = nl_open_in(&in, s->netns_fd, s->host_ns_fd)) < 0)
 		return error_set(err, -ret, "open a netlink socket in the container");
 	for (size_t i = 0; i < s->n && ret == 0; i++)
-		ret = configure(&in, &p->netdevs[i], &s->live[i], err);
+		if (!veth_done(&p->netdevs[i], &s->live[i]))
+			ret = configure(&in, &p->netdevs[i], &s->live[i], err);
 	nl_close(&in);
 	return ret;
 }
