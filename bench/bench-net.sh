@@ -4,6 +4,10 @@
 # (removed on exit) with a static address per container:
 #   start until lxc-attach works, veth on a bridge   median of N    target <= 1/3
 #   lxc-ls -f with 50 running containers             hyperfine      target <= 1/3
+# and, in the same rounds, the floor of the start: bench/floor-net.c, the
+# kernel's work alone (fork, clone3 with a new netns, the veth pair on the
+# bridge, eth0's address, exec of /bin/true inside), built here with cc and
+# libmnl; its ratio is the lowest any implementation could reach.
 #
 # Usage: bench/bench-net.sh [-n N] [-b OTHER-BUILD] [-a]
 #   -b DIR   also time the tools of another build (DIR/tools, e.g. a copy of
@@ -55,6 +59,12 @@ mk() { # NAME HOST-NUMBER
 echo "lxcmgr network benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, kernel $(uname -r)"
 row_header
 mk b1 1
+floor=
+if cc -O2 -o "$work/floor-net" "$top/bench/floor-net.c" -lmnl 2> "$work/cc.log"; then
+	floor=$work/floor-net
+else
+	echo "(bench/floor-net.c did not build: $(head -n 1 "$work/cc.log"))"
+fi
 
 # Start until an attached command runs: one round, in ns.
 until_attach() { # TOOL-DIR LXCPATH
@@ -67,11 +77,20 @@ until_attach() { # TOOL-DIR LXCPATH
 	"$1/lxc-stop" -P "$2" -n b1 -k > /dev/null 2>&1
 	sleep 0.2 # the kernel dismantles the namespace in the background
 }
-lxc_all="" our_all="" other_all=""
+# The floor's round: prints its wall and CPU ns.
+floor_round() {
+	"$floor" "$br" "$net.200/24"
+	sleep 0.2 # as after a stop
+}
+lxc_all="" our_all="" other_all="" floor_all="" floor_cpu=""
 for i in $(seq "$n"); do
 	lxc_all="$lxc_all $(until_attach /usr/bin "$work/lxc")"
 	our_all="$our_all $(until_attach "$ours" "$work/ours")"
 	[ -z "$other" ] || other_all="$other_all $(until_attach "$other" "$work/ours")"
+	if [ -n "$floor" ] && read -r wall cpu < <(floor_round); then
+		floor_all="$floor_all $wall"
+		floor_cpu="$floor_cpu $cpu"
+	fi
 done
 lxc_attach=$(echo $lxc_all | tr ' ' '\n' | median)
 our_attach=$(echo $our_all | tr ' ' '\n' | median)
@@ -79,6 +98,10 @@ row "start until attach, veth on a bridge" "$lxc_attach" "$our_attach" "<= 0.33"
 [ -z "$other" ] ||
 	row "  the same, build $(basename "$(dirname "$other")")" "$lxc_attach" \
 		"$(echo $other_all | tr ' ' '\n' | median)" "<= 0.33"
+[ -z "$floor_all" ] ||
+	row "  floor: the kernel's work (floor-net.c)" "$lxc_attach" \
+		"$(echo $floor_all | tr ' ' '\n' | median)" \
+		"(CPU $(echo $floor_cpu | tr ' ' '\n' | median) ms)"
 [ -z "$attach_only" ] || exit 0
 
 # 50 running containers per side (one side at a time), each on the bridge

@@ -4,13 +4,14 @@
  *                    (macvlan, ipvlan, vlan on their parent; a veth's
  *                    bridge and a phys device looked up), script.up run,
  *                    and a record of it all written
- *   net_enter        the child exists and waits: each veth pair made with
- *                    its peer in the child's network namespace (no move),
- *                    its host end on the bridge or routed, script.up run;
- *                    the other devices moved in under their names; all
- *                    configured
- *                    there (MAC, MTU, addresses, up, gateways); the monitor
- *                    keeps the namespace open until net_stop
+ *   net_enter        the child exists and waits: each veth pair made in
+ *                    one request, its peer in the child's network
+ *                    namespace (no move),
+ *                    its host end up on the bridge or routed, script.up
+ *                    run; the other devices moved in under their names;
+ *                    all configured there (addresses, up, gateways; MAC
+ *                    and MTU of the others); the monitor keeps the
+ *                    namespace open until net_stop
  *   net_stop         init is gone (or the start failed): script.down, phys
  *                    devices given back under their old names, everything
  *                    made deleted, the record removed
