@@ -467,4 +467,70 @@ test_shipped_default_without_the_managed_bridge_says_how() {
 	assert_eq "$(ls "$T/run/c/"*.net 2> /dev/null)" "" "network record after the failed start"
 }
 
+# The devices are made before the first hook or net.* sysctl of the start:
+# those find them configured.
+test_hooks_and_sysctls_see_the_devices() {
+	net_setup || return 0
+	local pair
+	pair=$(net_test_ifname h)
+	create $A
+	veth_on_bridge $A 2 "$pair"
+	# Version 0 hooks: NAME lxc TYPE. The start-host one runs on the host.
+	printf '#!/bin/sh\ncase $3 in\npre-mount) ip -o -4 addr show dev eth0 ;;\n*) echo ran ;;\nesac > "%s/hook.$3"\n' \
+		"$T" > "$T/hook"
+	chmod +x "$T/hook"
+	add $A "lxc.hook.pre-mount = $T/hook" "lxc.hook.start-host = $T/hook" \
+		"lxc.sysctl.net.ipv4.conf.eth0.forwarding = 1"
+	lxc_start -P "$(P)" -n $A
+	assert_contains "$(cat "$T/hook.pre-mount" 2> /dev/null)" "inet $NET.2/24" \
+		"eth0 in the pre-mount hook"
+	assert_eq "$(cat "$T/hook.start-host" 2> /dev/null)" ran "the start-host hook"
+	assert_eq "$(inside $A cat /proc/sys/net/ipv4/conf/eth0/forwarding)" 1 \
+		"lxc.sysctl.net.ipv4.conf.eth0.forwarding"
+	lxc_stop -P "$(P)" -n $A -k
+	gone "$pair"
+}
+
+# A setup step of the first process that fails after the devices were
+# made: its error is the start's, and the devices go.
+test_mount_failure_during_the_device_setup() {
+	net_setup || return 0
+	local pair
+	pair=$(net_test_ifname m)
+	create $A
+	veth_on_bridge $A 2 "$pair"
+	add $A "lxc.mount.entry = $T/no-such-dir mnt none bind 0 0"
+	assert_fails lxc_start -P "$(P)" -n $A
+	assert_contains "$err" "lxc.mount.entry" "error of the failed mount"
+	assert_contains "$err" "No such file or directory" "error of the failed mount"
+	gone "$pair"
+	assert_eq "$(ls "$T/run/c/"*.net 2> /dev/null)" "" "network record after the failed start"
+}
+
+# A container in a user namespace (lxc.idmap) with a veth: the devices are
+# made into a network namespace its user namespace owns; it reaches a
+# container without one.
+test_user_namespace_container_on_a_bridge() {
+	net_setup || return 0
+	local pa pb base=$(( 1000000 + ($$ % 4000) * 65536 ))
+	pa=$(net_test_ifname u)
+	pb=$(net_test_ifname v)
+	chmod 755 "$T" # the container's root must reach its rootfs
+	grep -v '^#' "$T/etc/default.conf" > "$T/idmap.conf"
+	printf 'lxc.idmap = u 0 %d 65536\nlxc.idmap = g 0 %d 65536\n' $base $base >> "$T/idmap.conf"
+	lxc_create -P "$(P)" -n $A -t busybox -f "$T/idmap.conf" > /dev/null
+	create $B
+	veth_on_bridge $A 2 "$pa"
+	veth_on_bridge $B 3 "$pb"
+	lxc_start -P "$(P)" -n $A
+	lxc_start -P "$(P)" -n $B
+	assert_contains "$(inside $A cat /proc/self/uid_map)" "$base" "the user namespace's map"
+	assert_contains "$(inside $A ip -o -4 addr show dev eth0)" "inet $NET.2/24" "address of $A"
+	assert_contains "$(ip -o link show master "$BR")" "$pa@" "ports of $BR"
+	inside $B ping -c 1 -W 5 $NET.2 > /dev/null || fail "$B does not reach $A"
+	lxc_stop -P "$(P)" -n $A -k
+	lxc_stop -P "$(P)" -n $B -k
+	gone "$pa" "$pb"
+}
+
 run_tests
