@@ -74,6 +74,8 @@ int link_add_veth(struct nl *nl, const struct veth_spec *v, int *index, int *pee
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, v->peer);
 	if (v->peer_netns)
 		mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)v->peer_netns);
+	else if (v->peer_ns_fd > 0)
+		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)v->peer_ns_fd);
 	if (v->rxq)
 		mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, v->rxq);
 	if (v->txq)
@@ -89,6 +91,15 @@ int link_add_veth(struct nl *nl, const struct veth_spec *v, int *index, int *pee
 	*index = ret == 0 ? e.index : 0;
 	*peer_index = ret == 0 && e.index ? e.peer_index : 0;
 	return ret;
+}
+
+int link_add_veth_fd(struct nl *nl, const char *name, const char *peer, int ns_fd, unsigned mtu)
+{
+	struct veth_spec v = { .name = name, .peer = peer, .peer_ns_fd = ns_fd, .rxq = 1,
+			       .txq = 1, .mtu = mtu };
+	int index, peer_index;
+
+	return link_add_veth(nl, &v, &index, &peer_index);
 }
 
 int link_add_macvlan(struct nl *nl, enum net_type type, const char *name, int parent,

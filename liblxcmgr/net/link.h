@@ -14,7 +14,9 @@
 /* A veth pair, made in one request with all of this set on both ends. */
 struct veth_spec {
 	const char *name, *peer;   /* NAME here, PEER in the network namespace */
-	pid_t peer_netns;          /* of this process (0: here too) */
+	pid_t peer_netns;          /* of this process (0: here too, or PEER_NS_FD) */
+	int peer_ns_fd;            /* or the namespace this fd refers to (> 0), the
+				    * one checked: no pid to be recycled in between */
 	unsigned rxq, txq;         /* queues of each end, 0: the kernel's default */
 	unsigned mtu;              /* both ends, 0: the kernel's */
 	int master;                /* NAME's bridge (ifindex), 0: none */
@@ -27,6 +29,9 @@ struct veth_spec {
  * the kernel echoes the new link (NLM_F_ECHO, Linux 6.2 on); 0 where it
  * did not say, for the caller to look up. */
 int link_add_veth(struct nl *nl, const struct veth_spec *v, int *index, int *peer_index);
+/* The pair NAME <-> PEER with the peer made in the namespace NS_FD refers
+ * to, one queue each way, both ends with MTU (0: the kernel's). */
+int link_add_veth_fd(struct nl *nl, const char *name, const char *peer, int ns_fd, unsigned mtu);
 /* macvlan or ipvlan NAME on PARENT (ifindex), with MODE and (ipvlan) FLAGS. */
 int link_add_macvlan(struct nl *nl, enum net_type type, const char *name, int parent,
 		     unsigned mode, unsigned flags);

@@ -128,6 +128,10 @@ static int link_attr_cb(const struct nlattr *attr, void *data)
 		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
 			l->master = (int)mnl_attr_get_u32(attr);
 		break;
+	case IFLA_LINK:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			l->link = (int)mnl_attr_get_u32(attr);
+		break;
 	case IFLA_MTU:
 		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
 			l->mtu = mnl_attr_get_u32(attr);

@@ -41,6 +41,8 @@ struct nl_link {
 	char name[IF_NAMESIZE];
 	unsigned flags;   /* IFF_* */
 	int master;       /* ifindex of the bridge it is a port of, or 0 */
+	int link;         /* IFLA_LINK: a veth's peer (its ifindex in the peer's
+			   * namespace), a vlan's parent; or 0 */
 	unsigned mtu;
 	bool has_hwaddr;
 	unsigned char hwaddr[6];
