@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# lxcmgr-user-nic, the setuid helper that gives an ordinary user's network
+# namespace a veth on a host bridge: what it makes, and what it refuses.
+#
+# No user is added and no file is made in /etc or /run: as test-unpriv.sh
+# does, each command runs as a free uid ($TUID) in a private mount
+# namespace where the test's copies of /etc/passwd and /etc/group, its own
+# config directory (with its lxc-usernet) and its own runtime directory
+# (the helper's record) are bind-mounted over the host's, then setpriv
+# drops to that uid. The helper is a copy of the build tree's, chowned
+# root and chmod 4755, in $T. Devices go on a bridge of the test's own.
+. "$(dirname "$0")/../lib.sh"
+
+TNAME=lxcmgr-test-unic
+TGROUP=lxcmgr-test-unicg
+
+free_id() {
+	local id=61500
+	while getent passwd "$id" > /dev/null || getent group "$id" > /dev/null; do
+		id=$((id + 1))
+	done
+	echo "$id"
+}
+TUID=$(free_id)
+
+# setup: the user, the helper (setuid copy), the bridge $BR, and the
+# config and runtime directories the helper was built with ($CONFDIR,
+# $RUNDIR), whose test copies are $U/conf and $U/rundir.
+setup() {
+	need_root || return 1
+	command -v setpriv > /dev/null || { skip "no setpriv (util-linux)"; return 1; }
+	local built=$LXCMGR_BUILD/tools/lxcmgr-user-nic
+	[ -x "$built" ] || { skip "lxcmgr-user-nic was not built (configure found no libmnl)"; return 1; }
+	local help
+	help=$("$built" --help)
+	CONFDIR=$(dirname "$(grep -o '/[^ ]*/lxc-usernet' <<< "$help" | head -n 1)")
+	RUNDIR=$(dirname "$(grep -o '/[^ ]*/nics' <<< "$help" | head -n 1)")
+	[ -d "$CONFDIR" ] || { skip "no $CONFDIR to bind the test's copy over (the test makes no files in it)"; return 1; }
+	[ -d "$RUNDIR" ] || { skip "no $RUNDIR to bind the test's copy over"; return 1; }
+	chmod 755 "$T"
+	U=$T/u
+	mkdir -p "$U/etc" "$U/conf" "$U/rundir" "$U/bin" "$U/tmp"
+	chown "$TUID" "$U/tmp"
+	cp /etc/passwd /etc/group "$U/etc/"
+	echo "$TNAME:x:$TUID:$TUID::/:/bin/sh" >> "$U/etc/passwd"
+	echo "$TNAME:x:$TUID:" >> "$U/etc/group"
+	echo "$TGROUP:x:$((TUID + 1)):$TNAME" >> "$U/etc/group"
+	cp -a "$CONFDIR/." "$U/conf/"
+	HELPER=$U/bin/lxcmgr-user-nic
+	cp "$built" "$HELPER"
+	chown root:root "$HELPER"
+	chmod 4755 "$HELPER"
+	net_test_bridge || { skip "cannot make a bridge here (ip link add type bridge)"; return 1; }
+	ip link set "$BR" up
+	usernet "$TNAME veth $BR 1"
+}
+
+# usernet LINE...: the test's lxc-usernet.
+usernet() {
+	printf '# lxc-usernet of %s\n' "$T" > "$U/conf/lxc-usernet"
+	printf '%s\n' "$@" >> "$U/conf/lxc-usernet"
+	chmod 644 "$U/conf/lxc-usernet"
+}
+
+# in_test_ns CMD...: CMD (as root) with the test's files over the host's.
+in_test_ns() {
+	unshare -m --propagation private bash -c '
+		mount --bind "$0/etc/passwd" /etc/passwd &&
+		mount --bind "$0/etc/group" /etc/group &&
+		mount --bind "$0/conf" "$1" &&
+		mount --bind "$0/rundir" "$2" || exit 1
+		exec "${@:3}"' "$U" "$CONFDIR" "$RUNDIR" "$@"
+}
+
+# as_user CMD...: CMD as $TNAME in the test's files.
+as_user() {
+	in_test_ns setpriv --reuid="$TUID" --regid="$TUID" --init-groups "$@"
+}
+
+usernic() { as_user "$HELPER" "$@"; }
+
+# user_netns: $NSPID, a process of the user's in a user and network
+# namespace of theirs (unshare -U -r -n), killed at cleanup.
+user_netns() {
+	as_user unshare --user --map-root-user --net sh -c "echo \$\$ > '$U/tmp/pid'; exec sleep 600" &
+	at_cleanup kill $!
+	local i
+	for i in $(seq 100); do
+		[ -s "$U/tmp/pid" ] && grep -q sleep "/proc/$(cat "$U/tmp/pid")/cmdline" 2> /dev/null && break
+		sleep 0.1
+	done
+	NSPID=$(cat "$U/tmp/pid") || { fail "the user's process in its namespaces did not start"; exit 1; }
+	at_cleanup kill "$NSPID"
+	rm "$U/tmp/pid"
+}
+
+in_netns() { nsenter -t "$NSPID" -n "$@"; }
+record() { cat "$U/rundir/nics" 2> /dev/null || true; }
+
+test_user_gets_a_veth_on_the_bridge_and_deletes_it() {
+	setup || return 0
+	user_netns
+	local out host
+	out=$(usernic create "$T/lxcpath" c1 "$NSPID" veth "$BR" eth1) || { fail "create: $out"; return 1; }
+	host=${out%% *}
+	assert_eq "${out#* }" eth1 "the name inside, as printed"
+	case $host in vethu*) ;; *) fail "host end: expected vethu*, saw '$host'"; return 1 ;; esac
+	# The host end: on the bridge, up; the peer: in the user's namespace.
+	assert_contains "$(ip -o link show "$host")" "master $BR"
+	assert_contains "$(ip -o link show "$host")" ",UP>" "flags of the host end"
+	assert_contains "$(in_netns ip -o link show eth1)" "eth1@"
+	assert_eq "$(ip -o link show eth1 2> /dev/null)" "" "eth1 on the host"
+	assert_eq "$(record)" "$TUID veth $BR $host c1" "the record"
+	# The user configures it from inside, as the container's start does.
+	in_netns ip link set eth1 up
+	assert_contains "$(ip -o link show "$host")" ",UP,LOWER_UP>" "flags of the host end, eth1 up"
+	usernic delete "$T/lxcpath" c1 "$NSPID" veth "$BR" eth1 || { fail "delete by pid"; return 1; }
+	assert_eq "$(ip -o link show master "$BR")" "" "ports of $BR after delete"
+	assert_eq "$(in_netns ip -o link show eth1 2> /dev/null)" "" "eth1 after delete"
+	assert_eq "$(record)" "" "the record after delete"
+}
+
+test_delete_by_namespace_path_and_only_the_users_own() {
+	setup || return 0
+	user_netns
+	usernic create "$T/lxcpath" c1 "$NSPID" veth "$BR" eth0 > /dev/null
+	# A veth the user made inside their namespace is not theirs to delete
+	# through the helper (not in the record, not on the bridge).
+	in_netns ip link add lxcmgrx0 type veth peer name lxcmgrx1
+	assert_fails usernic delete "$T/lxcpath" c1 "$NSPID" veth "$BR" lxcmgrx0
+	assert_contains "$err" "is not on \"$BR\""
+	# The path of the namespace, opened as the user.
+	usernic delete "$T/lxcpath" c1 "/proc/$NSPID/ns/net" veth "$BR" eth0 ||
+		{ fail "delete by path"; return 1; }
+	assert_eq "$(ip -o link show master "$BR")" "" "ports of $BR after delete"
+	assert_eq "$(record)" "" "the record after delete"
+}
+
+test_quota_counts_the_users_devices_and_group_lines_add() {
+	setup || return 0
+	user_netns
+	usernic create "$T/lxcpath" c1 "$NSPID" veth "$BR" eth0 > /dev/null
+	assert_fails usernic create "$T/lxcpath" c1 "$NSPID" veth "$BR" eth1
+	assert_contains "$err" "lxcmgr-user-nic: user \"$TNAME\" has 1 of the 1 veth devices $CONFDIR/lxc-usernet allows on \"$BR\""
+	assert_eq "$(in_netns ip -o link show eth1 2> /dev/null)" "" "eth1 after the refusal"
+	# A group's line adds to the user's own.
+	usernet "$TNAME veth $BR 1" "@$TGROUP veth $BR 1"
+	usernic create "$T/lxcpath" c1 "$NSPID" veth "$BR" eth1 > /dev/null ||
+		{ fail "second create with the group's line"; return 1; }
+	assert_eq "$(ip -o link show master "$BR" | wc -l)" 2 "ports of $BR"
+	# A device gone with its namespace no longer counts.
+	in_netns ip link del eth0
+	usernic create "$T/lxcpath" c1 "$NSPID" veth "$BR" eth2 > /dev/null ||
+		{ fail "create after a device went away"; return 1; }
+	assert_eq "$(record | wc -l)" 2 "lines of the record"
+}
+
+test_refuses_a_bridge_not_listed_and_a_bad_config() {
+	setup || return 0
+	user_netns
+	local other
+	other=$BR
+	net_test_bridge
+	assert_fails usernic create "$T/lxcpath" c1 "$NSPID" veth "$BR" eth0
+	assert_contains "$err" "user \"$TNAME\" may not put veth devices on \"$BR\": no line of $CONFDIR/lxc-usernet gives one (as root, add \"$TNAME veth $BR 1\""
+	usernet "$TNAME veth $other two"
+	assert_fails usernic create "$T/lxcpath" c1 "$NSPID" veth "$other" eth0
+	assert_contains "$err" "$CONFDIR/lxc-usernet:2: count \"two\" is not a number"
+	usernet "$TNAME veth $other 1"
+	chmod 666 "$U/conf/lxc-usernet"
+	assert_fails usernic create "$T/lxcpath" c1 "$NSPID" veth "$other" eth0
+	assert_contains "$err" "must be a regular file owned by root and writable by root only"
+	# Listed, but not a bridge.
+	chmod 644 "$U/conf/lxc-usernet"
+	local dummy
+	dummy=$(net_test_ifname d)
+	net_test_link "$dummy" veth peer name "$(net_test_ifname e)"
+	usernet "$TNAME veth $dummy 1"
+	assert_fails usernic create "$T/lxcpath" c1 "$NSPID" veth "$dummy" eth0
+	assert_contains "$err" "\"$dummy\" is not a bridge"
+	assert_eq "$(ip -o link show master "$other")$(ip -o link show master "$BR")" "" "ports made"
+	assert_eq "$(in_netns ip -o link show eth0 2> /dev/null)" "" "eth0 inside"
+}
+
+test_refuses_a_process_or_namespace_not_the_users() {
+	setup || return 0
+	# Root's process in a user and network namespace of root's.
+	unshare --user --net sleep 600 &
+	local rootpid=$!
+	at_cleanup kill "$rootpid"
+	assert_fails usernic create "$T/lxcpath" c1 "$rootpid" veth "$BR" eth0
+	assert_contains "$err" "process $rootpid: Permission denied (it must be yours, or in a user namespace of yours)"
+	# The user's own process in the host's network namespace.
+	as_user sh -c "echo \$\$ > '$U/tmp/hpid'; exec sleep 600" &
+	at_cleanup kill $!
+	local hostpid=""
+	for _ in $(seq 100); do
+		hostpid=$(cat "$U/tmp/hpid" 2> /dev/null || true)
+		[ -n "$hostpid" ] && grep -q sleep "/proc/$hostpid/cmdline" 2> /dev/null && break
+		sleep 0.1
+	done
+	at_cleanup kill "$hostpid"
+	assert_fails usernic create "$T/lxcpath" c1 "$hostpid" veth "$BR" eth0
+	assert_contains "$err" "the network namespace is not in a user namespace of uid $TUID"
+	# The user's process in a network namespace root made for it.
+	unshare --net setpriv --reuid="$TUID" --regid="$TUID" --clear-groups sleep 600 &
+	local rootnet=$!
+	at_cleanup kill "$rootnet"
+	for _ in $(seq 100); do
+		grep -q sleep "/proc/$rootnet/cmdline" 2> /dev/null && break
+		sleep 0.1
+	done
+	assert_fails usernic create "$T/lxcpath" c1 "$rootnet" veth "$BR" eth0
+	assert_contains "$err" "the network namespace is not in a user namespace of uid $TUID"
+	# A namespace path the user cannot open, and a file that is none.
+	assert_fails usernic delete "$T/lxcpath" c1 "/proc/$rootpid/ns/net" veth "$BR" eth0
+	assert_contains "$err" "network namespace /proc/$rootpid/ns/net: Permission denied"
+	assert_fails usernic delete "$T/lxcpath" c1 /etc/passwd veth "$BR" eth0
+	assert_contains "$err" "that is not a network namespace"
+	assert_fails usernic create "$T/lxcpath" c1 999999999 veth "$BR" eth0
+	assert_contains "$err" "no process 999999999"
+	assert_eq "$(ip -o link show master "$BR")" "" "ports of $BR"
+	assert_eq "$(record)" "" "the record"
+}
+
+test_refuses_bad_names_and_types_and_a_copy_not_setuid() {
+	setup || return 0
+	user_netns
+	assert_fails usernic create "$T/lxcpath" c1 "$NSPID" veth "$BR" eth0/x
+	assert_contains "$err" "device name \"eth0/x\" is not 1-15 characters of A-Z a-z 0-9 _ . -"
+	assert_fails usernic create "$T/lxcpath" c1 "$NSPID" veth "$BR" abcdefghijklmnop
+	assert_contains "$err" "device name \"abcdefghijklmnop\" is not 1-15 characters"
+	assert_fails usernic create "$T/lxcpath" c1 "$NSPID" veth "../$BR" eth0
+	assert_contains "$err" "bridge name \"../$BR\" is not"
+	assert_fails usernic create "$T/lxcpath" c1 "$NSPID" macvlan "$BR" eth0
+	assert_contains "$err" "type \"macvlan\" is not supported yet (only veth)"
+	assert_fails usernic create "$T/lxcpath" "c 1" "$NSPID" veth "$BR" eth0
+	assert_contains "$err" "container name has a blank or control character"
+	assert_fails usernic create "$T/lxcpath" c1 "1x" veth "$BR" eth0
+	assert_contains "$err" "\"1x\" is not a process id"
+	assert_fails usernic create "$T/lxcpath" c1 "$NSPID" veth
+	assert_contains "$err" "Usage: lxcmgr-user-nic create"
+	# A device of that name inside already.
+	in_netns ip link add eth0 type veth peer name eth9
+	assert_fails usernic create "$T/lxcpath" c1 "$NSPID" veth "$BR" eth0
+	assert_contains "$err" "a device named \"eth0\" exists in that network namespace"
+	assert_eq "$(record)" "" "the record after the refusal"
+	# Not setuid: says how to install it.
+	cp "$LXCMGR_BUILD/tools/lxcmgr-user-nic" "$U/bin/plain"
+	chmod 755 "$U/bin/plain"
+	assert_fails as_user "$U/bin/plain" create "$T/lxcpath" c1 "$NSPID" veth "$BR" eth1
+	assert_contains "$err" "lxcmgr-user-nic: not setuid root (as root: chown root lxcmgr-user-nic; chmod 4755 it)"
+	assert_eq "$(ip -o link show master "$BR")" "" "ports of $BR"
+}
+
+run_tests
