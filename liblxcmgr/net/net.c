@@ -16,6 +16,7 @@
 #include "net/net.h"
 #include "net/record.h"
 #include "net/script.h"
+#include "net/usernic.h"
 #include "run/plan.h"
 #include "util/cleanup.h"
 #include "util/error.h"
@@ -30,6 +31,7 @@ struct net_live {
 	char host_name[IF_NAMESIZE]; /* its name; veth: the host end (LXC_NET_PEER) */
 	int move_index;              /* the device that goes into the container */
 	bool moved;
+	bool by_helper;              /* veth: made by lxcmgr-user-nic */
 	bool phys;                   /* move_index is the host's own device */
 	char phys_name[IF_NAMESIZE]; /* its name on the host, to give it back */
 	unsigned phys_mtu;
@@ -448,6 +450,7 @@ int net_host_setup(struct net_state *s, const struct start_plan *p,
 
 	s->plan = p;
 	s->c = c;
+	s->by_user = geteuid() != 0;
 	if (!p->n_netdevs)
 		return 0;
 	s->live = calloc(p->n_netdevs, sizeof(*s->live));
@@ -474,9 +477,37 @@ int net_host_setup(struct net_state *s, const struct start_plan *p,
 
 /* -------------------------------------------------------------- inside */
 
-static int move_in(struct nl *nl, const struct start_plan *p, const struct net_dev *d,
+/* "<lxcpath>" of the container, for lxcmgr-user-nic's record. */
+static char *lxcpath_of(const struct lxcmgr_container *c)
+{
+	const char *slash = strrchr(c->dir, '/');
+	return str_printf("%.*s", slash ? (int)(slash - c->dir) : 0, c->dir);
+}
+
+/* An ordinary user's veth: lxcmgr-user-nic makes the pair, its host end
+ * on the bridge and up, the peer in the container under its name with the
+ * bridge's MTU; the host end is the helper's to delete (net_stop). */
+static int make_user_veth(const struct net_state *s, const struct net_dev *d,
+			  struct net_live *l, pid_t pid, lxcmgr_error **err)
+{
+	cleanup_free char *lxcpath = lxcpath_of(s->c);
+
+	if (!lxcpath)
+		return error_set(err, ENOMEM, "lxc.net.%u", d->index);
+	int ret = usernic_create(lxcpath, s->c->name, pid, d->link, d->name, l->host_name, err);
+	if (ret < 0)
+		return error_wrap(err, ret, "lxc.net.%u (%s)", d->index, d->origin);
+	l->moved = l->by_helper = true;
+	return 0;
+}
+
+static int move_in(struct nl *nl, const struct net_state *s, const struct net_dev *d,
 		   struct net_live *l, pid_t pid, lxcmgr_error **err)
 {
+	const struct start_plan *p = s->plan;
+
+	if (d->type == NET_VETH && s->by_user)
+		return make_user_veth(s, d, l, pid, err);
 	if (d->type == NET_VETH) {
 		int ret = make_veth(nl, d, l, pid, err);
 		return ret ?: run_script_up(p, d, l, err);
@@ -528,7 +559,7 @@ static int gateway(struct nl *nl, const struct net_dev *d, int index, const stru
  * MTU and MAC address. */
 static bool veth_done(const struct net_dev *d, const struct net_live *l)
 {
-	return d->type == NET_VETH && l->peer_index && !d->up && !d->n_addrs &&
+	return d->type == NET_VETH && !l->by_helper && l->peer_index && !d->up && !d->n_addrs &&
 	       d->gw4.kind == NET_GW_NONE && d->gw6.kind == NET_GW_NONE;
 }
 
@@ -541,10 +572,11 @@ static int configure(struct nl *nl, const struct net_dev *d, const struct net_li
 	if (ret < 0)
 		return error_set(err, -ret, "lxc.net.%u (%s): find \"%s\" in the container",
 				 d->index, d->origin, d->name);
-	/* A veth's peer was made with them (make_veth). */
-	if (d->type != NET_VETH &&
+	/* A veth's peer was made with them (make_veth), unless lxcmgr-user-nic
+	 * made it. */
+	if ((d->type != NET_VETH || l->by_helper) &&
 	    (ret = link_change(nl, in.index, &(struct link_change){
-						.mtu = d->mtu,
+						.mtu = d->type == NET_VETH ? l->mtu : d->mtu,
 						.hwaddr = d->has_hwaddr ? d->hwaddr : NULL })) < 0)
 		return error_set(err, -ret, "lxc.net.%u (%s): set %s of \"%s\"", d->index, d->origin,
 				 d->has_hwaddr ? "MAC address and MTU" : "MTU", d->name);
@@ -564,6 +596,14 @@ static int configure(struct nl *nl, const struct net_dev *d, const struct net_li
 	return ret ?: gateway(nl, d, in.index, &l->gw6, AF_INET6, err);
 }
 
+/* A netlink socket in the container's network namespace. */
+static int open_inside(const struct net_state *s, struct nl *in)
+{
+	if (s->by_user)
+		return nl_open_userns(in, s->userns_fd, s->netns_fd);
+	return nl_open_in(in, s->netns_fd, s->host_ns_fd);
+}
+
 int net_enter(struct net_state *s, pid_t pid, lxcmgr_error **err)
 {
 	const struct start_plan *p = s->plan;
@@ -578,10 +618,13 @@ int net_enter(struct net_state *s, pid_t pid, lxcmgr_error **err)
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
 	if ((s->netns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return error_set(err, errno, "open the container's network namespace");
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	if (s->by_user && (s->userns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return error_set(err, errno, "open the container's user namespace");
 	if ((ret = nl_open(&host)) < 0)
 		return error_set(err, -ret, "open a netlink socket");
 	for (size_t i = 0; i < s->n && ret == 0; i++)
-		ret = move_in(&host, p, &p->netdevs[i], &s->live[i], pid, err);
+		ret = move_in(&host, s, &p->netdevs[i], &s->live[i], pid, err);
 	nl_close(&host);
 	save_record(s, s->c);
 	if (ret < 0)
@@ -591,7 +634,7 @@ int net_enter(struct net_state *s, pid_t pid, lxcmgr_error **err)
 		todo += !veth_done(&p->netdevs[i], &s->live[i]);
 	if (!todo)
 		return 0; /* no socket inside needed */
-	if ((ret = nl_open_in(&in, s->netns_fd, s->host_ns_fd)) < 0)
+	if ((ret = open_inside(s, &in)) < 0)
 		return error_set(err, -ret, "open a netlink socket in the container");
 	for (size_t i = 0; i < s->n && ret == 0; i++)
 		if (!veth_done(&p->netdevs[i], &s->live[i]))
@@ -635,6 +678,20 @@ static void delete_made(struct nl *in, struct nl *host, const struct net_dev *d,
 		link_del(host, l->host_index);
 }
 
+/* lxcmgr-user-nic deletes it and drops its record line; failing that
+ * (the peer renamed inside, say), delete_made deletes the peer from
+ * inside, which takes the host end along, and the helper's next run
+ * drops the line. */
+static void delete_user_veth(const struct net_state *s, const struct net_dev *d)
+{
+	cleanup_free char *lxcpath = lxcpath_of(s->c);
+	lxcmgr_error *err = NULL;
+
+	if (lxcpath && usernic_delete(lxcpath, s->c->name, s->netns_fd, d->link, d->name, &err) < 0)
+		log_warn(s->c->ctx, "lxc.net.%u (%s): %s", d->index, d->origin, err->msg);
+	lxcmgr_error_free(err);
+}
+
 void net_stop(struct net_state *s, const struct lxcmgr_container *c)
 {
 	const struct start_plan *p = s->plan;
@@ -656,7 +713,10 @@ void net_stop(struct net_state *s, const struct lxcmgr_container *c)
 	}
 	if (nl_open(&host) < 0)
 		log_error(c->ctx, "network devices: no netlink socket: %s", strerror(errno));
-	if (s->netns_fd >= 0 && nl_open_in(&in, s->netns_fd, s->host_ns_fd) < 0)
+	for (size_t i = 0; s->netns_fd >= 0 && i < s->n; i++)
+		if (s->live[i].by_helper)
+			delete_user_veth(s, &p->netdevs[i]);
+	if (s->netns_fd >= 0 && open_inside(s, &in) < 0)
 		log_error(c->ctx, "network devices: no netlink socket in the container: %s",
 			  strerror(errno));
 	for (size_t i = 0; host.sock && i < s->n; i++) {
@@ -673,7 +733,9 @@ void net_stop(struct net_state *s, const struct lxcmgr_container *c)
 		close(s->netns_fd);
 	if (s->host_ns_fd >= 0)
 		close(s->host_ns_fd);
-	s->netns_fd = s->host_ns_fd = -1;
+	if (s->userns_fd >= 0)
+		close(s->userns_fd);
+	s->netns_fd = s->host_ns_fd = s->userns_fd = -1;
 	if (s->record)
 		unlink(s->record);
 	free(s->record);

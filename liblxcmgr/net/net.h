@@ -22,6 +22,7 @@
 #ifndef LXCMGR_NET_NET_H
 #define LXCMGR_NET_NET_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "lxcmgr.h"
@@ -39,9 +40,14 @@ struct net_state {
 	int host_ns_fd;        /* the monitor's own network namespace */
 	int netns_fd;          /* the container's, from net_enter to net_stop */
 	char *record;          /* the record's path */
+	/* An ordinary user's start: the veths are lxcmgr-user-nic's
+	 * (net/usernic.h), and the container's network namespace is reached
+	 * through its user namespace (nl_open_userns). */
+	bool by_user;
+	int userns_fd;
 };
 
-#define NET_STATE_INIT { .host_ns_fd = -1, .netns_fd = -1 }
+#define NET_STATE_INIT { .host_ns_fd = -1, .netns_fd = -1, .userns_fd = -1 }
 
 int net_host_setup(struct net_state *s, const struct start_plan *p,
 		   const struct lxcmgr_container *c, lxcmgr_error **err);

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "net/netlink.h"
 
@@ -38,6 +40,82 @@ int nl_open_in(struct nl *nl, int ns_fd, int host_ns_fd)
 		return -e;
 	}
 	return ret;
+}
+
+/* In the child: the socket, made inside, sent up SOCK. */
+static void __attribute__((noreturn)) open_inside(int userns_fd, int ns_fd, int sock)
+{
+	struct nl nl = { 0 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = { 0 };
+	char status = 0;
+	struct iovec iov = { &status, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	int ret = 0;
+
+	if (setns(userns_fd, CLONE_NEWUSER) < 0 || setns(ns_fd, CLONE_NEWNET) < 0)
+		ret = -errno;
+	ret = ret ?: nl_open(&nl);
+	if (ret == 0) {
+		int fd = mnl_socket_get_fd(nl.sock);
+		msg.msg_control = u.buf;
+		msg.msg_controllen = sizeof(u.buf);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	} else {
+		status = (char)-ret;
+	}
+	_exit(sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : 1);
+}
+
+int nl_open_userns(struct nl *nl, int userns_fd, int ns_fd)
+{
+	int pair[2], fd = -1, status;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	char code = 0;
+	struct iovec iov = { &code, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+		return -errno;
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(pair[0]);
+		open_inside(userns_fd, ns_fd, pair[1]);
+	}
+	int e = errno;
+	close(pair[1]);
+	if (pid < 0) {
+		close(pair[0]);
+		return -e;
+	}
+	ssize_t n = recvmsg(pair[0], &msg, MSG_CMSG_CLOEXEC);
+	e = errno;
+	close(pair[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	struct cmsghdr *c = n == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	if (fd < 0)
+		return n < 0 ? -e : code ? -(int)(unsigned char)code : -EIO;
+	if (!(nl->sock = mnl_socket_fdopen(fd))) {
+		e = errno;
+		close(fd);
+		return -e;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = (unsigned)time(NULL);
+	return 0;
 }
 
 void nl_close(struct nl *nl)

@@ -25,6 +25,12 @@ int nl_open(struct nl *nl);
  * it for the socket() call and returns to HOST_NS_FD (its own, opened by
  * the caller); the socket stays in the namespace it was made in. */
 int nl_open_in(struct nl *nl, int ns_fd, int host_ns_fd);
+/* The same for a process without CAP_SYS_ADMIN here (an ordinary user's
+ * monitor): a child joins USERNS_FD (a user namespace the caller owns, so
+ * it may) and then NS_FD, and sends the socket it made there back; the
+ * caller's requests on it are then checked against that user namespace,
+ * where its owner has every capability. */
+int nl_open_userns(struct nl *nl, int userns_fd, int ns_fd);
 void nl_close(struct nl *nl);
 
 /* Starts a request of TYPE in nl->buf (NLM_F_REQUEST | NLM_F_ACK | FLAGS),
