@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <pwd.h>
 #include <sched.h>
@@ -38,6 +39,7 @@
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "net/link.h"
@@ -141,7 +143,12 @@ static int check_netns_owner(int netns, lxcmgr_error **err)
 	struct stat self;
 	cleanup_close int mine = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
 
-	if (ioctl(netns, NS_GET_NSTYPE) != CLONE_NEWNET)
+	struct statfs fs;
+
+	/* No ioctl on anything but a namespace file: on a device the caller
+	 * may open, the same number could mean something else, run as root. */
+	if (fstatfs(netns, &fs) < 0 || fs.f_type != NSFS_MAGIC ||
+	    ioctl(netns, NS_GET_NSTYPE) != CLONE_NEWNET)
 		return error_msg(err, EINVAL, "that is not a network namespace");
 	if (caller_uid == 0)
 		return 0;

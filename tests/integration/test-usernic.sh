@@ -217,6 +217,9 @@ test_refuses_a_process_or_namespace_not_the_users() {
 	assert_contains "$err" "network namespace /proc/$rootpid/ns/net: Permission denied"
 	assert_fails usernic delete "$T/lxcpath" c1 /etc/passwd veth "$BR" eth0
 	assert_contains "$err" "that is not a network namespace"
+	# A device: no ioctl of the namespace's reaches its driver.
+	assert_fails usernic delete "$T/lxcpath" c1 /dev/null veth "$BR" eth0
+	assert_contains "$err" "/dev/null: that is not a network namespace"
 	assert_fails usernic create "$T/lxcpath" c1 999999999 veth "$BR" eth0
 	assert_contains "$err" "no process 999999999"
 	assert_eq "$(ip -o link show master "$BR")" "" "ports of $BR"
