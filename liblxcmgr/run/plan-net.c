@@ -523,18 +523,51 @@ static int check_unique_names(struct build *b)
 	return 0;
 }
 
-/* A device the host side makes (a veth's pair, a macvlan on a host link,
- * a host interface moved in) needs CAP_NET_ADMIN on the host, which an
- * ordinary user lacks; LXC hands that to its setuid helper lxc-user-nic.
- * Until lxcmgr-user-nic does the same, such a start is refused here, the
- * one place to change when it lands. */
-static int check_user_may_make(struct build *b, const char *type_key)
+/* A device the host side makes needs CAP_NET_ADMIN on the host, which an
+ * ordinary user lacks. A veth on a bridge is made for them by the setuid
+ * lxcmgr-user-nic (net/usernic.h), within what lxc-usernet(5) allows;
+ * the other types, and what of a veth only the host side could set up, are
+ * refused here, before anything exists. */
+static int check_user_may_make(struct build *b, const char *type_key, const char *type)
 {
-	if (geteuid() == 0)
+	if (geteuid() == 0 || str_eq(type, "veth"))
 		return 0;
 	return value_error(b, EOPNOTSUPP, type_key, LAST,
 			   "not supported yet for containers started by an ordinary user "
-			   "(needs lxcmgr-user-nic); use type empty, or start as root");
+			   "(lxcmgr-user-nic makes veths only); use veth, empty, or start as "
+			   "root");
+}
+
+static int check_user_veth(struct build *b, const struct net_dev *d)
+{
+	static const char why[] = "not supported yet for a veth of a container started by "
+				  "an ordinary user (lxcmgr-user-nic puts the host end on a "
+				  "bridge, nothing more)";
+	const char *sub = NULL;
+
+	if (geteuid() == 0)
+		return 0;
+	if (!d->link[0])
+		return net_error(b, EINVAL, d->index, "type", "an ordinary user's veth needs a "
+				 "bridge that lxc-usernet(5) allows them; set lxc.net.%u.link",
+				 d->index);
+	if (d->veth_router)
+		sub = "veth.mode";
+	else if (d->pair[0])
+		sub = "veth.pair";
+	else if (d->n_routes)
+		sub = d->routes[0].family == AF_INET ? "veth.ipv4.route" : "veth.ipv6.route";
+	else if (d->vlan_untagged || d->n_vlan_tagged)
+		sub = d->vlan_untagged ? "veth.vlan.id" : "veth.vlan.tagged.id";
+	else if (d->l2proxy)
+		sub = "l2proxy";
+	else if (d->script_up)
+		sub = "script.up";
+	else if (d->script_down)
+		sub = "script.down";
+	else if (d->rx_queues || d->tx_queues)
+		sub = d->rx_queues ? "veth.n_rxqueues" : "veth.n_txqueues";
+	return sub ? net_error(b, EOPNOTSUPP, d->index, sub, "%s", why) : 0;
 }
 
 int plan_build_net(struct build *b)
@@ -568,7 +601,7 @@ int plan_build_net(struct build *b)
 					   "the container has no network namespace of its own "
 					   "(type none, lxc.namespace.keep or .share.net) to move a "
 					   "device into");
-		if ((ret = check_user_may_make(b, type_key)) < 0)
+		if ((ret = check_user_may_make(b, type_key, type)) < 0)
 			return ret;
 #ifndef HAVE_LIBMNL
 		return value_error(b, EOPNOTSUPP, type_key, LAST,
@@ -581,7 +614,8 @@ int plan_build_net(struct build *b)
 		p->netdevs = grown;
 		memset(&grown[p->n_netdevs], 0, sizeof(*grown));
 		p->n_netdevs++;
-		if ((ret = read_device(b, idx[i], &grown[p->n_netdevs - 1])) < 0)
+		if ((ret = read_device(b, idx[i], &grown[p->n_netdevs - 1])) < 0 ||
+		    (ret = check_user_veth(b, &grown[p->n_netdevs - 1])) < 0)
 			return ret;
 	}
 	default_names(p);
