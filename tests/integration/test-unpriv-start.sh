@@ -276,13 +276,13 @@ test_refusals_name_the_fix() {
 	assert_contains "$err" "is not delegated to you: an ordinary user's container goes beneath it"
 	assert_contains "$err" "chown it, its cgroup.procs and tasks to USER, and start from inside it"
 	delegate || return 1
-	# A veth needs lxcmgr-user-nic.
+	# lxcmgr-user-nic makes veths only (test-usernic.sh starts one).
 	cp "$CTDIR/config" "$T/config.saved"
 	sed -i '/^lxc.net/d' "$CTDIR/config"
-	printf 'lxc.net.0.type = veth\nlxc.net.0.link = lo\n' >> "$CTDIR/config"
+	printf 'lxc.net.0.type = macvlan\nlxc.net.0.link = lo\n' >> "$CTDIR/config"
 	assert_fails tool start -n "$CT"
-	assert_contains "$err" "lxc.net.0.type = veth ("
-	assert_contains "$err" "not supported yet for containers started by an ordinary user (needs lxcmgr-user-nic)"
+	assert_contains "$err" "lxc.net.0.type = macvlan ("
+	assert_contains "$err" "not supported yet for containers started by an ordinary user (lxcmgr-user-nic makes veths only)"
 	cp "$T/config.saved" "$CTDIR/config"
 	# Device rules need the host's CAP_SYS_ADMIN.
 	echo 'lxc.cgroup.devices.deny = a' >> "$CTDIR/config"
