@@ -226,36 +226,6 @@ static void caller_lookup(struct caller *c)
 	}
 }
 
-/* All of FD (at most RECORD_MAX bytes), NUL-terminated. */
-static int read_all(int fd, char **out)
-{
-	cleanup_free char *buf = NULL;
-	size_t len = 0, cap = 0;
-
-	for (;;) {
-		if (len + 1 >= cap) {
-			if (cap >= RECORD_MAX)
-				return -EFBIG;
-			cap = cap ? cap * 2 : 4096;
-			char *b = realloc(buf, cap);
-			if (!b)
-				return -ENOMEM;
-			buf = b;
-		}
-		ssize_t n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	*out = steal_ptr(buf);
-	return 0;
-}
-
 /* How many veths the caller may have on BRIDGE. */
 static unsigned quota_of(const struct caller *c, const char *bridge)
 {
@@ -273,7 +243,7 @@ static unsigned quota_of(const struct caller *c, const char *bridge)
 	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
 		die("%s must be a regular file owned by root and writable by root only "
 		    "(chown root; chmod 644)", USERNET_PATH);
-	int ret = read_all(fd, &text);
+	int ret = file_read_fd(fd, RECORD_MAX, &text, NULL);
 	if (ret < 0)
 		die("read %s: %s", USERNET_PATH, strerror(-ret));
 	struct usernet_who who = { .user = c->name, .groups = (const char *const *)c->groups };
@@ -313,7 +283,7 @@ static void record_open(struct record *r)
 		die("lock %s/%s.lock: %s", RECORD_DIR, USERNET_RECORD, strerror(errno));
 	cleanup_close int fd = openat(r->dir, USERNET_RECORD,
 				      O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	int ret = fd < 0 ? -errno : read_all(fd, &r->text);
+	int ret = fd < 0 ? -errno : file_read_fd(fd, RECORD_MAX, &r->text, NULL);
 	if (ret == -ENOENT)
 		ret = (r->text = strdup("")) ? 0 : -ENOMEM;
 	if (ret < 0)

@@ -52,6 +52,17 @@ static int read_fd(int fd, const struct stat *stp, size_t max_size, char **data,
 	return 0;
 }
 
+int file_read_fd(int fd, size_t max_size, char **data, size_t *len)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return read_fd(fd, &st, max_size, data, len);
+}
+
 int file_read_at(int dirfd, const char *path, size_t max_size, char **data, size_t *len)
 {
 	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);

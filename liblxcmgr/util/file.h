@@ -10,6 +10,8 @@
 
 /* Reads a whole file; *data is NUL-terminated. Files over max_size give -EFBIG. */
 int file_read(const char *path, size_t max_size, char **data, size_t *len);
+/* The same from an open FD (read from its current offset). */
+int file_read_fd(int fd, size_t max_size, char **data, size_t *len);
 int file_read_at(int dirfd, const char *path, size_t max_size, char **data, size_t *len);
 /* Same, for a regular file only (-EINVAL otherwise; a FIFO is not waited
  * on), also giving its stat. */
