@@ -29,6 +29,7 @@
 #include "security/caps.h"
 #include "security/seccomp.h"
 #include "util/cleanup.h"
+#include "util/fdpass.h"
 
 /* A and B run on stacks of our own making, which AddressSanitizer does not
  * know: its handling of the _exit() that ends them warns of false
@@ -38,24 +39,12 @@
 int attach_send(int sock, int kind, int value, int fd, const char *fmt, ...)
 {
 	struct attach_msg m = { .kind = kind, .value = value };
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(m.text, sizeof(m.text), fmt, ap);
 	va_end(ap);
-	if (fd >= 0) {
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+	return fd_send(sock, &m, sizeof(m), &fd, 1);
 }
 
 /* Reports and ends the process; errnum 0 means no errno text. */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "net/netlink.h"
+#include "util/fdpass.h"
 
 int nl_open(struct nl *nl)
 {
@@ -46,31 +47,17 @@ int nl_open_in(struct nl *nl, int ns_fd, int host_ns_fd)
 static void __attribute__((noreturn)) open_inside(int userns_fd, int ns_fd, int sock)
 {
 	struct nl nl = { 0 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u = { 0 };
 	char status = 0;
-	struct iovec iov = { &status, 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	int ret = 0;
+	int ret = 0, fd = -1;
 
 	if (setns(userns_fd, CLONE_NEWUSER) < 0 || setns(ns_fd, CLONE_NEWNET) < 0)
 		ret = -errno;
 	ret = ret ?: nl_open(&nl);
-	if (ret == 0) {
-		int fd = mnl_socket_get_fd(nl.sock);
-		msg.msg_control = u.buf;
-		msg.msg_controllen = sizeof(u.buf);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	} else {
+	if (ret == 0)
+		fd = mnl_socket_get_fd(nl.sock);
+	else
 		status = (char)-ret;
-	}
-	_exit(sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : 1);
+	_exit(fd_send(sock, &status, 1, &fd, 1) == 0 ? 0 : 1);
 }
 
 int nl_open_userns(struct nl *nl, int userns_fd, int ns_fd)

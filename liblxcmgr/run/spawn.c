@@ -33,6 +33,7 @@
 #include "security/security.h"
 #include "util/cleanup.h"
 #include "util/error.h"
+#include "util/fdpass.h"
 #include "util/run.h"
 
 /* ---------------------------------------------------------------- child */
@@ -651,28 +652,7 @@ static int read_outcome(const struct start_plan *p, const struct spawn_io *io, i
  * as SCM_RIGHTS. */
 static int send_tag(int sync_fd, char tag, const int *fds, size_t n_all)
 {
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int) * 253)];
-	} cbuf;
-	struct iovec iov = { .iov_base = &tag, .iov_len = 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	size_t n = 0;
-
-	memset(&cbuf, 0, sizeof(cbuf));
-	for (size_t i = 0; fds && i < n_all && n < 253; i++)
-		if (fds[i] >= 0)
-			memcpy(CMSG_DATA((struct cmsghdr *)cbuf.buf) + n++ * sizeof(int), &fds[i],
-			       sizeof(int));
-	if (n > 0) {
-		struct cmsghdr *cm = (struct cmsghdr *)cbuf.buf;
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(n * sizeof(int));
-		mh.msg_control = cbuf.buf;
-		mh.msg_controllen = CMSG_SPACE(n * sizeof(int));
-	}
-	return sendmsg(sync_fd, &mh, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+	return fd_send(sync_fd, &tag, 1, fds, n_all);
 }
 
 /* A user namespace: its maps, then its idmapped trees (which need the

@@ -16,6 +16,7 @@
 #include "security/subid.h"
 #include "util/cleanup.h"
 #include "util/error.h"
+#include "util/fdpass.h"
 #include "util/file.h"
 #include "util/str.h"
 
@@ -356,23 +357,12 @@ static __attribute__((noreturn)) void locker_main(pid_t pid, int sock)
 	struct lock_reply r = { 0 };
 	const char *step = "";
 	int fd = locked_copy(pid, &step);
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &r, .iov_len = sizeof(r) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
 	if (fd < 0) {
 		r.errnum = -fd;
 		snprintf(r.step, sizeof(r.step), "%s", step);
-	} else {
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
 	}
-	_exit(sendmsg(sock, &mh, MSG_NOSIGNAL) == (ssize_t)sizeof(r) && fd >= 0 ? 0 : 1);
+	_exit(fd_send(sock, &r, sizeof(r), &fd, 1) == 0 && fd >= 0 ? 0 : 1);
 }
 
 int userns_locked_mounts(pid_t pid, int *mntns_fd, lxcmgr_error **err)
