@@ -97,21 +97,24 @@ int cgroup_open(struct cgroup **out, lxcmgr_error **err)
 	return 0;
 }
 
+void cgroup_hier_clear(struct cgroup_hier *h)
+{
+	free(h->mount);
+	free(h->root);
+	strv_free(h->controllers);
+	free(h->self);
+	for (int w = 0; w < 2; w++) {
+		free(h->dirs[w]);
+		free(h->made[w]);
+	}
+}
+
 void cgroup_free(struct cgroup *cg)
 {
 	if (!cg)
 		return;
-	for (size_t i = 0; i < cg->n_hiers; i++) {
-		struct cgroup_hier *h = &cg->hiers[i];
-		free(h->mount);
-		free(h->root);
-		strv_free(h->controllers);
-		free(h->self);
-		for (int w = 0; w < 2; w++) {
-			free(h->dirs[w]);
-			free(h->made[w]);
-		}
-	}
+	for (size_t i = 0; i < cg->n_hiers; i++)
+		cgroup_hier_clear(&cg->hiers[i]);
 	free(cg->hiers);
 	cgroup_devices_release(&cg->devices);
 	if (cg->dev_prog >= 0)

@@ -163,6 +163,8 @@ const char *cgroup_layout_name(enum cgroup_layout layout);
 /* Detects the hierarchies. -ENOENT (with *err) when no cgroups are mounted. */
 int cgroup_open(struct cgroup **cg, lxcmgr_error **err);
 void cgroup_free(struct cgroup *cg);
+/* Frees what one hierarchy of a cgroup holds (not the entry itself). */
+void cgroup_hier_clear(struct cgroup_hier *h);
 
 int cgroup_create(struct cgroup *cg, const struct cgroup_spec *spec, lxcmgr_error **err);
 int cgroup_enter(struct cgroup *cg, enum cgroup_which which, pid_t pid, lxcmgr_error **err);

@@ -85,14 +85,7 @@ void cgroup_drop(struct cgroup *cg, char *const *dirs)
 			cg->hiers[kept++] = *h;
 			continue;
 		}
-		free(h->mount);
-		free(h->root);
-		strv_free(h->controllers);
-		free(h->self);
-		for (int w = 0; w < 2; w++) {
-			free(h->dirs[w]);
-			free(h->made[w]);
-		}
+		cgroup_hier_clear(h);
 	}
 	cg->n_hiers = kept;
 }
