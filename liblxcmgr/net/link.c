@@ -44,6 +44,17 @@ static int echo_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* What both ends of a pair get: queues and MTU. */
+static void put_end_attrs(struct nlmsghdr *nlh, const struct veth_spec *v)
+{
+	if (v->rxq)
+		mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, v->rxq);
+	if (v->txq)
+		mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, v->txq);
+	if (v->mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, v->mtu);
+}
+
 int link_add_veth(struct nl *nl, const struct veth_spec *v, int *index, int *peer_index)
 {
 	struct ifinfomsg *ifi;
@@ -55,12 +66,7 @@ int link_add_veth(struct nl *nl, const struct veth_spec *v, int *index, int *pee
 	ifi->ifi_change = IFF_UP;
 	ifi->ifi_flags = v->up ? IFF_UP : 0;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, v->name);
-	if (v->rxq)
-		mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, v->rxq);
-	if (v->txq)
-		mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, v->txq);
-	if (v->mtu)
-		mnl_attr_put_u32(nlh, IFLA_MTU, v->mtu);
+	put_end_attrs(nlh, v);
 	/* The kernel brings the link up (above), then makes it a port. */
 	if (v->master)
 		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)v->master);
@@ -76,12 +82,7 @@ int link_add_veth(struct nl *nl, const struct veth_spec *v, int *index, int *pee
 		mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)v->peer_netns);
 	else if (v->peer_ns_fd > 0)
 		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)v->peer_ns_fd);
-	if (v->rxq)
-		mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, v->rxq);
-	if (v->txq)
-		mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, v->txq);
-	if (v->mtu)
-		mnl_attr_put_u32(nlh, IFLA_MTU, v->mtu);
+	put_end_attrs(nlh, v);
 	if (v->peer_hwaddr)
 		mnl_attr_put(nlh, IFLA_ADDRESS, 6, v->peer_hwaddr);
 	mnl_attr_nest_end(nlh, p);
