@@ -10,87 +10,22 @@
 # beneath the test's cgroup in each hierarchy, chowned to $TUID; the
 # process that becomes the user is moved into them before it drops root.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-user.sh"
 
 TNAME=lxcmgr-test-user
 SUBUID=1100000
 SUBGID=1200000
 CT=lxcmgr-test-ustart
 
-free_id() {
-	local id=61000
-	while getent passwd "$id" > /dev/null || getent group "$id" > /dev/null; do
-		id=$((id + 1))
-	done
-	echo "$id"
-}
 TUID=$(free_id)
-
-# The mount point of the hierarchy whose /proc/self/cgroup field is $1
-# ("" for cgroup2, "cpu,cpuacct", "name=systemd").
-hier_mount() {
-	case "$1" in
-	"") awk '$(NF-2) == "cgroup2" { print $5; exit }' /proc/self/mountinfo ;;
-	*) awk -v o="$1" '$(NF-2) == "cgroup" && ("," $NF ",") ~ ("," o ",") { print $5; exit }' \
-		/proc/self/mountinfo ;;
-	esac
-}
-
-# delegate [CONTROLLER...]: a cgroup lxcmgr-test-deleg-$$ beneath the
-# test's own in each hierarchy (only the named v1 controllers' among the v1
-# ones when given; cgroup2 and name=systemd always), given to $TUID as
-# systemd's Delegate=yes would: the directory, cgroup.procs, tasks,
-# cgroup.subtree_control, cgroup.threads. $DELEG lists them (to move the
-# user's process into); removed at cleanup, children first.
-delegate() {
-	local id ctrls path mnt dir f want
-	DELEG=()
-	while IFS=: read -r id ctrls path; do
-		mnt=$(hier_mount "$ctrls")
-		[ -n "$mnt" ] || continue
-		case ",$ctrls," in
-		,, | *,name=systemd,*) ;;
-		*)
-			if [ $# -gt 0 ]; then
-				want=
-				for f in "$@"; do case ",$ctrls," in *",$f,"*) want=1 ;; esac; done
-				[ -n "$want" ] || continue
-			fi
-			;;
-		esac
-		dir=$mnt${path%/}/lxcmgr-test-deleg-$$
-		mkdir "$dir" || { fail "mkdir $dir"; return 1; }
-		at_cleanup find "$dir" -depth -type d -exec rmdir {} +
-		# cpuset: a new cgroup has no CPUs until given its parent's.
-		for f in cpuset.cpus cpuset.mems; do
-			[ -e "$dir/$f" ] && cat "$mnt${path%/}/$f" > "$dir/$f"
-		done
-		chown "$TUID:$TUID" "$dir"
-		for f in cgroup.procs tasks cgroup.subtree_control cgroup.threads; do
-			[ -e "$dir/$f" ] && chown "$TUID:$TUID" "$dir/$f"
-		done
-		DELEG+=("$dir")
-	done < /proc/self/cgroup
-}
 
 setup_user() {
 	need_root || return 1
 	command -v setpriv > /dev/null || { skip "no setpriv (util-linux)"; return 1; }
-	command -v newuidmap > /dev/null || { skip "no newuidmap (scripts/install-deps installs uidmap)"; return 1; }
-	local f
-	for f in subuid subgid; do
-		[ -e "/etc/$f" ] || { skip "no /etc/$f to bind the test's copy over (the test makes no files in /etc)"; return 1; }
-	done
+	need_subids || return 1
 	chmod 755 "$T"
 	U=$T/u
-	mkdir -p "$U/etc" "$U/home/.config/lxcmgr" "$U/run"
-	cp /etc/passwd /etc/group "$U/etc/"
-	echo "$TNAME:x:$TUID:$TUID::$U/home:/bin/sh" >> "$U/etc/passwd"
-	echo "$TNAME:x:$TUID:" >> "$U/etc/group"
-	echo "$TNAME:$SUBUID:65536" > "$U/etc/subuid"
-	echo "$TNAME:$SUBGID:65536" > "$U/etc/subgid"
-	cp "$T/etc/default.conf" "$U/home/.config/lxcmgr/default.conf"
-	chown -R "$TUID:$TUID" "$U/home" "$U/run"
-	chmod 700 "$U/run"
+	user_files "$TNAME" "$TUID" "$SUBUID" "$SUBGID"
 	write_as_user
 	# What the user stops at cleanup, if a test left it running (before
 	# the delegated cgroups are removed).
@@ -130,7 +65,7 @@ payload_dirs() { find "${DELEG[@]}" -mindepth 1 -type d 2> /dev/null; }
 
 test_user_starts_their_container() {
 	setup_user || return 0
-	delegate || return 1
+	delegate "$TUID" || return 1
 	create_ct || return 1
 	local out
 	out=$(tool start -n "$CT" 2>&1) || { fail "lxc-start as $TNAME: $out"; return 1; }
@@ -173,7 +108,7 @@ test_user_starts_their_container() {
 test_console_login_as_the_user() {
 	setup_user || return 0
 	command -v tmux > /dev/null || { skip "no tmux"; return 0; }
-	delegate || return 1
+	delegate "$TUID" || return 1
 	create_ct || return 1
 	tool start -n "$CT" || { fail "lxc-start as $TNAME"; return 1; }
 	TM() { tmux -S "$T/tmux.sock" "$@"; }
@@ -201,7 +136,7 @@ test_console_login_as_the_user() {
 
 test_root_sees_and_stops_a_users_container() {
 	setup_user || return 0
-	delegate || return 1
+	delegate "$TUID" || return 1
 	create_ct || return 1
 	tool start -n "$CT" || { fail "lxc-start as $TNAME"; return 1; }
 	local P=$U/home/.local/share/lxcmgr
@@ -214,7 +149,7 @@ test_root_sees_and_stops_a_users_container() {
 
 test_killed_monitor_is_cleaned_up_by_the_user() {
 	setup_user || return 0
-	delegate || return 1
+	delegate "$TUID" || return 1
 	create_ct || return 1
 	tool start -n "$CT" || { fail "lxc-start as $TNAME"; return 1; }
 	local pid monitor
@@ -238,7 +173,7 @@ test_v1_controllers_not_delegated() {
 	setup_user || return 0
 	[ -d /sys/fs/cgroup/memory ] && [ -d /sys/fs/cgroup/freezer ] ||
 		{ skip "needs v1 memory and freezer hierarchies (this host: $(stat -fc %T /sys/fs/cgroup))"; return 0; }
-	delegate freezer || return 1
+	delegate "$TUID" freezer || return 1
 	create_ct || return 1
 	local out
 	out=$(tool start -n "$CT" 2>&1) || { fail "lxc-start as $TNAME: $out"; return 1; }
@@ -275,7 +210,7 @@ test_refusals_name_the_fix() {
 	assert_eq "$(printf '%s\n' "$err" | wc -l)" 1 "lines of the error"
 	assert_contains "$err" "is not delegated to you: an ordinary user's container goes beneath it"
 	assert_contains "$err" "chown it, its cgroup.procs and tasks to USER, and start from inside it"
-	delegate || return 1
+	delegate "$TUID" || return 1
 	# lxcmgr-user-nic makes veths only (test-usernic.sh starts one).
 	cp "$CTDIR/config" "$T/config.saved"
 	sed -i '/^lxc.net/d' "$CTDIR/config"

@@ -9,19 +9,12 @@
 # (setuid root) reads the copies too. Files of the subordinate ids exist
 # only below $T, which root removes at the end.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-user.sh"
 
 TNAME=lxcmgr-test-user
 SUBUID=1100000
 SUBGID=1200000
 
-# A uid and gid no passwd or group entry of the host uses.
-free_id() {
-	local id=61000
-	while getent passwd "$id" > /dev/null || getent group "$id" > /dev/null; do
-		id=$((id + 1))
-	done
-	echo "$id"
-}
 TUID=$(free_id)
 
 # setup_user: $T/u holds the /etc copies, the user's home and runtime
@@ -29,24 +22,10 @@ TUID=$(free_id)
 setup_user() {
 	need_root || return 1
 	command -v setpriv > /dev/null || { skip "no setpriv (util-linux)"; return 1; }
-	command -v newuidmap > /dev/null || { skip "no newuidmap (scripts/install-deps installs uidmap)"; return 1; }
-	local f
-	for f in subuid subgid; do
-		[ -e "/etc/$f" ] || { skip "no /etc/$f to bind the test's copy over (the test makes no files in /etc)"; return 1; }
-	done
+	need_subids || return 1
 	chmod 755 "$T"
 	U=$T/u
-	mkdir -p "$U/etc" "$U/home/.config/lxcmgr" "$U/run"
-	cp /etc/passwd /etc/group "$U/etc/"
-	echo "$TNAME:x:$TUID:$TUID::$U/home:/bin/sh" >> "$U/etc/passwd"
-	echo "$TNAME:x:$TUID:" >> "$U/etc/group"
-	echo "$TNAME:$SUBUID:65536" > "$U/etc/subuid"
-	echo "$TNAME:$SUBGID:65536" > "$U/etc/subgid"
-	# The user's own default config: the test's (loopback only, cgroups
-	# below the test's own).
-	cp "$T/etc/default.conf" "$U/home/.config/lxcmgr/default.conf"
-	chown -R "$TUID:$TUID" "$U/home" "$U/run"
-	chmod 700 "$U/run"
+	user_files "$TNAME" "$TUID" "$SUBUID" "$SUBGID"
 }
 
 # as_user CMD...: CMD as $TNAME, with the test's /etc copies, in the user's

@@ -10,18 +10,12 @@
 # drops to that uid. The helper is a copy of the build tree's, chowned
 # root and chmod 4755, in $T. Devices go on a bridge of the test's own.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-user.sh"
 
 TNAME=lxcmgr-test-unic
 TGROUP=lxcmgr-test-unicg
 
-free_id() {
-	local id=61500
-	while getent passwd "$id" > /dev/null || getent group "$id" > /dev/null; do
-		id=$((id + 1))
-	done
-	echo "$id"
-}
-TUID=$(free_id)
+TUID=$(free_id 61500)
 
 # setup: the user, the helper (setuid copy), the bridge $BR, and the
 # config and runtime directories the helper was built with ($CONFDIR,
@@ -264,40 +258,11 @@ SUBUID=1300000
 SUBGID=1400000
 CT=lxcmgr-test-unic
 
-# delegate: a cgroup beneath the test's own in each hierarchy, given to
-# $TUID as systemd's Delegate=yes would; $DELEG lists them.
-delegate() {
-	local ctrls path mnt dir f
-	DELEG=()
-	while IFS=: read -r _ ctrls path; do
-		case "$ctrls" in
-		"") mnt=$(awk '$(NF-2) == "cgroup2" { print $5; exit }' /proc/self/mountinfo) ;;
-		*) mnt=$(awk -v o="$ctrls" '$(NF-2) == "cgroup" && ("," $NF ",") ~ ("," o ",") { print $5; exit }' /proc/self/mountinfo) ;;
-		esac
-		[ -n "$mnt" ] || continue
-		dir=$mnt${path%/}/$(_test_cgroup_dir)-deleg
-		mkdir "$dir" || { fail "mkdir $dir"; return 1; }
-		at_cleanup find "$dir" -depth -type d -exec rmdir {} +
-		for f in cpuset.cpus cpuset.mems; do
-			[ -e "$dir/$f" ] && cat "$mnt${path%/}/$f" > "$dir/$f"
-		done
-		chown "$TUID:$TUID" "$dir"
-		for f in cgroup.procs tasks cgroup.subtree_control cgroup.threads; do
-			[ -e "$dir/$f" ] && chown "$TUID:$TUID" "$dir/$f"
-		done
-		DELEG+=("$dir")
-	done < /proc/self/cgroup
-}
-
 # setup_container_user: setup, plus the user's subordinate ids, home and
 # runtime directory, and $U/as-user (a script, for the cleanup too).
 setup_container_user() {
 	setup || return 1
-	command -v newuidmap > /dev/null || { skip "no newuidmap (scripts/install-deps installs uidmap)"; return 1; }
-	local f
-	for f in subuid subgid; do
-		[ -e "/etc/$f" ] || { skip "no /etc/$f to bind the test's copy over"; return 1; }
-	done
+	need_subids || return 1
 	sed -i "s|^$TNAME:x:$TUID:$TUID::/:|$TNAME:x:$TUID:$TUID::$U/home:|" "$U/etc/passwd"
 	echo "$TNAME:$SUBUID:65536" > "$U/etc/subuid"
 	echo "$TNAME:$SUBGID:65536" > "$U/etc/subgid"
@@ -321,7 +286,7 @@ setup_container_user() {
 		"$u" "$uid" "$confdir" "$rundir" "$@"
 	EOF
 	at_cleanup bash "$U/as-user" "$U" "$TUID" "$CONFDIR" "$RUNDIR" 0 "$LXCMGR_BUILD/tools/lxc-stop" -n "$CT" -k
-	delegate
+	delegate "$TUID"
 }
 
 ctool() {
