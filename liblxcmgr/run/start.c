@@ -577,7 +577,13 @@ static pid_t make_monitor(const struct monitor_args *a)
 	if (stack == MAP_FAILED)
 		return -1;
 	mprotect(stack, 4096, PROT_NONE); /* an overflow faults instead of writing below */
-	return clone(monitor_entry, stack + MONITOR_STACK, CLONE_VM | SIGCHLD, (void *)a);
+	pid_t pid = clone(monitor_entry, stack + MONITOR_STACK, CLONE_VM | SIGCHLD, (void *)a);
+	if (pid < 0) {
+		int e = errno;
+		munmap(stack, MONITOR_STACK);
+		errno = e;
+	}
+	return pid;
 }
 
 static void reap(pid_t pid)
