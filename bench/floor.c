@@ -8,7 +8,7 @@
  *   floor serve SOCKET           a daemon answering each connection once
  *                                (prints its pid; stop it with kill)
  *   floor info SOCKET            one request and its answer over SOCKET
- *   floor start [-F] [-b] STATE ROOTFS
+ *   floor start [-F] [-b] [-n BRIDGE ADDRESS/PREFIX [-w]] STATE ROOTFS
  *                                start a container, return once init runs
  *   floor stop STATE             SIGKILL to its init, wait for its monitor
  *   floor attach STATE [--] CMD...  run CMD in the container of STATE
@@ -34,6 +34,23 @@
  * their masters), a tmpfs /run, the host name and loopback up. Still no
  * cgroup, masking or seccomp work.
  *
+ * -n gives the container a veth on BRIDGE with ADDRESS/PREFIX, as
+ * bench/floor-net.c does the kernel's part alone: the monitor makes the pair
+ * in one RTM_NEWLINK (the peer as eth0 straight in init's network namespace,
+ * IFLA_NET_NS_PID; the host end up on BRIDGE; one queue each), then sends
+ * eth0's address and eth0 up in one send from a netlink socket made in that
+ * namespace; loopback goes up in init's first process. The messages are
+ * built by hand (Debian ships no libmnl.a, and the probe is static). Init's
+ * first process then cannot share the monitor's memory under CLONE_VFORK
+ * (the monitor would sleep until its execve): it shares it without, does its
+ * mounts while the monitor works on the network, and waits for the network
+ * (an eventfd) just before its execve, the latest point init allows; the
+ * monitor waits for that execve on a pipe it closes. -w makes it wait at its
+ * start instead, before any mount, as lxcmgr's first process does. While
+ * both run they share the thread block (errno) too: each takes a failing
+ * call's errno at once, and neither uses malloc or a stdio stream (the
+ * monitor's snprintf writes into its own buffers).
+ *
  * attach joins init's namespaces (one setns() of a pidfd) and runs CMD in a
  * vfork child: no sealed exec helper (CVE-2019-5736), no cgroups,
  * capabilities, seccomp or environment.
@@ -42,8 +59,13 @@
  * read()s and _exit()s after the clone, and nothing in the monitor calls
  * malloc, a stdio stream or raise() (snprintf into its own buffers only). */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
@@ -52,6 +74,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -158,6 +181,10 @@ static int mode_info(int argc, char **argv)
 struct start {
 	const char *state, *rootfs;
 	int boot, report; /* report: the pipe's write end to the tool */
+	/* -n: the bridge's ifindex, eth0's address; go: an eventfd the monitor
+	 * writes once eth0 is configured; wait_first: -w */
+	int bridge, prefix, go, wait_first;
+	struct in_addr addr;
 	int master[NTTYS];
 	char slave[NTTYS][32];
 	int child_errno;
@@ -174,6 +201,18 @@ static int child_fail(struct start *st, const char *step)
 static int mknod_dev(const char *path, unsigned maj, unsigned min)
 {
 	return mknod(path, S_IFCHR | 0666, makedev(maj, min));
+}
+
+static void lo_up(struct start *st)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		child_fail(st, "lo");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		child_fail(st, "lo up");
+	close(s);
 }
 
 /* What busybox's boot needs of its manager (-b), in the rootfs (the cwd)
@@ -210,20 +249,24 @@ static void boot_mounts(struct start *st)
 	if (con < 0 || dup2(con, 0) < 0 || dup2(con, 1) < 0 || dup2(con, 2) < 0)
 		child_fail(st, "console");
 	close(con);
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
-		child_fail(st, "lo");
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-		child_fail(st, "lo up");
-	close(s);
+	lo_up(st);
+}
+
+/* -n: eth0 is configured (the monitor's eventfd). */
+static void wait_network(struct start *st)
+{
+	uint64_t done;
+	if (read(st->go, &done, sizeof(done)) != sizeof(done))
+		child_fail(st, "wait for the network");
+	close(st->go);
 }
 
 /* Init's first process: shares the monitor's memory until its execve. */
 static int container_child(void *arg)
 {
 	struct start *st = arg;
+	if (st->bridge && st->wait_first)
+		wait_network(st);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		child_fail(st, "make / private");
 	if (mount(st->rootfs, st->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0 || chdir(st->rootfs) < 0)
@@ -232,12 +275,16 @@ static int container_child(void *arg)
 		child_fail(st, "sethostname");
 	if (st->boot)
 		boot_mounts(st);
+	else if (st->bridge)
+		lo_up(st);
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		child_fail(st, "pivot_root");
 	if (umount2(".", MNT_DETACH) < 0)
 		child_fail(st, "umount the old root");
 	if (chdir("/") < 0)
 		child_fail(st, "chdir /");
+	if (st->bridge && !st->wait_first)
+		wait_network(st);
 	char *env[] = { "container=lxc", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "TERM=vt100", NULL };
 	char *boot_argv[] = { "/sbin/init", NULL };
 	char *pause_argv[] = { "/floor", "pause", NULL };
@@ -260,6 +307,195 @@ static int open_ptys(struct start *st)
 	return 0;
 }
 
+/* ----------------------------------------------- start -n: the network */
+
+/* Netlink messages by hand: a header, then attributes at its aligned end. */
+static struct nlmsghdr *nl_request(char *buf, uint16_t type, uint16_t flags, size_t hdr)
+{
+	static uint32_t seq;
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	memset(buf, 0, NLMSG_SPACE(hdr));
+	h->nlmsg_len = (uint32_t)NLMSG_LENGTH(hdr);
+	h->nlmsg_type = type;
+	h->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | NLM_F_ACK | flags);
+	h->nlmsg_seq = ++seq;
+	return h;
+}
+
+static void *nl_tail(struct nlmsghdr *h)
+{
+	return (char *)h + NLMSG_ALIGN(h->nlmsg_len);
+}
+
+static struct rtattr *nl_attr(struct nlmsghdr *h, uint16_t type, const void *data, size_t len)
+{
+	struct rtattr *a = nl_tail(h);
+	a->rta_type = type;
+	a->rta_len = (unsigned short)RTA_LENGTH(len);
+	if (len)
+		memcpy(RTA_DATA(a), data, len);
+	h->nlmsg_len = (uint32_t)(NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(a->rta_len));
+	return a;
+}
+
+static void nl_u32(struct nlmsghdr *h, uint16_t type, uint32_t v)
+{
+	nl_attr(h, type, &v, sizeof(v));
+}
+
+static void nl_str(struct nlmsghdr *h, uint16_t type, const char *v)
+{
+	nl_attr(h, type, v, strlen(v) + 1);
+}
+
+static void nl_nest_end(struct nlmsghdr *h, struct rtattr *nest)
+{
+	nest->rta_len = (unsigned short)((char *)nl_tail(h) - (char *)nest);
+}
+
+/* Sends the N requests in BUF at once and reads their acks (-errno of the
+ * first that failed, with errno set); *PEER (when not NULL) gets IFLA_LINK
+ * of an echoed new link: a veth's peer's ifindex. */
+static int nl_talk(int nl, const char *buf, size_t len, int n, int *peer)
+{
+	static char reply[16384]; /* the monitor's alone */
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	if (sendto(nl, buf, len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+		return -errno;
+	while (n > 0) {
+		ssize_t got = recv(nl, reply, sizeof(reply), 0);
+		if (got < 0)
+			return -errno;
+		int left = (int)got;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)reply; NLMSG_OK(h, left);
+		     h = NLMSG_NEXT(h, left)) {
+			if (h->nlmsg_type == RTM_NEWLINK && peer) {
+				int alen = (int)IFLA_PAYLOAD(h);
+				for (struct rtattr *a = IFLA_RTA(NLMSG_DATA(h)); RTA_OK(a, alen);
+				     a = RTA_NEXT(a, alen))
+					if (a->rta_type == IFLA_LINK)
+						memcpy(peer, RTA_DATA(a), sizeof(*peer));
+			}
+			if (h->nlmsg_type != NLMSG_ERROR)
+				continue;
+			const struct nlmsgerr *e = NLMSG_DATA(h);
+			if (e->error)
+				return errno = -e->error, e->error;
+			n--;
+		}
+	}
+	return 0;
+}
+
+static int nl_socket(void)
+{
+	int nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	struct sockaddr_nl me = { .nl_family = AF_NETLINK };
+	if (nl >= 0 && bind(nl, (struct sockaddr *)&me, sizeof(me)) < 0) {
+		int e = errno;
+		close(nl);
+		return -e;
+	}
+	return nl < 0 ? -errno : nl;
+}
+
+/* The pair in one request: the host end HOST up on the bridge, the peer
+ * eth0 in INIT's network namespace. Returns the peer's ifindex there. */
+static int make_veth(int nl, const struct start *st, const char *host, pid_t init)
+{
+	static char buf[1024];
+	int peer = 0;
+	struct nlmsghdr *h = nl_request(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO,
+					sizeof(struct ifinfomsg));
+	struct ifinfomsg *ifi = NLMSG_DATA(h);
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_flags = ifi->ifi_change = IFF_UP;
+	nl_str(h, IFLA_IFNAME, host);
+	nl_u32(h, IFLA_MASTER, (uint32_t)st->bridge);
+	nl_u32(h, IFLA_NUM_RX_QUEUES, 1);
+	nl_u32(h, IFLA_NUM_TX_QUEUES, 1);
+	struct rtattr *info = nl_attr(h, IFLA_LINKINFO, NULL, 0);
+	nl_str(h, IFLA_INFO_KIND, "veth");
+	struct rtattr *data = nl_attr(h, IFLA_INFO_DATA, NULL, 0);
+	struct rtattr *nest = nl_attr(h, VETH_INFO_PEER, NULL, 0);
+	struct ifinfomsg pifi = { .ifi_family = AF_UNSPEC };
+	memcpy(nl_tail(h), &pifi, sizeof(pifi)); /* the peer's own header, then its attributes */
+	h->nlmsg_len += (uint32_t)NLMSG_ALIGN(sizeof(pifi));
+	nl_str(h, IFLA_IFNAME, "eth0");
+	nl_u32(h, IFLA_NET_NS_PID, (uint32_t)init);
+	nl_u32(h, IFLA_NUM_RX_QUEUES, 1);
+	nl_u32(h, IFLA_NUM_TX_QUEUES, 1);
+	nl_nest_end(h, nest);
+	nl_nest_end(h, data);
+	nl_nest_end(h, info);
+	int ret = nl_talk(nl, buf, h->nlmsg_len, 1, &peer);
+	if (ret < 0)
+		return ret;
+	return peer ? peer : (errno = ENODEV, -ENODEV); /* a kernel that echoes no new link */
+}
+
+/* eth0's address and eth0 up, in one send from a socket made in INIT's
+ * network namespace (the monitor enters it for the socket alone). */
+static int configure_inside(const struct start *st, pid_t init, int eth0)
+{
+	static char buf[1024];
+	char path[64];
+	int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), ns = -1, nl = -1, ret;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)init);
+	if (home < 0 || (ns = open(path, O_RDONLY | O_CLOEXEC)) < 0 || setns(ns, CLONE_NEWNET) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	nl = nl_socket();
+	if (setns(home, CLONE_NEWNET) < 0 || nl < 0) {
+		ret = nl < 0 ? nl : -errno;
+		goto out;
+	}
+	struct nlmsghdr *a = nl_request(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL,
+					sizeof(struct ifaddrmsg));
+	struct ifaddrmsg *ifa = NLMSG_DATA(a);
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = (unsigned char)st->prefix;
+	ifa->ifa_index = (unsigned)eth0;
+	nl_attr(a, IFA_LOCAL, &st->addr, 4);
+	nl_attr(a, IFA_ADDRESS, &st->addr, 4);
+	struct nlmsghdr *u = nl_request(buf + NLMSG_ALIGN(a->nlmsg_len), RTM_NEWLINK, 0,
+					sizeof(struct ifinfomsg));
+	struct ifinfomsg *ifi = NLMSG_DATA(u);
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = eth0;
+	ifi->ifi_flags = ifi->ifi_change = IFF_UP;
+	ret = nl_talk(nl, buf, NLMSG_ALIGN(a->nlmsg_len) + u->nlmsg_len, 2, NULL);
+out:
+	if (nl >= 0)
+		close(nl);
+	if (ns >= 0)
+		close(ns);
+	if (home >= 0)
+		close(home);
+	return ret;
+}
+
+/* -n in the monitor, once init's first process exists: its eth0, then the
+ * go. Returns 0 or -errno. */
+static int network(struct start *st, pid_t init)
+{
+	char host[IF_NAMESIZE];
+	snprintf(host, sizeof(host), "vfl%d", (int)init);
+	int nl = nl_socket();
+	if (nl < 0)
+		return nl;
+	int eth0 = make_veth(nl, st, host, init);
+	close(nl);
+	if (eth0 < 0)
+		return eth0;
+	int ret = configure_inside(st, init, eth0);
+	uint64_t go = 1;
+	if (ret == 0 && write(st->go, &go, sizeof(go)) != sizeof(go))
+		ret = -errno;
+	return ret;
+}
+
 /* The monitor: the parent of init. Sends the tool init's pid (or -errno),
  * records both pids, waits for init's end. */
 static int monitor(void *arg)
@@ -278,12 +514,35 @@ static int monitor(void *arg)
 		answer = -errno;
 		goto report;
 	}
-	init = clone(container_child, stack + STACK_SIZE,
-			   NS_FLAGS | CLONE_VM | CLONE_VFORK | SIGCHLD, st);
-	int status;
-	if (init < 0)
+	/* -n: init's first process runs beside the monitor until its execve,
+	 * which closes its end of EXECED (or its exit does). */
+	int execed[2] = { -1, -1 }, status;
+	if (st->bridge && ((st->go = eventfd(0, EFD_CLOEXEC)) < 0 || pipe2(execed, O_CLOEXEC) < 0)) {
 		answer = -errno;
-	else if (st->child_step) /* it failed before its execve and has exited */
+		goto report;
+	}
+	init = clone(container_child, stack + STACK_SIZE,
+		     NS_FLAGS | CLONE_VM | (st->bridge ? 0 : CLONE_VFORK) | SIGCHLD, st);
+	if (init < 0) {
+		answer = -errno;
+		goto report;
+	}
+	if (st->bridge) {
+		char eof;
+		close(execed[1]);
+		int ret = network(st, init);
+		if (ret < 0)
+			kill(init, SIGKILL);
+		while (read(execed[0], &eof, 1) < 0 && errno == EINTR)
+			;
+		if (ret < 0) {
+			answer = ret;
+			st->child_step = "the network (netlink)"; /* for the tool's message */
+			waitpid(init, &status, 0);
+			goto report;
+		}
+	}
+	if (st->child_step) /* it failed before its execve and has exited */
 		answer = -st->child_errno, waitpid(init, &status, 0);
 	else
 		answer = init;
@@ -310,16 +569,34 @@ static int mode_start(int argc, char **argv)
 {
 	static struct start st; /* shared with the monitor: not on a stack that goes */
 	int use_fork = 0, opt;
-	while ((opt = getopt(argc, argv, "Fb")) != -1) {
+	const char *bridge = NULL, *address = NULL;
+	while ((opt = getopt(argc, argv, "+Fbn:w")) != -1) {
 		if (opt == 'F')
 			use_fork = 1;
 		else if (opt == 'b')
 			st.boot = 1;
+		else if (opt == 'n' && optind < argc)
+			bridge = optarg, address = argv[optind++];
+		else if (opt == 'w')
+			st.wait_first = 1;
 		else
 			return 2;
 	}
-	if (argc - optind != 2)
+	if (argc - optind != 2 || (st.wait_first && !bridge))
 		return 2;
+	if (bridge) {
+		char addr[64];
+		char *slash = strchr(address, '/');
+		if (!slash || (size_t)(slash - address) >= sizeof(addr))
+			return 2;
+		memcpy(addr, address, (size_t)(slash - address));
+		addr[slash - address] = 0;
+		st.prefix = atoi(slash + 1);
+		if (inet_pton(AF_INET, addr, &st.addr) != 1 || st.prefix < 1 || st.prefix > 32)
+			return 2;
+		if (!(st.bridge = (int)if_nametoindex(bridge)))
+			return fail(bridge);
+	}
 	st.state = argv[optind];
 	st.rootfs = argv[optind + 1];
 	int p[2];
@@ -425,7 +702,7 @@ static const struct {
 	{ "exec", "", mode_exec },
 	{ "serve", "SOCKET", mode_serve },
 	{ "info", "SOCKET", mode_info },
-	{ "start", "[-F] [-b] STATE ROOTFS", mode_start },
+	{ "start", "[-F] [-b] [-n BRIDGE ADDRESS/PREFIX [-w]] STATE ROOTFS", mode_start },
 	{ "stop", "STATE", mode_stop },
 	{ "attach", "STATE [--] CMD...", mode_attach },
 	{ "pause", "", mode_pause },
