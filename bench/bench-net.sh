@@ -16,11 +16,12 @@
 # address, exec of /bin/true inside), built here with cc and libmnl. Their
 # ratios are the lowest any implementation could reach.
 #
-# Usage: bench/bench-net.sh [-n N] [-b OTHER-BUILD] [-a] [-D]
+# Usage: bench/bench-net.sh [-n N] [-b OTHER-BUILD] [-a] [-D|-d]
 #   -b DIR   also time the tools of another build (DIR/tools, e.g. a copy of
 #            _build from before a change) in the same rounds
 #   -a       the starts only, not lxc-ls -f
 #   -D       no DHCP rows
+#   -d       the DHCP rows only
 # The sides take turns round by round, so a change in the load hits each alike.
 # Root, Debian's lxc, hyperfine and dnsmasq (scripts/install-deps --test), a
 # build in _build.
@@ -29,13 +30,15 @@ n=10
 other=
 attach_only=
 no_dhcp=
-while getopts n:b:aD opt; do
+dhcp_only=
+while getopts n:b:aDd opt; do
 	case $opt in
 	n) n=$OPTARG ;;
 	b) other=$(cd "$OPTARG" && pwd)/tools ;;
 	a) attach_only=1 ;;
 	D) no_dhcp=1 ;;
-	*) sed -n '2,27p' "$0"; exit 2 ;;
+	d) dhcp_only=1 ;;
+	*) sed -n '2,28p' "$0"; exit 2 ;;
 	esac
 done
 [ -z "$other" ] || [ -x "$other/lxc-start" ] || { echo "bench: no $other/lxc-start" >&2; exit 1; }
@@ -128,32 +131,35 @@ floor_net_round() {
 	"$floor_net" "$br" "$net.201/24"
 	sleep 0.2 # as after a stop
 }
-lxc_all="" our_all="" other_all="" fa_all="" fa_cpu="" fw_all="" fw_cpu="" fn_all="" fn_cpu=""
-for i in $(seq "$n"); do
-	lxc_all="$lxc_all $(until_attach /usr/bin "$work/lxc")"
-	our_all="$our_all $(until_attach "$ours" "$work/ours")"
-	[ -z "$other" ] || other_all="$other_all $(until_attach "$other" "$work/ours")"
-	read -r wall cpu < <(floor_attach)
-	fa_all="$fa_all $wall" fa_cpu="$fa_cpu $cpu"
-	read -r wall cpu < <(floor_attach -w)
-	fw_all="$fw_all $wall" fw_cpu="$fw_cpu $cpu"
-	if [ -n "$floor_net" ] && read -r wall cpu < <(floor_net_round); then
-		fn_all="$fn_all $wall" fn_cpu="$fn_cpu $cpu"
-	fi
-done
 med() { echo $1 | tr ' ' '\n' | median; }
-lxc_attach=$(med "$lxc_all")
-our_attach=$(med "$our_all")
-row "start until attach, veth on a bridge" "$lxc_attach" "$our_attach" "<= 0.33"
-[ -z "$other" ] ||
-	row "  the same, build $(basename "$(dirname "$other")")" "$lxc_attach" "$(med "$other_all")" "<= 0.33"
-floor_attach=$(med "$fa_all")
-row "  floor: start -b -n, attach (floor.c)" "$lxc_attach" "$floor_attach" \
-	"(CPU $(med "$fa_cpu") ms; ours/floor $(ratio "$our_attach" "$floor_attach"))"
-row "  floor, network first (start -w)" "$lxc_attach" "$(med "$fw_all")" "(CPU $(med "$fw_cpu") ms)"
-[ -z "$fn_all" ] ||
-	row "  floor: the kernel's work (floor-net.c)" "$lxc_attach" "$(med "$fn_all")" \
-		"(CPU $(med "$fn_cpu") ms)"
+start_rows() {
+	local lxc_all="" our_all="" other_all="" fa_all="" fa_cpu="" fw_all="" fw_cpu="" fn_all="" fn_cpu="" wall cpu
+	for i in $(seq "$n"); do
+		lxc_all="$lxc_all $(until_attach /usr/bin "$work/lxc")"
+		our_all="$our_all $(until_attach "$ours" "$work/ours")"
+		[ -z "$other" ] || other_all="$other_all $(until_attach "$other" "$work/ours")"
+		read -r wall cpu < <(floor_attach)
+		fa_all="$fa_all $wall" fa_cpu="$fa_cpu $cpu"
+		read -r wall cpu < <(floor_attach -w)
+		fw_all="$fw_all $wall" fw_cpu="$fw_cpu $cpu"
+		if [ -n "$floor_net" ] && read -r wall cpu < <(floor_net_round); then
+			fn_all="$fn_all $wall" fn_cpu="$fn_cpu $cpu"
+		fi
+	done
+	lxc_attach=$(med "$lxc_all")
+	our_attach=$(med "$our_all")
+	row "start until attach, veth on a bridge" "$lxc_attach" "$our_attach" "<= 0.33"
+	[ -z "$other" ] ||
+		row "  the same, build $(basename "$(dirname "$other")")" "$lxc_attach" "$(med "$other_all")" "<= 0.33"
+	floor_attach=$(med "$fa_all")
+	row "  floor: start -b -n, attach (floor.c)" "$lxc_attach" "$floor_attach" \
+		"(CPU $(med "$fa_cpu") ms; ours/floor $(ratio "$our_attach" "$floor_attach"))"
+	row "  floor, network first (start -w)" "$lxc_attach" "$(med "$fw_all")" "(CPU $(med "$fw_cpu") ms)"
+	[ -z "$fn_all" ] ||
+		row "  floor: the kernel's work (floor-net.c)" "$lxc_attach" "$(med "$fn_all")" \
+			"(CPU $(med "$fn_cpu") ms)"
+}
+[ -n "$dhcp_only" ] || start_rows
 
 # DHCP: a bridge of its own with lxcmgr-net's dnsmasq, a busybox container
 # per side on it with a MAC of its own and no static address; LXC's boot
@@ -192,48 +198,54 @@ dhcp_rows() {
 	}
 	# dhcp_round TOOL-DIR LXCPATH: ns from lxc-start's return until the
 	# address is there (read from the host, every 10 ms; 10 s at most),
-	# and lxc-start's own ns. Init's pid from lxc-start -p, written before
-	# it returns: ours writes init's, LXC's its monitor's, whose only child
-	# is init (both read by the shell itself, no process).
+	# and lxc-start's own ns. Init's pid from lxc-start -p: ours writes
+	# init's before it returns, LXC's its monitor's, whose only child is
+	# init, sometimes only after it returns (read in the polls, by the
+	# shell itself: no process).
 	dhcp_round() {
-		local s e t pid= init=
-		rm -f "$work/d1.pid"
+		local s e t pid= init= pidfile=$work/d1.$BASHPID.pid # a file per round: LXC's monitor unlinks its own late
 		s=$(now_ns)
-		"$1/lxc-start" -P "$2" -n d1 -p "$work/d1.pid" > /dev/null 2>&1
-		t=$(now_ns)
-		read -r pid < "$work/d1.pid" || true
-		if [ "$1" = /usr/bin ] && [ -n "$pid" ]; then
-			read -r init _ < "/proc/$pid/task/$pid/children" || true
-			pid=$init
+		if ! "$1/lxc-start" -P "$2" -n d1 -p "$pidfile" > "$work/d1.log" 2>&1; then
+			echo "failed 0 $(head -n 1 "$work/d1.log")"
+			"$1/lxc-stop" -P "$2" -n d1 -k > /dev/null 2>&1
+			return
 		fi
+		t=$(now_ns)
 		got=
 		for i in $(seq 1000); do
-			[ -n "$pid" ] && has_address "$pid" && { got=1; break; }
+			[ -n "$pid" ] || [ ! -f "$pidfile" ] || read -r pid < "$pidfile" || true
+			init=$pid
+			# LXC's monitor's children, read again at each poll
+			[ "$1" != /usr/bin ] || [ -z "$pid" ] ||
+				read -r init _ < "/proc/$pid/task/$pid/children" || true
+			[ -n "$init" ] && has_address "$init" && { got=1; break; }
 			read -r -t 0.01 -u "$tick" || true
 		done
 		e=$(now_ns)
-		echo "$([ -n "$got" ] && echo $((e - t)) || echo timeout) $((t - s))"
+		if [ -n "$got" ]; then echo "$((e - t)) $((t - s))"; else echo "timeout $((t - s)) no address within 10 s"; fi
 		"$1/lxc-stop" -P "$2" -n d1 -k > /dev/null 2>&1
 		sleep 0.2
 	}
-	local lxc_d="" our_d="" lxc_s="" our_s="" our_max=0 timeouts=0
+	local lxc_d="" our_d="" lxc_s="" our_s="" our_max=0 why
 	for i in $(seq "$n"); do
-		read -r ms s < <(dhcp_round /usr/bin "$work/lxc")
-		[ "$ms" = timeout ] && timeouts=$((timeouts + 1)) || lxc_d="$lxc_d $ms"
-		lxc_s="$lxc_s $s"
-		read -r ms s < <(dhcp_round "$ours" "$work/ours")
-		[ "$ms" = timeout ] && timeouts=$((timeouts + 1)) || our_d="$our_d $ms"
-		[ "$ms" = timeout ] || [ "$ms" -le "$our_max" ] || our_max=$ms
-		our_s="$our_s $s"
+		read -r ms s why < <(dhcp_round /usr/bin "$work/lxc")
+		case $ms in
+		timeout|failed) echo "   (LXC, round $i: $ms${why:+: $why})" ;;
+		*) lxc_d="$lxc_d $ms" lxc_s="$lxc_s $s" ;;
+		esac
+		read -r ms s why < <(dhcp_round "$ours" "$work/ours")
+		case $ms in
+		timeout|failed) echo "   (ours, round $i: $ms${why:+: $why})" ;;
+		*) our_d="$our_d $ms" our_s="$our_s $s"; [ "$ms" -le "$our_max" ] || our_max=$ms ;;
+		esac
 	done
 	row "lxc-start returns, DHCP bridge" "$(med "$lxc_s")" "$(med "$our_s")" "-"
 	[ -n "$lxc_d" ] && [ -n "$our_d" ] &&
 		row "then until eth0 has the DHCP address" "$(med "$lxc_d")" "$(med "$our_d")" \
 			"ours < 1000 ms (max $(echo "scale=2; $our_max / 1000000" | bc))"
-	[ "$timeouts" = 0 ] || echo "   ($timeouts rounds without an address within 10 s left out)"
 }
 [ -n "$no_dhcp" ] || dhcp_rows
-[ -z "$attach_only" ] || exit 0
+[ -z "$attach_only" ] && [ -z "$dhcp_only" ] || exit 0
 
 # 50 running containers per side (one side at a time), each on the bridge
 # with its own address; lxc-ls -f reads every one's addresses.
