@@ -165,7 +165,7 @@ start_rows() {
 # per side on it with a MAC of its own and no static address; LXC's boot
 # keeps its udhcpc (foreground, its defaults), ours its template's.
 dhcp_rows() {
-	local dbr dnet i side mac s e pid ms got
+	local dbr dnet i side mac s ms got
 	dbr=lxcbh$(printf '%04x' $((RANDOM)))
 	for i in $(seq 20); do
 		dnet=10.$((RANDOM % 200 + 20)).$((RANDOM % 250))
@@ -203,7 +203,7 @@ dhcp_rows() {
 	# init, sometimes only after it returns (read in the polls, by the
 	# shell itself: no process).
 	dhcp_round() {
-		local s e t pid= init= pidfile=$work/d1.$BASHPID.pid # a file per round: LXC's monitor unlinks its own late
+		local s e t pid='' init='' pidfile=$work/d1.$BASHPID.pid # a file per round: LXC's monitor unlinks its own late
 		s=$(now_ns)
 		if ! "$1/lxc-start" -P "$2" -n d1 -p "$pidfile" > "$work/d1.log" 2>&1; then
 			echo "failed 0 $(head -n 1 "$work/d1.log")"
