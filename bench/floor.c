@@ -535,7 +535,7 @@ static int monitor(void *arg)
 			kill(init, SIGKILL);
 		while (read(execed[0], &eof, 1) < 0 && errno == EINTR)
 			;
-		if (ret < 0) {
+		if (ret < 0 && !st->child_step) { /* else the child's failure comes first */
 			answer = ret;
 			st->child_step = "the network (netlink)"; /* for the tool's message */
 			waitpid(init, &status, 0);
