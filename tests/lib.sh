@@ -16,6 +16,9 @@ set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 LXCMGR_BUILD=${LXCMGR_BUILD:-$top_srcdir/_build}
 export LXCMGR_TEMPLATE_PATH=${LXCMGR_TEMPLATE_PATH:-$top_srcdir/templates}
+# The attach server the monitors of the tests' containers start
+# (lxc-attach's server path; LXCMGR_ATTACH_SERVER=0 makes it take its own).
+export LXCMGR_ATTACHD_PATH=${LXCMGR_ATTACHD_PATH:-$LXCMGR_BUILD/tools/lxcmgr-attachd}
 
 # Tools from the build tree: lxc_create, lxc_ls, ... as functions.
 for t in create destroy ls config checkconfig start stop info wait attach console; do

@@ -47,7 +47,7 @@ static int pidfd_pid(int pidfd)
 
 /* Namespaces init does not share with us: those are the ones to join
  * (setns into our own user namespace would fail with EINVAL). */
-static int foreign_namespaces(pid_t pid)
+int attach_foreign_namespaces(pid_t pid)
 {
 	static const struct { int flag; const char *name; } ns[] = {
 		{ CLONE_NEWUSER, "user" }, { CLONE_NEWNS, "mnt" },   { CLONE_NEWPID, "pid" },
@@ -70,13 +70,13 @@ static int foreign_namespaces(pid_t pid)
 	return mask;
 }
 
-/* The bounding set and no_new_privs of init, from /proc/PID/status. */
-static int read_status(struct attach_job *job)
+/* The bounding set and no_new_privs of PID, from /proc/PID/status. */
+int attach_read_status(pid_t pid, uint64_t *cap_bnd, bool *no_new_privs, bool *seccomp)
 {
 	char path[64], line[256];
 	bool got_bnd = false;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", job->init_pid);
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	cleanup_fclose FILE *f = fopen(path, "re");
 	if (!f)
 		return -errno;
@@ -84,12 +84,12 @@ static int read_status(struct attach_job *job)
 		unsigned long long bnd;
 		int nnp;
 		if (sscanf(line, "CapBnd: %llx", &bnd) == 1) {
-			job->cap_bnd = bnd;
+			*cap_bnd = bnd;
 			got_bnd = true;
 		} else if (sscanf(line, "NoNewPrivs: %d", &nnp) == 1) {
-			job->no_new_privs = nnp == 1;
+			*no_new_privs = nnp == 1;
 		} else if (sscanf(line, "Seccomp: %d", &nnp) == 1) {
-			job->init_seccomp = nnp != 0;
+			*seccomp = nnp != 0;
 		}
 	}
 	return got_bnd ? 0 : -EIO;
@@ -114,13 +114,15 @@ static int read_init(struct lxcmgr_container *c, struct attach_job *job, lxcmgr_
 		job->conf_env = NULL;
 	}
 	job->init_pid = pidfd_pid(pidfd);
-	ret = job->init_pid < 0 ? job->init_pid : read_status(job);
+	ret = job->init_pid < 0 ? job->init_pid
+			       : attach_read_status(job->init_pid, &job->cap_bnd, &job->no_new_privs,
+						    &job->init_seccomp);
 	if (ret == 0)
 		ret = attach_security_prepare(c, fd, job, err);
 	if (ret < 0 && err && *err)
 		return ret;
 	if (ret == 0)
-		job->ns_mask = foreign_namespaces(job->init_pid);
+		job->ns_mask = attach_foreign_namespaces(job->init_pid);
 	/* Still alive now, so the pid read through /proc was init's. */
 	if (ret == 0 && syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
 		ret = -errno;
@@ -133,7 +135,7 @@ static int read_init(struct lxcmgr_container *c, struct attach_job *job, lxcmgr_
 
 /* A sealed in-memory copy of lxcmgr-exec: what the command's process
  * execs, so that its /proc/self/exe is nothing the container can write. */
-static int helper_memfd(const char *path, int *out, lxcmgr_error **err)
+int attach_helper_memfd(const char *path, const char *name, int *out, lxcmgr_error **err)
 {
 	cleanup_close int src = open(path, O_RDONLY | O_CLOEXEC);
 	cleanup_close int mfd = -1;
@@ -141,12 +143,13 @@ static int helper_memfd(const char *path, int *out, lxcmgr_error **err)
 
 	if (src < 0 || fstat(src, &st) < 0) {
 		int ret = error_set(err, errno, "open the attach helper \"%s\"", path);
-		error_hint(err, "install lxcmgr, or set LXCMGR_EXEC_PATH to lxcmgr-exec");
+		error_hint(err, "install lxcmgr, or set LXCMGR_EXEC_PATH to lxcmgr-exec "
+			   "(LXCMGR_ATTACHD_PATH to lxcmgr-attachd)");
 		return ret;
 	}
-	mfd = memfd_create("lxcmgr-exec", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	mfd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
 	if (mfd < 0 && errno == EINVAL) /* before Linux 6.3 */
-		mfd = memfd_create("lxcmgr-exec", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+		mfd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (mfd < 0)
 		return error_set(err, errno, "memfd_create");
 	for (off_t done = 0; done < st.st_size;) {
@@ -165,7 +168,7 @@ static int helper_memfd(const char *path, int *out, lxcmgr_error **err)
 
 /* One message from A, B or the helper. 1 for one, 0 at EOF (every child
  * end is closed: the command has been exec'd, or A died), or -errno. */
-static int recv_msg(int sock, struct attach_msg *m, int *fd)
+int attach_recv(int sock, struct attach_msg *m, int *fd)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
@@ -192,7 +195,7 @@ static int recv_msg(int sock, struct attach_msg *m, int *fd)
 /* Waits for message KIND. An error message becomes *err. */
 static int expect(int sock, int kind, struct attach_msg *m, int *fd, lxcmgr_error **err)
 {
-	int ret = recv_msg(sock, m, fd);
+	int ret = attach_recv(sock, m, fd);
 
 	if (ret < 0)
 		return error_set(err, -ret, "read from the attaching process");
@@ -219,7 +222,7 @@ static int wait_child(pid_t pid, int *status)
 static int wait_exec(int sock, pid_t *b, lxcmgr_error **err)
 {
 	struct attach_msg m;
-	int ret = recv_msg(sock, &m, NULL), status;
+	int ret = attach_recv(sock, &m, NULL), status;
 
 	if (ret <= 0)
 		return ret < 0 ? error_set(err, -ret, "read from the attaching process") : 0;
@@ -279,7 +282,7 @@ static int spawn(struct attach_job *job, int sock, int *master, pid_t *b, lxcmgr
 	if (job->pty)
 		ret = expect(sock, ATTACH_MSG_PTY, &m, master, err);
 	for (;;) {
-		int r = recv_msg(sock, &m, NULL);
+		int r = attach_recv(sock, &m, NULL);
 		if (r <= 0 || m.kind == ATTACH_MSG_PID) {
 			if (r == 1)
 				*b = m.value;
@@ -360,7 +363,13 @@ LXCMGR_PUBLIC int lxcmgr_container_attach(struct lxcmgr_container *c,
 	struct lxcmgr_attach_options o = opts ? *opts : defaults;
 	struct attach_job job = { .opts = &o, .pidfd = -1, .helper_fd = -1, .sock = -1,
 				  .caller_env = environ };
-	int ret = read_init(c, &job, err);
+	/* The container's attach server when the request is one it serves;
+	 * else, or when there is none, our own joiner and command processes. */
+	int ret = attach_via_server(c, &o, exit_status, err);
+
+	if (ret != 0)
+		return ret < 0 ? error_wrap(err, ret, "attach to \"%s\"", c->name) : 0;
+	ret = read_init(c, &job, err);
 
 	if (o.namespaces) {
 		/* Part of the container only: as in LXC, nothing is dropped. */
@@ -373,8 +382,8 @@ LXCMGR_PUBLIC int lxcmgr_container_attach(struct lxcmgr_container *c,
 		ret = error_msg(err, EINVAL, "-R remounts /proc and /sys when the mount namespace "
 				"is not joined; add -s without MOUNT");
 	job.remount = o.remount_sys_proc;
-	ret = ret ?: helper_memfd(o.exec_helper ? o.exec_helper : HELPER_PATH, &job.helper_fd,
-				  err);
+	ret = ret ?: attach_helper_memfd(o.exec_helper ? o.exec_helper : HELPER_PATH,
+					 "lxcmgr-exec", &job.helper_fd, err);
 	ret = ret ?: attach_prepare(&job, err);
 	ret = ret ?: attach_cgroup_prepare(c, &job, err);
 	job.pty = o.pty == LXCMGR_ATTACH_PTY_AUTO && isatty(STDIN_FILENO);

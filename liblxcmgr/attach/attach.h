@@ -41,17 +41,15 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <signal.h>
-#include <sys/types.h>
-#include <termios.h>
-
-#include "lxcmgr.h"
-#include "security/seccomp.h"
 
 enum attach_msg_kind {
 	ATTACH_MSG_ERROR = 1, /* value: errno; text: what failed */
-	ATTACH_MSG_PTY,       /* SCM_RIGHTS: the pty master */
-	ATTACH_MSG_PID,       /* value: B's pid, as P sees it */
+	ATTACH_MSG_PTY,       /* SCM_RIGHTS: the pty master. From lxcmgr-attachd: the
+			       * request is taken (no fd without a pty); after it the
+			       * command may run, so no fallback to the old path */
+	ATTACH_MSG_PID,       /* value: B's pid, as P sees it. From lxcmgr-attachd: the
+			       * command's, as the host sees it; SCM_RIGHTS its pidfd */
+	ATTACH_MSG_EXIT,      /* lxcmgr-attachd: value: the command's wait status */
 };
 
 /* Shared with tools/lxcmgr-exec.c, which sends ATTACH_MSG_ERROR when the
@@ -65,7 +63,44 @@ struct attach_msg {
 /* The argv the helper gets: "lxcmgr-exec" SOCKFD FILE ARG0 ARG... */
 #define ATTACH_HELPER_ARGV0 "lxcmgr-exec"
 
+/* ------------------------------------------------- the attach server
+ *
+ * lxcmgr-attachd (tools/lxcmgr-attachd.c, whose head says why it is safe):
+ * one per running container, started by the monitor on the first attach
+ * from a sealed memfd, in the host's pid namespace but in init's other
+ * namespaces. Its argv:
+ *
+ *   lxcmgr-attachd LISTENFD PIDFD SECCOMPFD NSMASK CAPBND NNP CGFD,CGFD...
+ *
+ * (SECCOMPFD -1: no filter; CAPBND in hex; CGFDS "-": no cgroups). A client
+ * connects to its SOCK_SEQPACKET socket and sends one request: this header,
+ * then n_groups u32 gids, then NUL-terminated strings: the file, the home
+ * directory ("": none), argc argv, envc environment; SCM_RIGHTS the
+ * caller's fds 0, 1, 2. The server answers ATTACH_MSG_PTY (taken), then
+ * ATTACH_MSG_PID or ATTACH_MSG_ERROR, then ATTACH_MSG_EXIT. */
+#define ATTACHD_ARGV0 "lxcmgr-attachd"
+#define ATTACHD_VERSION 1
+#define ATTACHD_MAX_REQUEST (128 * 1024)
+#define ATTACHD_PTY 1u            /* allocate a pty in the container */
+#define ATTACHD_TTY(i) (2u << (i)) /* fd I goes to that pty */
+
+struct attachd_request {
+	uint32_t version;
+	uint32_t flags;
+	uint32_t uid, gid;
+	uint32_t n_groups;
+	uint32_t argc, envc;
+	uint32_t len; /* bytes after this header */
+};
+
 #ifndef LXCMGR_ATTACH_HELPER_ONLY
+
+#include <signal.h>
+#include <sys/types.h>
+#include <termios.h>
+
+#include "lxcmgr.h"
+#include "security/seccomp.h"
 
 struct lxcmgr_ctx;
 
@@ -121,6 +156,27 @@ int attach_security_prepare(struct lxcmgr_container *c, int monitor_fd, struct a
 int attach_cgroup_prepare(struct lxcmgr_container *c, struct attach_job *job,
 			  lxcmgr_error **err);
 void attach_cgroup_release(struct attach_job *job);
+/* The same for the cgroups CG (the monitor's, for lxcmgr-attachd): *fds
+ * (malloc'd, one per hierarchy, -1 where none) and *n; on failure the
+ * caller closes and frees what is there. */
+struct cgroup;
+int attach_cgroup_open(const struct cgroup *cg, pid_t init_pid, int **fds, size_t *n,
+		       lxcmgr_error **err);
+
+/* attach.c, shared with the monitor's start of lxcmgr-attachd: a sealed
+ * in-memory copy of the program at PATH (memfd named NAME); the
+ * namespaces of PID that are not ours (CLONE_NEW*); its bounding set,
+ * no_new_privs and whether a seccomp filter confines it. */
+int attach_helper_memfd(const char *path, const char *name, int *out, lxcmgr_error **err);
+int attach_foreign_namespaces(pid_t pid);
+int attach_read_status(pid_t pid, uint64_t *cap_bnd, bool *no_new_privs, bool *seccomp);
+
+/* server.c: the attach through the container's lxcmgr-attachd. 1 when it
+ * ran (the command's wait status in *exit_status), 0 when lxc-attach's own
+ * path must run instead (no server, or one that went away before it took
+ * the request: nothing ran), or -errno with *err. */
+int attach_via_server(struct lxcmgr_container *c, const struct lxcmgr_attach_options *opts,
+		      int *exit_status, lxcmgr_error **err);
 
 /* Runs A (and so B); returns A's pid once A has exited, or -errno. */
 pid_t attach_spawn(const struct attach_job *job);
@@ -128,6 +184,10 @@ pid_t attach_spawn(const struct attach_job *job);
 /* B's environment: malloc'd vector (free with strv_free). */
 char **attach_build_env(const struct attach_job *job, const char *user, const char *home,
 			const char *shell);
+
+/* One message (and its fd, if any, into *FD). 1 for one, 0 at EOF,
+ * -EPROTO for one of the wrong size, or -errno. */
+int attach_recv(int sock, struct attach_msg *m, int *fd);
 
 /* Sends one message (and FD when >= 0). 0 or -errno. */
 int attach_send(int sock, int kind, int value, int fd, const char *fmt, ...)
@@ -154,6 +214,9 @@ int attach_tty_begin(struct attach_tty *t, int master, const char *log_path,
 		     lxcmgr_error **err);
 /* Proxies until CHILD exits; its wait status in *status. */
 int attach_tty_proxy(struct attach_tty *t, pid_t child, int *status);
+/* The same for a command of the attach server: signals go through its
+ * PIDFD; returns once DONE_FD (the server's socket) is readable. */
+int attach_tty_proxy_until(struct attach_tty *t, int pidfd, int done_fd);
 /* Restores the terminal and the signal mask; safe to call twice. */
 void attach_tty_end(struct attach_tty *t);
 

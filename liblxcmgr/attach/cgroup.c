@@ -67,6 +67,28 @@ static int open_one(const char *dir, int *fd, lxcmgr_error **err)
 	return 0;
 }
 
+int attach_cgroup_open(const struct cgroup *cg, pid_t init_pid, int **fds, size_t *n,
+		       lxcmgr_error **err)
+{
+	int ret = 0;
+
+	*fds = calloc(cg->n_hiers ? cg->n_hiers : 1, sizeof(int));
+	if (!*fds)
+		return error_set(err, ENOMEM, "cgroups");
+	for (size_t i = 0; i < cg->n_hiers; i++)
+		(*fds)[i] = -1;
+	*n = cg->n_hiers;
+	for (size_t i = 0; i < cg->n_hiers && ret == 0; i++) {
+		const struct cgroup_hier *h = &cg->hiers[i];
+		if (!h->dirs[CGROUP_PAYLOAD])
+			continue;
+		cleanup_free char *dir = h->unified ? v2_target(h, init_pid)
+						    : strdup(h->dirs[CGROUP_PAYLOAD]);
+		ret = dir ? open_one(dir, &(*fds)[i], err) : error_set(err, ENOMEM, "cgroups");
+	}
+	return ret;
+}
+
 int attach_cgroup_prepare(struct lxcmgr_container *c, struct attach_job *job,
 			  lxcmgr_error **err)
 {
@@ -86,23 +108,7 @@ int attach_cgroup_prepare(struct lxcmgr_container *c, struct attach_job *job,
 		return error_set(err, -ret, "cgroup record \"%s\"", path);
 	if (ret < 0)
 		return error_set(err, -ret, "read cgroup record \"%s\"", path);
-	job->cgroup_fds = calloc(cg->n_hiers ? cg->n_hiers : 1, sizeof(int));
-	if (!job->cgroup_fds) {
-		cgroup_free(cg);
-		return error_set(err, ENOMEM, "cgroups");
-	}
-	for (size_t i = 0; i < cg->n_hiers; i++)
-		job->cgroup_fds[i] = -1;
-	job->n_cgroup_fds = cg->n_hiers;
-	for (size_t i = 0; i < cg->n_hiers && ret == 0; i++) {
-		const struct cgroup_hier *h = &cg->hiers[i];
-		if (!h->dirs[CGROUP_PAYLOAD])
-			continue;
-		cleanup_free char *dir = h->unified ? v2_target(h, job->init_pid)
-						    : strdup(h->dirs[CGROUP_PAYLOAD]);
-		ret = dir ? open_one(dir, &job->cgroup_fds[i], err)
-			  : error_set(err, ENOMEM, "cgroups");
-	}
+	ret = attach_cgroup_open(cg, job->init_pid, &job->cgroup_fds, &job->n_cgroup_fds, err);
 	cgroup_free(cg);
 	return ret;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -190,6 +191,47 @@ int attach_tty_proxy(struct attach_tty *t, pid_t child, int *status)
 			p[2].fd = -1;
 		if (p[0].revents && on_signal(t, child, status)) {
 			pump_out(t); /* what it wrote last */
+			return 0;
+		}
+	}
+}
+
+/* The server's command is in a session of its own (or of the server's),
+ * never in our process group: every signal for us is passed on, what
+ * the terminal sends (^C without a pty) included. */
+static void forward_to_pidfd(const struct attach_tty *t, int pidfd)
+{
+	struct signalfd_siginfo si;
+
+	while (read(t->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGWINCH)
+			copy_winsize(t);
+		else if (si.ssi_signo != SIGCHLD)
+			syscall(SYS_pidfd_send_signal, pidfd, (int)si.ssi_signo, NULL, 0);
+	}
+}
+
+int attach_tty_proxy_until(struct attach_tty *t, int pidfd, int done_fd)
+{
+	struct pollfd p[4] = {
+		{ .fd = t->sigfd, .events = POLLIN },
+		{ .fd = t->master, .events = POLLIN },
+		{ .fd = t->in_fd, .events = POLLIN },
+		{ .fd = done_fd, .events = POLLIN },
+	};
+
+	for (;;) {
+		if (poll(p, 4, -1) < 0 && errno != EINTR)
+			return -errno;
+		if (p[1].revents && !pump_out(t))
+			p[1].fd = -1; /* the command closed it; wait for its exit */
+		if (p[2].revents && !pump_in(t))
+			p[2].fd = -1;
+		if (p[0].revents)
+			forward_to_pidfd(t, pidfd);
+		if (p[3].revents) {
+			if (p[1].fd >= 0)
+				pump_out(t); /* what it wrote last */
 			return 0;
 		}
 	}

@@ -38,6 +38,7 @@
 #include "conf/conf.h"
 #include "container.h"
 #include "ctx.h"
+#include "run/attachd.h"
 #include "run/conslog.h"
 #include "run/monitor.h"
 #include "run/proto.h"
@@ -65,7 +66,7 @@
 #define MONITOR_RELEASE_MS 250
 
 enum ev_kind { EV_LISTEN = 1, EV_CLIENT, EV_INIT, EV_SIGNAL, EV_FG_IN, EV_CONSOLE, EV_FREEZE,
-	       EV_WAIT, EV_PROXY };
+	       EV_WAIT, EV_PROXY, EV_ATTACHD };
 
 struct client {
 	int fd;
@@ -780,6 +781,54 @@ static int cmd_subscribe(struct loop *l, struct client *c)
 	return 0;
 }
 
+static void attachd_end(struct loop *l)
+{
+	if (l->m->attachd_pidfd >= 0)
+		unwatch(l, l->m->attachd_pidfd);
+	attachd_stop(l->m);
+}
+
+/* CMD_ATTACH: what lxc-attach needs in one answer, with the attach server
+ * started (and watched) if it is not running. */
+static int cmd_attach(struct loop *l, char **out, uint32_t *len)
+{
+	struct monitor *m = l->m;
+	cleanup_error lxcmgr_error *err = NULL;
+	cleanup_free char *env = NULL;
+	struct proto_attach_info info = { .init_pid = m->init_pid };
+
+	if (m->init_pidfd < 0)
+		return -ESRCH;
+	if (m->attachd_pidfd >= 0 && !attachd_alive(m))
+		log_debug(mctx(m), "attach server gone; starting another");
+	if (m->attachd_pidfd < 0) {
+		int ret = attachd_start(m, &err);
+		if (ret == 0 && watch(l, EV_ATTACHD, m->attachd_pidfd) < 0)
+			attachd_stop(m);
+		else if (ret < 0 && ret != -EOPNOTSUPP)
+			log_warn(mctx(m), "attach server: %s",
+				 err && err->msg ? err->msg : strerror(-ret));
+	}
+	const char *path = m->attachd_pidfd >= 0 && m->attachd_path ? m->attachd_path : "";
+	info.ns_mask = m->attachd_ns;
+	info.path_len = (uint32_t)strlen(path) + 1;
+	if (cmd_config_item(m, "lxc.environment", sizeof("lxc.environment") - 1, &env) < 0) {
+		free(env);
+		env = NULL;
+	}
+	size_t env_len = env ? strlen(env) : 0;
+	*len = (uint32_t)(sizeof(info) + info.path_len + env_len);
+	*out = malloc(*len + 1);
+	if (!*out)
+		return -ENOMEM;
+	memcpy(*out, &info, sizeof(info));
+	memcpy(*out + sizeof(info), path, info.path_len);
+	if (env_len)
+		memcpy(*out + sizeof(info) + info.path_len, env, env_len);
+	(*out)[*len] = '\0';
+	return 0;
+}
+
 static int serve(struct loop *l, struct client *c, const struct proto_request *req,
 		 const char *data)
 {
@@ -829,6 +878,11 @@ static int serve(struct loop *l, struct client *c, const struct proto_request *r
 		r.ret = cmd_config_item(m, data, req->len, &value);
 		r.data = value;
 		r.len = value ? (uint32_t)strlen(value) : 0;
+		break;
+	case CMD_ATTACH:
+		r.ret = cmd_attach(l, &value, &r.len);
+		r.data = value;
+		r.fd = m->init_pidfd;
 		break;
 	case CMD_SUBSCRIBE:
 		return cmd_subscribe(l, c);
@@ -1064,6 +1118,7 @@ static void finish(struct loop *l)
 		if (geteuid() != 0)
 			proto_pointer_remove(m->c->ctx, m->c->name);
 	}
+	attachd_end(l);
 	monitor_set_state(m, LXCMGR_STATE_STOPPED);
 	while (l->n_clients > 0)
 		drop_client(l, l->n_clients - 1);
@@ -1074,6 +1129,9 @@ static void on_init_exit(struct loop *l)
 {
 	if (!reap_init(l))
 		return;
+	/* Its namespaces are gone; after a reboot the next attach starts a
+	 * server in the new ones. */
+	attachd_end(l);
 	console_unwatch(l); /* stopped() may close it */
 	/* What is left must run to die, and a new init (reboot) must not
 	 * start frozen; the state goes on to STOPPING, not through RUNNING. */
@@ -1257,6 +1315,14 @@ static void dispatch(struct loop *l, enum ev_kind kind, int fd, uint32_t events)
 		if (fd == l->proxy_fd)
 			on_proxy(l, events);
 		break;
+	case EV_ATTACHD:
+		/* Gone (killed, or init is): reaped now, started again by the
+		 * next attach. */
+		if (fd == l->m->attachd_pidfd) {
+			unwatch(l, fd);
+			attachd_alive(l->m);
+		}
+		break;
 	}
 }
 
@@ -1387,6 +1453,9 @@ void monitor_release(struct monitor *m)
 	 * is gone (as in finish()), and its clients are closed. */
 	if (m->loop && m->state != LXCMGR_STATE_STOPPED)
 		monitor_set_state(m, LXCMGR_STATE_STOPPED);
+	if (m->loop)
+		attachd_end(m->loop);
+	attachd_stop(m);
 	loop_close(m->loop);
 	close_fd(&m->listen_fd);
 	free(m->socket_path);

@@ -61,6 +61,11 @@ struct monitor {
 	struct loop *loop;    /* the event loop (monitor.c), from monitor_listen on */
 	bool release_pages;   /* give back the set-up's code pages (pages.h) once the
 			       * loop has run a while: see MONITOR_RELEASE_MS */
+	/* lxcmgr-attachd (run/attachd.h), while it runs: */
+	pid_t attachd_pid;
+	int attachd_pidfd;    /* -1: none */
+	int attachd_ns;       /* the namespaces of init it entered */
+	char *attachd_path;   /* its socket */
 };
 
 /* Creates the command socket and the event loop; the state is STARTING. */

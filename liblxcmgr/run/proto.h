@@ -68,6 +68,17 @@ enum proto_cmd {
 			      * reply data is the message. -EOPNOTSUPP without data: the
 			      * client writes FILE itself (cgroup v1, CMD_CGROUP_DIR);
 			      * -ESRCH: the container has no cgroups */
+	CMD_ATTACH = 17,  /* lxc-attach's one question: reply fd: init's pidfd; reply data:
+			   * struct proto_attach_info, the path of the container's attach
+			   * server (lxcmgr-attachd, started now if it is not running; ""
+			   * when there is none) and its NUL, then lxc.environment */
+};
+
+struct proto_attach_info {
+	int32_t init_pid;
+	int32_t ns_mask;     /* CLONE_NEW*: the namespaces of init the server entered */
+	uint32_t path_len;   /* bytes of the server's path that follow, with its NUL */
+	uint32_t reserved;
 };
 
 struct proto_request {

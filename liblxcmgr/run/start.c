@@ -396,7 +396,8 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 	for (size_t i = 0; i < N_NAMESPACES; i++)
 		s.ns_fds[i] = -1;
 	s.m = (struct monitor){ .c = c, .plan = plan, .ops = &start_ops, .init_pidfd = -1,
-				.listen_fd = -1, .console_master = -1, .fg_in = -1, .fg_out = -1 };
+				.listen_fd = -1, .console_master = -1, .fg_in = -1, .fg_out = -1,
+				.attachd_pidfd = -1 };
 	s.io.console_fd = -1;
 	s.io.net = &s.net;
 	/* lxc-execute (inherit_stdio): init gets this process's fds 0, 1, 2

@@ -238,10 +238,11 @@ test_not_dumpable_before_namespaces_are_entered() {
 	need_tools || return 0
 	command -v strace > /dev/null || { skip "no strace"; return 0; }
 	running
-	# LeakSanitizer (the ASan lane) cannot run under ptrace.
-	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+	# LeakSanitizer (the ASan lane) cannot run under ptrace. lxc-attach's
+	# own path (the joiner); the server's is in test-attach-server.sh.
 	# The tools are plain ELF files (the library's code linked in), not libtool wrappers.
-	strace -f -o "$T/trace" \
+	LXCMGR_ATTACH_SERVER=0 ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+		strace -f -o "$T/trace" \
 		-e trace=prctl,setns,execve,execveat "$LXCMGR_BUILD/tools/lxc-attach" -P "$(P)" -n $N -- true < /dev/null
 	local dumpable setns exec
 	dumpable=$(grep -En 'PR_SET_DUMPABLE, (0|SUID_DUMP_DISABLE)' "$T/trace" | head -n1 | cut -d: -f1)
@@ -259,12 +260,18 @@ test_proc_self_exe_script_reaches_no_host_binary() {
 	need_tools || return 0
 	running
 	# CVE-2019-5736: the kernel runs "#!/proc/self/exe" with the binary of
-	# the process that execs it. That must be the sealed helper, never a
-	# host file (lxc-attach would fail to load liblxcmgr in here).
+	# the process that execs it. That must be the sealed helper (or the
+	# sealed attach server), never a host file (lxc-attach would fail to
+	# load liblxcmgr in here). Through the server, then lxc-attach's own path.
 	printf '#!/proc/self/exe\n' > "$(R)/evil" && chmod 755 "$(R)/evil"
 	local rc=0
 	err=$(att -- /evil 2>&1 < /dev/null) || rc=$?
 	assert_eq "$rc" 126 "exit status"
+	assert_contains "$err" "lxcmgr-attachd: not a command"
+	assert_not_contains "$err" "liblxcmgr"
+	rc=0
+	err=$(LXCMGR_ATTACH_SERVER=0 att -- /evil 2>&1 < /dev/null) || rc=$?
+	assert_eq "$rc" 126 "exit status (own path)"
 	assert_contains "$err" "lxcmgr-exec: not a command"
 	assert_not_contains "$err" "liblxcmgr"
 }

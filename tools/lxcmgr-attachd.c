@@ -1,0 +1,671 @@
+/* lxcmgr-attachd: a container's attach server (liblxcmgr/attach/attach.h,
+ * "the attach server"). The monitor starts it on the first lxc-attach,
+ * from a sealed memfd, with what it opened on the host: the listening
+ * socket, init's pidfd, the cgroup.procs files of the container's cgroups
+ * and the container's seccomp filter. It enters init's namespaces (the pid
+ * namespace only for its children, the cgroup namespace not at all) and
+ * then, per request, vforks a child that joins the cgroups and the cgroup
+ * namespace, drops to what init has and execs the command: one exec per
+ * attach besides lxc-attach's own, instead of the joiner's, lxcmgr-exec's
+ * and the command's.
+ *
+ * Why it keeps each protection of lxc-attach (issue 5):
+ * - Not dumpable or ptraceable until exec: PR_SET_DUMPABLE 0 is its first
+ *   system call, before any setns; its children inherit it and a change of
+ *   uid keeps it. Its memory map was made on the host (its exec), so
+ *   tracing it needs CAP_SYS_PTRACE in the initial user namespace: root of
+ *   an idmapped container has none. Root of a privileged container that
+ *   keeps sys_ptrace could trace a child before its exec and, through the
+ *   memory they share, this server: the same threshold as the joiner's
+ *   child today, which shares lxc-attach's memory.
+ * - Invisible: it has no pid in the container's pid namespace (setns on
+ *   it sets only pid_for_children), so nothing inside can signal it, trace
+ *   it or open its /proc/PID/exe; its children's parent is outside too.
+ * - /proc/self/exe: the server runs from a sealed memfd, so a command
+ *   "#!/proc/self/exe" runs this image (which refuses: argv[0] is not
+ *   ATTACHD_ARGV0) and never a host file the container could write
+ *   (CVE-2019-5736).
+ * - No host fd: everything it holds is close-on-exec (received with
+ *   MSG_CMSG_CLOEXEC, made with *_CLOEXEC), and the child marks every fd
+ *   above 2 close-on-exec (close_range) before its exec; 0, 1 and 2 are
+ *   the caller's or the pty's.
+ * - cwd inside: setns to the mount namespace gives the container's root
+ *   and cwd; the child chdirs (as the target user) to the user's home, or
+ *   "/" of the container.
+ * - What init has: the child drops the bounding set to init's, sets
+ *   no_new_privs when init has it, loads init's seccomp filter (while it
+ *   still has CAP_SYS_ADMIN), switches groups and user, lowers its
+ *   capability sets to init's bounding set and clears the inheritable and
+ *   ambient ones: the order of lxc-attach's own child (attach/child.c).
+ *   AppArmor: a monitor whose init has a profile starts no server, and
+ *   lxc-attach takes its own path.
+ * - Who may ask: the socket lives in the monitor's runtime directory (mode
+ *   0700, the monitor's uid) with mode 0600, like the command socket; the
+ *   caller sends everything it could have done itself with lxc-attach.
+ * - A slow or hostile client cannot stall it: every send is MSG_DONTWAIT,
+ *   a request is one datagram read only when poll says so, and a client
+ *   that sends a bad one, or cannot take an answer, is dropped (its
+ *   command, if any, is still reaped).
+ *
+ * No libc: a copy lives in a memfd for each running container, so it is
+ * kept to a few KiB (nolibc.h, shared with lxcmgr-exec). */
+#include "nolibc.h"
+
+#include <asm/ioctls.h>
+#include <linux/capability.h>
+#include <linux/close_range.h>
+#include <linux/filter.h>
+#include <linux/prctl.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
+
+#define LXCMGR_ATTACH_HELPER_ONLY
+#include "attach/attach.h"
+
+#define MAX_SLOTS 64
+#define CHILD_STACK (32 * 1024)
+#define MAX_CGROUPS 32
+
+#define O_RDWR_ 02
+#define O_NOCTTY_ 0400
+#define O_CLOEXEC_ 02000000
+#define AT_FDCWD_ (-100)
+#define SOCK_CLOEXEC_ 02000000
+#define SOCK_NONBLOCK_ 04000
+#define MSG_PEEK_ 2
+#define MSG_TRUNC_ 0x20
+#define MSG_DONTWAIT_ 0x40
+#define MSG_NOSIGNAL_ 0x4000
+#define MSG_CMSG_CLOEXEC_ 0x40000000
+#define SOL_SOCKET_ 1
+#define SCM_RIGHTS_ 1
+#define POLLIN_ 1
+#define POLLERR_ 8
+#define POLLHUP_ 16
+#define P_PIDFD_ 3
+#define WEXITED_ 4
+#define SIGCHLD_ 17
+#define SEEK_END_ 2
+#define PROT_RW_ 3
+#define MAP_PRIVATE_ANON_ 0x22
+#define CLD_EXITED_ 1
+#define CLD_DUMPED_ 3
+#define PR_CAP_AMBIENT_ 47
+#define PR_CAP_AMBIENT_CLEAR_ALL_ 4
+
+struct iovec_ {
+	void *base;
+	size_t len;
+};
+
+struct msghdr_ {
+	void *name;
+	int namelen;
+	struct iovec_ *iov;
+	size_t iovlen;
+	void *control;
+	size_t controllen;
+	unsigned flags;
+};
+
+struct cmsghdr_ {
+	size_t len;
+	int level;
+	int type;
+};
+
+struct pollfd_ {
+	int fd;
+	short events, revents;
+};
+
+/* The start of siginfo_t (waitid), the same on x86_64 and aarch64. */
+struct siginfo_ {
+	int signo, errnum, code, pad;
+	int pid, uid, status;
+	char rest[100];
+};
+
+/* clone_run(flags, stack top, &pidfd, fn, arg): the child runs fn(arg) on
+ * its own stack and exits with its return value; the parent gets the pid
+ * (or -errno). With CLONE_VFORK the parent waits until the child execs. */
+long clone_run(unsigned long flags, void *stack, int *pidfd, int (*fn)(void *), void *arg);
+#if defined(__x86_64__)
+__asm__(".text\n.global clone_run\nclone_run:\n"
+	"\tand $-16, %rsi\n\tsub $16, %rsi\n\tmov %rcx, 0(%rsi)\n\tmov %r8, 8(%rsi)\n"
+	"\txor %r10d, %r10d\n\txor %r8d, %r8d\n\tmov $56, %eax\n\tsyscall\n"
+	"\ttest %rax, %rax\n\tjnz 1f\n"
+	"\txor %ebp, %ebp\n\tpop %rax\n\tpop %rdi\n\tcall *%rax\n"
+	"\tmov %rax, %rdi\n\tmov $60, %eax\n\tsyscall\n\thlt\n"
+	"1:\tret\n");
+#elif defined(__aarch64__)
+__asm__(".text\n.global clone_run\nclone_run:\n"
+	"\tand x1, x1, #-16\n\tstp x3, x4, [x1, #-16]!\n"
+	"\tmov x3, #0\n\tmov x4, #0\n\tmov x8, #220\n\tsvc #0\n"
+	"\tcbnz x0, 1f\n"
+	"\tldp x1, x0, [sp], #16\n\tblr x1\n\tmov x8, #93\n\tsvc #0\n\tbrk #0\n"
+	"1:\tret\n");
+#endif
+
+/* ------------------------------------------------------------ state */
+
+static struct {
+	int listen, init_pidfd, ns_mask, cap_last;
+	unsigned long long cap_bnd;
+	bool nnp;
+	struct sock_fprog filter; /* len 0: none */
+	int cg[MAX_CGROUPS];
+	int n_cg;
+} srv;
+
+/* A request being run: shared with the vforked child, which reports a
+ * failure here (err: -errno, what: the step) before it exits. */
+static struct {
+	const struct attachd_request *req;
+	const uint32_t *groups;
+	const char *file, *home;
+	char **argv, **envp;
+	int fds[3];
+	int slave;
+	long err;
+	const char *what;
+} job;
+
+static char child_stack[CHILD_STACK] __attribute__((aligned(16)));
+
+/* One client: waiting for its request (pidfd -1), or for its command. */
+static struct slot {
+	int sock;  /* -1: the client is gone (or none) */
+	int pidfd; /* the command's, while it runs */
+} slots[MAX_SLOTS];
+
+static void sys_close(int fd)
+{
+	if (fd >= 0)
+		sys3(__NR_close, fd, 0, 0);
+}
+
+static long parse_num(const char *s, int base, bool *ok)
+{
+	long v = 0, sign = 1;
+
+	if (*s == '-' && base == 10)
+		sign = -1, s++;
+	*ok &= *s != '\0';
+	for (; *s; s++) {
+		int d = *s >= '0' && *s <= '9' ? *s - '0'
+			: *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 : 99;
+		if (d >= base || v > (1L << 56)) {
+			*ok = false;
+			return 0;
+		}
+		v = v * base + d;
+	}
+	return v * sign;
+}
+
+/* ------------------------------------------------------------ the child */
+
+#define child_fail(step, e)            \
+	do {                           \
+		job.what = (step);     \
+		job.err = (e);         \
+		sys3(__NR_exit, 1, 0, 0); \
+	} while (0)
+
+static void limit_capabilities(void)
+{
+	struct __user_cap_header_struct head = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	long r = sys3(__NR_capget, &head, data, 0);
+
+	if (r < 0)
+		child_fail("read the capability sets", r);
+	for (int i = 0; i < 2; i++) {
+		unsigned k = (unsigned)(srv.cap_bnd >> (32 * i));
+		data[i].effective &= k;
+		data[i].permitted &= k;
+		data[i].inheritable = 0;
+	}
+	if ((r = sys3(__NR_capset, &head, data, 0)) < 0)
+		child_fail("lower the capability sets", r);
+	r = sys6(__NR_prctl, PR_CAP_AMBIENT_, PR_CAP_AMBIENT_CLEAR_ALL_, 0, 0, 0, 0);
+	if (r < 0 && r != -EINVAL)
+		child_fail("clear the ambient capabilities", r);
+}
+
+static void drop_privileges(void)
+{
+	const struct attachd_request *q = job.req;
+	long r;
+
+	for (int cap = 0; cap <= srv.cap_last; cap++)
+		if (!(srv.cap_bnd & (1ULL << cap)) &&
+		    sys3(__NR_prctl, PR_CAPBSET_READ, cap, 0) == 1 &&
+		    (r = sys3(__NR_prctl, PR_CAPBSET_DROP, cap, 0)) < 0)
+			child_fail("drop a capability from the bounding set", r);
+	if (srv.nnp && (r = sys6(__NR_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0)) < 0)
+		child_fail("set no_new_privs", r);
+	if (srv.filter.len &&
+	    (r = sys3(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &srv.filter)) < 0)
+		child_fail("load the container's seccomp filter", r);
+	r = sys3(__NR_setgroups, q->n_groups, job.groups, 0);
+	if (r < 0 && r != -EPERM)
+		child_fail("setgroups", r);
+	if ((r = sys3(__NR_setresgid, q->gid, q->gid, q->gid)) < 0)
+		child_fail("switch group", r);
+	if ((r = sys3(__NR_setresuid, q->uid, q->uid, q->uid)) < 0)
+		child_fail("switch user", r);
+	limit_capabilities();
+}
+
+static int run_command(void *unused)
+{
+	static const unsigned long none = 0;
+	long r;
+
+	(void)unused;
+	sys6(__NR_rt_sigprocmask, 2 /* SIG_SETMASK */, (long)&none, 0, 8, 0, 0);
+	if (job.slave >= 0) {
+		/* A session of its own with the pty as controlling terminal:
+		 * job control inside, and no TIOCSTI into the caller's. */
+		if ((r = sys3(__NR_setsid, 0, 0, 0)) < 0 ||
+		    (r = sys3(__NR_ioctl, job.slave, TIOCSCTTY, 0)) < 0)
+			child_fail("make the pty the controlling terminal", r);
+	}
+	for (int i = 0; i < 3; i++) {
+		int from = job.req->flags & ATTACHD_TTY(i) && job.slave >= 0 ? job.slave : job.fds[i];
+		if ((r = sys3(__NR_dup3, from, i, 0)) < 0)
+			child_fail("set up stdin, stdout and stderr", r);
+	}
+	/* Opened on the host: cgroup2 refuses a move into a cgroup outside
+	 * the writer's cgroup namespace root, so they are written before the
+	 * cgroup namespace is entered. */
+	for (int i = 0; i < srv.n_cg; i++)
+		if ((r = sys3(__NR_write, srv.cg[i], "0", 1)) != 1)
+			child_fail("join the container's cgroup", r < 0 ? r : -EIO);
+	if (srv.ns_mask & CLONE_NEWCGROUP &&
+	    (r = sys3(__NR_setns, srv.init_pidfd, CLONE_NEWCGROUP, 0)) < 0)
+		child_fail("enter the cgroup namespace of init", r);
+	drop_privileges();
+	/* As the user, so that a home it may not enter is not entered. */
+	if (!*job.home || sys3(__NR_chdir, job.home, 0, 0) < 0)
+		if ((r = sys3(__NR_chdir, "/", 0, 0)) < 0)
+			child_fail("chdir \"/\"", r);
+	sys3(__NR_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	r = exec_path(job.file, job.argv, job.envp);
+	child_fail("exec", r);
+	return 1;
+}
+
+/* ------------------------------------------------------------ talking */
+
+static bool send_msg(int sock, int kind, long value, int fd, const char *what, const char *arg)
+{
+	static struct attach_msg m;
+	char cbuf[sizeof(struct cmsghdr_) + 8] __attribute__((aligned(8)));
+	struct iovec_ iov = { &m, sizeof(m) };
+	struct msghdr_ mh = { .iov = &iov, .iovlen = 1 };
+	size_t at = 0;
+
+	if (sock < 0)
+		return false;
+	m.kind = kind;
+	m.value = (int32_t)value;
+	m.text[0] = '\0';
+	if (what)
+		put(m.text, sizeof(m.text), &at, what);
+	if (arg) {
+		put(m.text, sizeof(m.text), &at, " \"");
+		put(m.text, sizeof(m.text), &at, arg);
+		put(m.text, sizeof(m.text), &at, "\"");
+	}
+	if (fd >= 0) {
+		struct cmsghdr_ *c = (struct cmsghdr_ *)cbuf;
+		c->len = sizeof(*c) + sizeof(int);
+		c->level = SOL_SOCKET_;
+		c->type = SCM_RIGHTS_;
+		*(int *)(cbuf + sizeof(*c)) = fd;
+		mh.control = cbuf;
+		mh.controllen = sizeof(cbuf);
+	}
+	return sys3(__NR_sendmsg, sock, &mh, MSG_DONTWAIT_ | MSG_NOSIGNAL_) == (long)sizeof(m);
+}
+
+static void drop(struct slot *s)
+{
+	sys_close(s->sock);
+	s->sock = -1;
+	if (s->pidfd < 0)
+		s->sock = -2; /* free */
+}
+
+/* Lays the request out for the child; false when it is malformed. */
+static bool parse_request(char *buf, size_t n, char **vec, size_t n_vec)
+{
+	const struct attachd_request *q = (const void *)buf;
+	size_t at = sizeof(*q), need;
+
+	if (n < sizeof(*q) || q->version != ATTACHD_VERSION || q->len != n - sizeof(*q) ||
+	    q->n_groups > 65536 || q->argc < 1 || q->argc > n || q->envc > n)
+		return false;
+	need = (size_t)q->n_groups * 4;
+	if (need > n - at || (size_t)q->argc + q->envc + 2 > n_vec)
+		return false;
+	job.req = q;
+	job.groups = (const uint32_t *)(buf + at);
+	at += need;
+	/* file, home, argv..., envp...: each must end before the buffer does. */
+	size_t want = 2 + q->argc + q->envc, got = 0, v = 0;
+	const char *strs[2];
+	for (size_t start = at; at < n && got < want; at++) {
+		if (buf[at] != '\0')
+			continue;
+		if (got < 2)
+			strs[got] = buf + start;
+		else
+			vec[v++] = buf + start;
+		if (got == 1 + q->argc)
+			vec[v++] = 0; /* argv's end */
+		got++;
+		start = at + 1;
+	}
+	if (got != want || !*strs[0])
+		return false;
+	vec[v] = 0;
+	job.file = strs[0];
+	job.home = strs[1];
+	job.argv = vec;
+	job.envp = vec + q->argc + 1;
+	return true;
+}
+
+/* The caller's three fds, or false (any received are closed). */
+static bool take_fds(const char *cbuf, size_t clen)
+{
+	const struct cmsghdr_ *c = (const void *)cbuf;
+	bool ok = clen >= sizeof(*c) + 3 * sizeof(int) && c->level == SOL_SOCKET_ &&
+		  c->type == SCM_RIGHTS_ && c->len == sizeof(*c) + 3 * sizeof(int);
+	const int *fds = (const int *)(cbuf + sizeof(*c));
+
+	if (clen >= sizeof(*c) && c->level == SOL_SOCKET_ && c->type == SCM_RIGHTS_)
+		for (size_t i = 0; i < (c->len - sizeof(*c)) / sizeof(int) && i < 8; i++)
+			if (!ok || i >= 3)
+				sys_close(fds[i]);
+	for (int i = 0; ok && i < 3; i++)
+		job.fds[i] = fds[i];
+	return ok;
+}
+
+/* The pty from the container's devpts; the slave from the master
+ * (TIOCGPTPEER), never by a path the container could swap. */
+static long open_pty(int *master)
+{
+	const char *ptmx = srv.ns_mask & CLONE_NEWNS ? "/dev/pts/ptmx" : "/dev/ptmx";
+	long m = sys6(__NR_openat, AT_FDCWD_, (long)ptmx, O_RDWR_ | O_NOCTTY_ | O_CLOEXEC_, 0, 0, 0);
+	int unlock = 0;
+
+	if (m == -ENOENT)
+		m = sys6(__NR_openat, AT_FDCWD_, (long)"/dev/ptmx", O_RDWR_ | O_NOCTTY_ | O_CLOEXEC_,
+			 0, 0, 0);
+	if (m < 0)
+		return m;
+	long r = sys3(__NR_ioctl, m, TIOCSPTLCK, &unlock);
+	if (r >= 0)
+		r = sys3(__NR_ioctl, m, TIOCGPTPEER, O_RDWR_ | O_NOCTTY_ | O_CLOEXEC_);
+	if (r < 0) {
+		sys_close((int)m);
+		return r;
+	}
+	*master = (int)m;
+	return r;
+}
+
+static void reap(int pidfd, int *status)
+{
+	struct siginfo_ si;
+
+	si.code = 0;
+	si.status = 0;
+	if (sys5(__NR_waitid, P_PIDFD_, pidfd, &si, WEXITED_, 0) < 0) {
+		*status = 0;
+		return;
+	}
+	*status = si.code == CLD_EXITED_ ? (si.status & 0xff) << 8
+		  : si.code == CLD_DUMPED_ ? (si.status & 0x7f) | 0x80 : si.status & 0x7f;
+}
+
+/* Runs the request in BUF (N bytes). */
+static void start(struct slot *s, char *buf, size_t n, char **vec, size_t n_vec)
+{
+	int master = -1, pidfd = -1, status;
+
+	job.slave = -1;
+	if (!parse_request(buf, n, vec, n_vec)) {
+		drop(s);
+		return;
+	}
+	if (job.req->flags & ATTACHD_PTY) {
+		long r = open_pty(&master);
+		if (r < 0) {
+			send_msg(s->sock, ATTACH_MSG_ERROR, -r, -1, "open the container's pty", 0);
+			drop(s);
+			return;
+		}
+		job.slave = (int)r;
+	}
+	bool taken = send_msg(s->sock, ATTACH_MSG_PTY, 0, master, "taken", 0);
+	sys_close(master);
+	if (!taken) {
+		sys_close(job.slave);
+		drop(s);
+		return;
+	}
+	job.err = 0;
+	job.what = 0;
+	long pid = clone_run(CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD_,
+			     child_stack + sizeof(child_stack), &pidfd, run_command, 0);
+	sys_close(job.slave);
+	if (pid < 0) {
+		send_msg(s->sock, ATTACH_MSG_ERROR, -pid, -1, "clone the command's process", 0);
+		drop(s);
+		return;
+	}
+	if (job.err) {
+		reap(pidfd, &status);
+		sys_close(pidfd);
+		send_msg(s->sock, ATTACH_MSG_ERROR, -job.err, -1, job.what,
+			 is(job.what, "exec") ? job.file : 0);
+		drop(s);
+		return;
+	}
+	s->pidfd = pidfd;
+	if (!send_msg(s->sock, ATTACH_MSG_PID, pid, pidfd, "pid", 0))
+		drop(s);
+}
+
+static void on_request(struct slot *s)
+{
+	char peek, cbuf[sizeof(struct cmsghdr_) + 8 * sizeof(int)] __attribute__((aligned(8)));
+	struct iovec_ iov = { &peek, 1 };
+	struct msghdr_ mh = { .iov = &iov, .iovlen = 1 };
+	long n = sys3(__NR_recvmsg, s->sock, &mh, MSG_PEEK_ | MSG_TRUNC_ | MSG_DONTWAIT_);
+
+	if (n == -EAGAIN || n == -EINTR)
+		return;
+	if (n <= 0 || n > ATTACHD_MAX_REQUEST) {
+		drop(s);
+		return;
+	}
+	/* The request, then room for its vectors (each string is a byte at
+	 * least); pages only touched as used, and given back at once. */
+	size_t n_vec = (size_t)n + 4, size = ((size_t)n + 16 + n_vec * sizeof(char *) + 4095) & ~4095UL;
+	long map = sys6(__NR_mmap, 0, (long)size, PROT_RW_, MAP_PRIVATE_ANON_, -1, 0);
+	if (map < 0 && map > -4096) {
+		drop(s);
+		return;
+	}
+	char *buf = (char *)map;
+	char **vec = (char **)(buf + (((size_t)n + 16) & ~7UL));
+	iov.base = buf;
+	iov.len = (size_t)n;
+	mh.control = cbuf;
+	mh.controllen = sizeof(cbuf);
+	long got = sys3(__NR_recvmsg, s->sock, &mh, MSG_DONTWAIT_ | MSG_CMSG_CLOEXEC_);
+	bool fds = got > 0 && take_fds(cbuf, mh.controllen);
+	if (got != n || !fds || (mh.flags & 0x8 /* MSG_CTRUNC */)) {
+		if (fds)
+			for (int i = 0; i < 3; i++)
+				sys_close(job.fds[i]);
+		drop(s);
+	} else {
+		start(s, buf, (size_t)n, vec, n_vec);
+		for (int i = 0; i < 3; i++)
+			sys_close(job.fds[i]);
+	}
+	sys3(__NR_munmap, map, size, 0);
+}
+
+static void on_exit_of_command(struct slot *s)
+{
+	int status;
+
+	reap(s->pidfd, &status);
+	sys_close(s->pidfd);
+	s->pidfd = -1;
+	send_msg(s->sock, ATTACH_MSG_EXIT, status, -1, "exit", 0);
+	drop(s);
+}
+
+static void on_listen(void)
+{
+	for (;;) {
+		long fd = sys6(__NR_accept4, srv.listen, 0, 0, SOCK_CLOEXEC_ | SOCK_NONBLOCK_, 0, 0);
+		if (fd < 0)
+			return;
+		size_t i = 0;
+		while (i < MAX_SLOTS && slots[i].sock != -2)
+			i++;
+		if (i == MAX_SLOTS) {
+			sys_close((int)fd); /* EOF before "taken": lxc-attach's own path */
+			continue;
+		}
+		slots[i].sock = (int)fd;
+		slots[i].pidfd = -1;
+	}
+}
+
+static __attribute__((noreturn)) void serve(void)
+{
+	static struct pollfd_ p[2 + MAX_SLOTS];
+	static struct slot *of[2 + MAX_SLOTS];
+
+	for (size_t i = 0; i < MAX_SLOTS; i++)
+		slots[i].sock = -2, slots[i].pidfd = -1;
+	for (;;) {
+		size_t n = 0;
+		p[n++] = (struct pollfd_){ srv.listen, POLLIN_, 0 };
+		p[n++] = (struct pollfd_){ srv.init_pidfd, POLLIN_, 0 };
+		for (size_t i = 0; i < MAX_SLOTS; i++) {
+			struct slot *s = &slots[i];
+			if (s->pidfd >= 0 || s->sock >= 0) {
+				of[n] = s;
+				p[n++] = (struct pollfd_){ s->pidfd >= 0 ? s->pidfd : s->sock, POLLIN_, 0 };
+			}
+		}
+		long r = sys6(__NR_ppoll, (long)p, (long)n, 0, 0, 8, 0);
+		if (r < 0 && r != -EINTR)
+			die(1);
+		if (r <= 0)
+			continue;
+		/* Init is gone: so is everything this server could serve. */
+		if (p[1].revents)
+			die(0);
+		if (p[0].revents & (POLLERR_ | POLLHUP_))
+			die(1);
+		for (size_t i = 2; i < n; i++) {
+			if (!p[i].revents)
+				continue;
+			if (of[i]->pidfd >= 0)
+				on_exit_of_command(of[i]);
+			else
+				on_request(of[i]);
+		}
+		if (p[0].revents & POLLIN_)
+			on_listen();
+	}
+}
+
+/* ------------------------------------------------------------ start */
+
+static bool read_filter(int fd)
+{
+	long size = sys3(__NR_lseek, fd, 0, SEEK_END_);
+
+	if (size <= 0 || size % sizeof(struct sock_filter) || size > 4096 * 8)
+		return false;
+	long map = sys6(__NR_mmap, 0, size, PROT_RW_, MAP_PRIVATE_ANON_, -1, 0);
+	if (map < 0 && map > -4096)
+		return false;
+	if (sys6(__NR_pread64, fd, map, size, 0, 0, 0) != size)
+		return false;
+	srv.filter.filter = (struct sock_filter *)map;
+	srv.filter.len = (unsigned short)(size / sizeof(struct sock_filter));
+	return true;
+}
+
+static bool parse_cgroups(const char *s)
+{
+	bool ok = true;
+
+	if (is(s, "-"))
+		return true;
+	while (*s && srv.n_cg < MAX_CGROUPS) {
+		char num[16];
+		size_t at = 0;
+		while (*s && *s != ',' && at + 1 < sizeof(num))
+			num[at++] = *s++;
+		num[at] = '\0';
+		if (*s == ',')
+			s++;
+		srv.cg[srv.n_cg++] = (int)parse_num(num, 10, &ok);
+	}
+	return ok && !*s;
+}
+
+void stub_main(long *sp)
+{
+	int argc = (int)sp[0];
+	char **argv = (char **)(sp + 1);
+	bool ok = true;
+
+	/* First of all: nothing of this process for the container to trace
+	 * or read through /proc, and it never becomes dumpable again. */
+	sys6(__NR_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0, 0);
+	/* A script "#!/proc/self/exe" lands here with argv[0] "/proc/self/exe". */
+	if (argc != 8 || !is(argv[0], ATTACHD_ARGV0)) {
+		static const char msg[] = "lxcmgr-attachd: not a command; the monitor runs it\n";
+		sys3(__NR_write, 2, msg, sizeof(msg) - 1);
+		die(126);
+	}
+	srv.listen = (int)parse_num(argv[1], 10, &ok);
+	srv.init_pidfd = (int)parse_num(argv[2], 10, &ok);
+	long seccomp_fd = parse_num(argv[3], 10, &ok);
+	srv.ns_mask = (int)parse_num(argv[4], 10, &ok);
+	srv.cap_bnd = (unsigned long long)parse_num(argv[5], 16, &ok);
+	srv.nnp = parse_num(argv[6], 10, &ok) == 1;
+	ok = ok && parse_cgroups(argv[7]);
+	if (!ok || (seccomp_fd >= 0 && !read_filter((int)seccomp_fd)))
+		die(2);
+	sys_close((int)seccomp_fd);
+	while (srv.cap_last < 63 && sys3(__NR_prctl, PR_CAPBSET_READ, srv.cap_last + 1, 0) >= 0)
+		srv.cap_last++;
+	/* Init's namespaces but the cgroup one (its children join that after
+	 * their move); the pid namespace for children only. */
+	int mask = srv.ns_mask & ~CLONE_NEWCGROUP;
+	if (mask && sys3(__NR_setns, srv.init_pidfd, mask, 0) < 0)
+		die(3);
+	if (sys3(__NR_chdir, "/", 0, 0) < 0)
+		die(3);
+	serve();
+}
