@@ -11,7 +11,9 @@ Prints median, first quartile and minimum per build, in ms of wall time,
 and the median user+system CPU of the tool process itself; for starts also
 the CPU of the whole start (sched): the tool's, plus the time on a CPU of
 the monitor and of init (/proc/PID/schedstat) when the tool has returned
-(this script is a child subreaper, so the monitor becomes its child).
+(this script is a child subreaper, so the monitor becomes its child); for
+attaches the tool's, the monitor's and, with an attach server, the
+server's and the container's cgroup's (the command: cpuacct.usage).
 
 "floor" instead of TOP: the floor probes of bench/floor.c (compiled here),
 on a copy of the first build's busybox rootfs: start is "floor start -b"
@@ -86,6 +88,41 @@ def start_cpu_ms(tool_cpu):
     return total
 
 
+def ppid_of(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[1])
+
+
+def cpuacct_usage_path(pid):
+    """The cpuacct.usage file of PID's cgroup (v1), or None."""
+    with open(f"/proc/{pid}/cgroup") as f:
+        for line in f:
+            _, ctrls, path = line.rstrip("\n").split(":", 2)
+            if "cpuacct" in ctrls.split(","):
+                for mnt in ("/sys/fs/cgroup/cpuacct", "/sys/fs/cgroup/cpu,cpuacct"):
+                    p = f"{mnt}{path}/cpuacct.usage"
+                    if os.path.exists(p):
+                        return p
+    return None
+
+
+def attach_cpu_ms(b):
+    """Besides the tool's: the monitor's (its answer), and with an attach
+    server (a child of the monitor other than init) the server's own and
+    the container's cgroup's (the command, which is not the tool's child
+    then); schedstat and cpuacct.usage, in ns. The floor has none."""
+    if not getattr(b, "monitor", 0):
+        return 0
+    total = schedstat_ms(b.monitor)
+    servers = [c for c in children(b.monitor) if c != b.init_pid]
+    for s in servers:
+        total += schedstat_ms(s)
+    if servers and b.cpuacct:
+        with open(b.cpuacct) as f:
+            total += int(f.read()) / 1e6
+    return total
+
+
 def reap_orphans():
     """Monitors ended by a stop, handed to us as subreaper."""
     try:
@@ -114,7 +151,8 @@ class Build:
             f.write("lxc.net.0.type = empty\n")
         self.env = dict(os.environ, LXCMGR_TEMPLATE_PATH=os.path.join(self.top, "templates"),
                         LXCMGR_CONFIG_PATH=etc, LXCMGR_RUNTIME_PATH=self.run,
-                        LXCMGR_EXEC_PATH=os.path.join(self.tools, "lxcmgr-exec"))
+                        LXCMGR_EXEC_PATH=os.path.join(self.tools, "lxcmgr-exec"),
+                        LXCMGR_ATTACHD_PATH=os.path.join(self.tools, "lxcmgr-attachd"))
         subprocess.run(self.tool("lxc-create") + ["-t", "busybox"], env=self.env, check=True,
                        stdout=subprocess.DEVNULL)
         self.times = {}
@@ -144,14 +182,21 @@ class Build:
 
     def up(self):
         self.quiet("lxc-start")
+        out = subprocess.run(self.tool("lxc-info") + ["-p"], env=self.env, capture_output=True,
+                             text=True).stdout.split()
+        self.init_pid = int(out[-1]) if out else 0
+        self.monitor = ppid_of(self.init_pid) if self.init_pid else 0
+        self.cpuacct = cpuacct_usage_path(self.init_pid) if self.init_pid else None
 
     def once(self, op):
         if op in ("attach", "info"):
             argv = self.attach_argv() if op == "attach" else self.info_argv()
+            before = attach_cpu_ms(self) if op == "attach" else 0
             wall, cpu, rc = run_timed(argv, self.env)
+            sched = cpu + attach_cpu_ms(self) - before if op == "attach" else None
             if rc != 0:
                 sys.exit(f"{self.name}: {op} failed ({rc})")
-            self.record(op, wall, cpu)
+            self.record(op, wall, cpu, sched)
         elif op == "start":
             self.stop()
             wall, cpu, rc = run_timed(self.start_argv(), self.env)

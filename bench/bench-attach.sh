@@ -31,6 +31,7 @@ ours=$top/_build/tools # plain ELF files: the library's code is linked in
 . "$top/bench/floor.sh"
 export LXCMGR_TEMPLATE_PATH=$top/templates LXCMGR_CONFIG_PATH=$work/etc LXCMGR_RUNTIME_PATH=$run
 export LXCMGR_EXEC_PATH=$top/_build/tools/lxcmgr-exec
+export LXCMGR_ATTACHD_PATH=$top/_build/tools/lxcmgr-attachd
 mkdir -p "$work/etc" "$work/ours" "$work/lxc"
 # Loopback only, not the managed bridge (not every host runs it).
 sed '/^lxc\.net\./d' "$top/config/default.conf" > "$work/etc/default.conf"

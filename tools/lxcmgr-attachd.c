@@ -312,7 +312,9 @@ static bool send_msg(int sock, int kind, long value, int fd, const char *what, c
 		return false;
 	m.kind = kind;
 	m.value = (int32_t)value;
-	m.text[0] = '\0';
+	/* Nothing of an earlier client's message (volatile: no memset call). */
+	for (volatile char *c = m.text; c < m.text + sizeof(m.text); c++)
+		*c = '\0';
 	if (what)
 		put(m.text, sizeof(m.text), &at, what);
 	if (arg) {
