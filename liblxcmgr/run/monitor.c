@@ -805,6 +805,10 @@ static int cmd_attach(struct loop *l, char **out, uint32_t *len)
 		int ret = attachd_start(m, &err);
 		if (ret == 0 && watch(l, EV_ATTACHD, m->attachd_pidfd) < 0)
 			attachd_stop(m);
+		/* Starting it ran through code the loop does not need: given
+		 * back a while later, as after the start. */
+		if (m->release_pages)
+			l->release_at = now_ms() + MONITOR_RELEASE_MS;
 		else if (ret < 0 && ret != -EOPNOTSUPP)
 			log_warn(mctx(m), "attach server: %s",
 				 err && err->msg ? err->msg : strerror(-ret));
