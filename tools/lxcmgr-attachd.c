@@ -29,6 +29,9 @@
  *   MSG_CMSG_CLOEXEC, made with *_CLOEXEC), and the child marks every fd
  *   above 2 close-on-exec (close_range) before its exec; 0, 1 and 2 are
  *   the caller's or the pty's.
+ * - No terminal of the host: the server and each command run in sessions
+ *   of their own (setsid), so a command cannot open the caller's or the
+ *   monitor's terminal as /dev/tty, and kill(0) reaches only its group.
  * - cwd inside: setns to the mount namespace gives the container's root
  *   and cwd; the child chdirs (as the target user) to the user's home, or
  *   "/" of the container.
@@ -42,6 +45,13 @@
  * - Who may ask: the socket lives in the monitor's runtime directory (mode
  *   0700, the monitor's uid) with mode 0600, like the command socket; the
  *   caller sends everything it could have done itself with lxc-attach.
+ * - Left as it was: between its vfork and its exec the child has a pid in
+ *   the container's pid namespace, and a container root allowed to signal
+ *   it (a privileged container's; an idmapped one's once the child has
+ *   switched to its user) can stop it there. lxc-attach's own child could
+ *   be stopped the same way and hang that attach; here the server waits in
+ *   vfork, so every attach through it hangs until the child is continued or
+ *   killed (LXCMGR_ATTACH_SERVER=0 attaches without it meanwhile).
  * - A slow or hostile client cannot stall it: every send is MSG_DONTWAIT,
  *   a request is one datagram read only when poll says so, and a client
  *   that sends a bad one, or cannot take an answer, is dropped (its
@@ -266,13 +276,14 @@ static int run_command(void *unused)
 
 	(void)unused;
 	sys6(__NR_rt_sigprocmask, 2 /* SIG_SETMASK */, (long)&none, 0, 8, 0, 0);
-	if (job.slave >= 0) {
-		/* A session of its own with the pty as controlling terminal:
-		 * job control inside, and no TIOCSTI into the caller's. */
-		if ((r = sys3(__NR_setsid, 0, 0, 0)) < 0 ||
-		    (r = sys3(__NR_ioctl, job.slave, TIOCSCTTY, 0)) < 0)
-			child_fail("make the pty the controlling terminal", r);
-	}
+	/* A session and process group of its own, so that kill(0) or a
+	 * signal to its group reaches neither this server nor another
+	 * client's command; with a pty, that as its controlling terminal
+	 * (job control inside, no TIOCSTI into the caller's). */
+	if ((r = sys3(__NR_setsid, 0, 0, 0)) < 0)
+		child_fail("setsid", r);
+	if (job.slave >= 0 && (r = sys3(__NR_ioctl, job.slave, TIOCSCTTY, 0)) < 0)
+		child_fail("make the pty the controlling terminal", r);
 	for (int i = 0; i < 3; i++) {
 		int from = job.req->flags & ATTACHD_TTY(i) && job.slave >= 0 ? job.slave : job.fds[i];
 		if ((r = sys3(__NR_dup3, from, i, 0)) < 0)
@@ -644,6 +655,9 @@ void stub_main(long *sp)
 	/* First of all: nothing of this process for the container to trace
 	 * or read through /proc, and it never becomes dumpable again. */
 	sys6(__NR_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0, 0);
+	/* No controlling terminal (a monitor of lxc-start -F has one), nor
+	 * the monitor's process group. */
+	sys3(__NR_setsid, 0, 0, 0);
 	/* A script "#!/proc/self/exe" lands here with argv[0] "/proc/self/exe". */
 	if (argc != 8 || !is(argv[0], ATTACHD_ARGV0)) {
 		static const char msg[] = "lxcmgr-attachd: not a command; the monitor runs it\n";

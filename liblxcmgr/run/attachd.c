@@ -79,6 +79,7 @@ static int filter_memfd(const struct monitor *m, int *out, lxcmgr_error **err)
 struct spawn_args {
 	int exe;
 	char *argv[9];
+	char num[6][24], cgs[32 * 12];
 	int keep[4 + 32];
 	size_t n_keep;
 };
@@ -119,16 +120,71 @@ static bool attachd_wanted(const struct monitor *m)
 	       !(s && s->aa_profile);
 }
 
+/* The server's argv (attach.h) and the fds it keeps. */
+static int fill_args(struct spawn_args *a, const struct monitor *m, int listen_fd, int filter,
+		     uint64_t bnd, bool nnp, const int *cg, size_t n_cg, lxcmgr_error **err)
+{
+	size_t at = 0;
+
+	strcpy(a->cgs, "-");
+	for (size_t i = 0; i < n_cg; i++) {
+		if (cg[i] < 0)
+			continue;
+		if (a->n_keep >= ARRAY_SIZE(a->keep) - 3)
+			return error_msg(err, E2BIG, "too many cgroup hierarchies for the attach server");
+		at += (size_t)snprintf(a->cgs + at, sizeof(a->cgs) - at, "%s%d", at ? "," : "", cg[i]);
+		a->keep[a->n_keep++] = cg[i];
+	}
+	snprintf(a->num[0], sizeof(a->num[0]), "%d", listen_fd);
+	snprintf(a->num[1], sizeof(a->num[1]), "%d", m->init_pidfd);
+	snprintf(a->num[2], sizeof(a->num[2]), "%d", filter);
+	snprintf(a->num[3], sizeof(a->num[3]), "%d", m->attachd_ns);
+	snprintf(a->num[4], sizeof(a->num[4]), "%llx", (unsigned long long)bnd);
+	snprintf(a->num[5], sizeof(a->num[5]), "%d", nnp ? 1 : 0);
+	a->argv[0] = (char *)ATTACHD_ARGV0;
+	for (size_t i = 0; i < 6; i++)
+		a->argv[1 + i] = a->num[i];
+	a->argv[7] = a->cgs;
+	a->argv[8] = NULL;
+	a->keep[a->n_keep++] = listen_fd;
+	a->keep[a->n_keep++] = m->init_pidfd;
+	if (filter >= 0)
+		a->keep[a->n_keep++] = filter;
+	return 0;
+}
+
+static int run_server(struct monitor *m, const struct spawn_args *a, char **path,
+		      lxcmgr_error **err)
+{
+	pid_t pid = spawn(a);
+	/* vfork: the child cleared close-on-exec in its own fd table only. */
+	int pidfd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
+
+	if (pid < 0 || pidfd < 0) {
+		int ret = error_set(err, errno, "start the attach server");
+		if (pid > 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+		}
+		return ret;
+	}
+	m->attachd_pid = pid;
+	m->attachd_pidfd = pidfd;
+	m->attachd_path = steal_ptr(*path);
+	log_debug(m->c ? m->c->ctx : NULL, "attach server started (pid %d)", pid);
+	return 0;
+}
+
 int attachd_start(struct monitor *m, lxcmgr_error **err)
 {
 	const char *exe_path = getenv("LXCMGR_ATTACHD_PATH");
 	cleanup_free char *path = NULL;
-	cleanup_close int exe = -1, listen_fd = -1, filter = -1;
+	cleanup_close int listen_fd = -1, filter = -1;
 	cleanup_free int *cg = NULL;
+	struct spawn_args a = { .exe = -1 };
 	size_t n_cg = 0;
 	uint64_t bnd = 0;
 	bool nnp = false, confined = false;
-	char num[7][24], cgs[32 * 12] = "-";
 	int ret;
 
 	if (attachd_alive(m))
@@ -139,61 +195,24 @@ int attachd_start(struct monitor *m, lxcmgr_error **err)
 	if (!path)
 		return error_msg(err, EINVAL, "no path for the attach server's socket");
 	ret = attach_helper_memfd(exe_path && *exe_path ? exe_path : ATTACHD_PATH, "lxcmgr-attachd",
-				  &exe, err);
+				  &a.exe, err);
 	ret = ret ?: attach_read_status(m->init_pid, &bnd, &nnp, &confined);
-	if (ret < 0)
+	if (ret < 0) {
+		if (a.exe >= 0)
+			close(a.exe);
 		return err && *err ? ret : error_set(err, -ret, "read init's status");
+	}
 	m->attachd_ns = attach_foreign_namespaces(m->init_pid);
 	ret = filter_memfd(m, &filter, err);
 	if (ret == 0 && m->cgroup)
 		ret = attach_cgroup_open(m->cgroup, m->init_pid, &cg, &n_cg, err);
 	ret = ret ?: listen_at(path, &listen_fd, err);
-
-	struct spawn_args a = { .exe = exe };
-	size_t at = 0;
-	for (size_t i = 0; ret == 0 && i < n_cg; i++) {
-		if (cg[i] < 0)
-			continue;
-		if (a.n_keep >= ARRAY_SIZE(a.keep) - 3) {
-			ret = error_msg(err, E2BIG, "too many cgroup hierarchies for the attach server");
-			break;
-		}
-		at += (size_t)snprintf(cgs + at, sizeof(cgs) - at, "%s%d", at ? "," : "", cg[i]);
-		a.keep[a.n_keep++] = cg[i];
-	}
-	if (ret == 0) {
-		snprintf(num[0], sizeof(num[0]), "%d", listen_fd);
-		snprintf(num[1], sizeof(num[1]), "%d", m->init_pidfd);
-		snprintf(num[2], sizeof(num[2]), "%d", filter);
-		snprintf(num[3], sizeof(num[3]), "%d", m->attachd_ns);
-		snprintf(num[4], sizeof(num[4]), "%llx", (unsigned long long)bnd);
-		snprintf(num[5], sizeof(num[5]), "%d", nnp ? 1 : 0);
-		char *argv[] = { (char *)ATTACHD_ARGV0, num[0], num[1], num[2], num[3], num[4],
-				 num[5], cgs, NULL };
-		memcpy(a.argv, argv, sizeof(argv));
-		a.keep[a.n_keep++] = listen_fd;
-		a.keep[a.n_keep++] = m->init_pidfd;
-		if (filter >= 0)
-			a.keep[a.n_keep++] = filter;
-		pid_t pid = spawn(&a);
-		/* vfork: the child cleared close-on-exec in its own fd table only. */
-		int pidfd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
-		if (pid < 0 || pidfd < 0) {
-			ret = error_set(err, errno, "start the attach server");
-			if (pid > 0) {
-				kill(pid, SIGKILL);
-				waitpid(pid, NULL, 0);
-			}
-		} else {
-			m->attachd_pid = pid;
-			m->attachd_pidfd = pidfd;
-			m->attachd_path = steal_ptr(path);
-			log_debug(m->c ? m->c->ctx : NULL, "attach server started (pid %d)", pid);
-		}
-	}
+	ret = ret ?: fill_args(&a, m, listen_fd, filter, bnd, nnp, cg, n_cg, err);
+	ret = ret ?: run_server(m, &a, &path, err);
 	for (size_t i = 0; i < n_cg; i++)
 		if (cg[i] >= 0)
 			close(cg[i]);
+	close(a.exe);
 	return ret;
 }
 
@@ -212,7 +231,7 @@ bool attachd_alive(struct monitor *m)
 {
 	siginfo_t info;
 
-	if (m->attachd_pidfd < 0)
+	if (m->attachd_pid <= 0)
 		return false;
 	memset(&info, 0, sizeof(info));
 	if (waitid((idtype_t)P_PIDFD, (id_t)m->attachd_pidfd, &info, WEXITED | WNOHANG) == 0 &&
@@ -227,7 +246,7 @@ void attachd_stop(struct monitor *m)
 {
 	siginfo_t info;
 
-	if (m->attachd_pidfd < 0)
+	if (m->attachd_pid <= 0)
 		return;
 	syscall(SYS_pidfd_send_signal, m->attachd_pidfd, SIGKILL, NULL, 0);
 	waitid((idtype_t)P_PIDFD, (id_t)m->attachd_pidfd, &info, WEXITED);

@@ -783,7 +783,7 @@ static int cmd_subscribe(struct loop *l, struct client *c)
 
 static void attachd_end(struct loop *l)
 {
-	if (l->m->attachd_pidfd >= 0)
+	if (l->m->attachd_pid > 0)
 		unwatch(l, l->m->attachd_pidfd);
 	attachd_stop(l->m);
 }
@@ -799,9 +799,9 @@ static int cmd_attach(struct loop *l, char **out, uint32_t *len)
 
 	if (m->init_pidfd < 0)
 		return -ESRCH;
-	if (m->attachd_pidfd >= 0 && !attachd_alive(m))
+	if (m->attachd_pid > 0 && !attachd_alive(m))
 		log_debug(mctx(m), "attach server gone; starting another");
-	if (m->attachd_pidfd < 0) {
+	if (m->attachd_pid <= 0) {
 		int ret = attachd_start(m, &err);
 		if (ret == 0 && watch(l, EV_ATTACHD, m->attachd_pidfd) < 0)
 			attachd_stop(m);
@@ -809,11 +809,13 @@ static int cmd_attach(struct loop *l, char **out, uint32_t *len)
 		 * back a while later, as after the start. */
 		if (m->release_pages)
 			l->release_at = now_ms() + MONITOR_RELEASE_MS;
+		else if (ret == -ENOENT) /* not installed: lxc-attach does without */
+			log_debug(mctx(m), "attach server: %s", err && err->msg ? err->msg : "");
 		else if (ret < 0 && ret != -EOPNOTSUPP)
 			log_warn(mctx(m), "attach server: %s",
 				 err && err->msg ? err->msg : strerror(-ret));
 	}
-	const char *path = m->attachd_pidfd >= 0 && m->attachd_path ? m->attachd_path : "";
+	const char *path = m->attachd_pid > 0 && m->attachd_path ? m->attachd_path : "";
 	info.ns_mask = m->attachd_ns;
 	info.path_len = (uint32_t)strlen(path) + 1;
 	if (cmd_config_item(m, "lxc.environment", sizeof("lxc.environment") - 1, &env) < 0) {
@@ -1322,7 +1324,7 @@ static void dispatch(struct loop *l, enum ev_kind kind, int fd, uint32_t events)
 	case EV_ATTACHD:
 		/* Gone (killed, or init is): reaped now, started again by the
 		 * next attach. */
-		if (fd == l->m->attachd_pidfd) {
+		if (l->m->attachd_pid > 0 && fd == l->m->attachd_pidfd) {
 			unwatch(l, fd);
 			attachd_alive(l->m);
 		}

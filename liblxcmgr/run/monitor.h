@@ -62,8 +62,8 @@ struct monitor {
 	bool release_pages;   /* give back the set-up's code pages (pages.h) once the
 			       * loop has run a while: see MONITOR_RELEASE_MS */
 	/* lxcmgr-attachd (run/attachd.h), while it runs: */
-	pid_t attachd_pid;
-	int attachd_pidfd;    /* -1: none */
+	pid_t attachd_pid;    /* 0: none (a monitor zeroed has none) */
+	int attachd_pidfd;
 	int attachd_ns;       /* the namespaces of init it entered */
 	char *attachd_path;   /* its socket */
 };

@@ -27,6 +27,7 @@ until_true() {
 	for i in $(seq 400); do "$@" && return 0; sleep 0.05; done
 	return 1
 }
+sid_of() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $4 }'; }
 ppid_of() { awk '/^PPid:/ { print $2 }' "/proc/$1/status" 2> /dev/null; }
 # pid_by_cmdline WORDS: the host pid of the process whose command line is
 # exactly WORDS (a "sleep" with a number of this test's own).
@@ -73,6 +74,10 @@ test_the_command_is_the_servers_child() {
 		"server's children's pid namespace"
 	assert_eq "$(readlink "/proc/$CMD_PID/ns/cgroup")" "$(readlink "/proc/$init/ns/cgroup")" \
 		"command's cgroup namespace"
+	# Sessions of their own: no terminal of the host's, and kill(0) in one
+	# command reaches neither the server nor another client's command.
+	assert_eq "$(sid_of "$CMD_PID")" "$CMD_PID" "the command's session"
+	assert_eq "$(sid_of "$srv")" "$srv" "the server's session"
 	# Small: no libc (reported in bench/README.md).
 	local rss; rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$srv/status")
 	[ "$rss" -lt 100 ] || fail "server's RSS ${rss} KiB, not under 100"

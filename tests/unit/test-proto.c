@@ -472,6 +472,21 @@ TEST(monitor_serves_and_stops)
 	EXPECT_INT(proto_call(fd, CMD_CONFIG_ITEM, 0, "lxc.utsname.x", 13, &msg, NULL, NULL),
 		   -EINVAL);
 	EXPECT_CONTAINS(msg, "lxc.utsname.x");
+	/* lxc-attach's one question; with no attach server to start, an
+	 * empty path (lxc-attach then takes its own path). */
+	cleanup_free char *info = NULL;
+	uint32_t info_len = 0;
+	struct proto_attach_info ai = { 0 };
+	setenv("LXCMGR_ATTACHD_PATH", "/nonexistent/lxcmgr-attachd", 1);
+	EXPECT_INT(proto_call(fd, CMD_ATTACH, 0, NULL, 0, &info, &info_len, &pidfd), 0);
+	EXPECT_INT(pidfd_pid(pidfd), f.m.init_pid);
+	close(pidfd);
+	EXPECT(info_len == sizeof(ai) + 1, "attach info of %u bytes", info_len);
+	if (info && info_len >= sizeof(ai))
+		memcpy(&ai, info, sizeof(ai));
+	EXPECT_INT(ai.init_pid, f.m.init_pid);
+	EXPECT_INT(ai.path_len, 1);
+	EXPECT_INT(f.m.attachd_pid, 0);
 	EXPECT_INT(proto_call(fd, 99, 0, NULL, 0, NULL, NULL, NULL), -EOPNOTSUPP);
 	EXPECT_INT(proto_call(fd, CMD_STOP, 1000, NULL, 0, NULL, NULL, NULL), -EINVAL);
 	EXPECT_INT(proto_call(fd, CMD_CONSOLE, -1, NULL, 0, NULL, NULL, NULL), -EINVAL);
