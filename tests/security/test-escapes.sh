@@ -232,7 +232,7 @@ test_ptrace_an_attaching_process() {
 	done
 	for p in $(att -- ls /proc | grep -E '^[0-9]+$'); do
 		exe=$(att -- readlink /proc/$p/exe 2> /dev/null) || continue
-		case "$exe" in *lxc-attach*|*lxcmgr-exec*|"$LXCMGR_BUILD"*)
+		case "$exe" in *lxc-attach*|*lxcmgr-exec*|*lxcmgr-attachd*|"$LXCMGR_BUILD"*)
 			fail "pid $p in the container runs the host's $exe" ;;
 		esac
 	done
@@ -243,16 +243,21 @@ test_ptrace_an_attaching_process() {
 test_overwrite_proc_self_exe_of_an_attach() {
 	running || return 0
 	# CVE-2019-5736: "#!/proc/self/exe" runs the binary of the process
-	# that execs it: the sealed memfd copy of lxcmgr-exec, never a host
-	# file. The host's binaries stay as they were.
+	# that execs it: the sealed memfd copy of the attach server (or, on
+	# lxc-attach's own path, of lxcmgr-exec), never a host file. The
+	# host's binaries stay as they were.
 	local before after
-	before=$(sha256sum "$LXCMGR_BUILD/tools/lxc-attach" "$LXCMGR_EXEC_PATH")
+	before=$(sha256sum "$LXCMGR_BUILD/tools/lxc-attach" "$LXCMGR_EXEC_PATH" \
+		"$LXCMGR_ATTACHD_PATH")
 	printf '#!/proc/self/exe\n' > "$(R)/evil" && chmod 755 "$(R)/evil"
 	local err; err=$(att -- /evil 2>&1) && fail "the script ran"
+	assert_contains "$err" "lxcmgr-attachd: not a command"
+	err=$(LXCMGR_ATTACH_SERVER=0 att -- /evil 2>&1) && fail "the script ran (own path)"
 	assert_contains "$err" "lxcmgr-exec: not a command"
 	# Opening an exe for writing while it runs: ETXTBSY.
 	expect_blocked "write /proc/1/exe" "$(probe open-write /proc/1/exe)" ETXTBSY EACCES EPERM
-	after=$(sha256sum "$LXCMGR_BUILD/tools/lxc-attach" "$LXCMGR_EXEC_PATH")
+	after=$(sha256sum "$LXCMGR_BUILD/tools/lxc-attach" "$LXCMGR_EXEC_PATH" \
+		"$LXCMGR_ATTACHD_PATH")
 	assert_eq "$after" "$before" "host binaries"
 }
 
