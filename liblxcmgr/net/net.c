@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_bridge.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,13 +245,13 @@ static int setup_veth(struct nl *nl, const struct net_dev *d, struct net_live *l
 	return resolve_auto(nl, d, bridge.index, l, err);
 }
 
-/* The pair, its peer made straight in the container's namespace under
- * its name: no move, whose synchronize_net() cost a start 5-20 ms. One
+/* The pair, its peer made straight in the container's namespace (that of
+ * PID, or NS_FD's when PID is 0) under its name: no move, whose synchronize_net() cost a start 5-20 ms. One
  * request makes both ends with their MTU and the peer's MAC address, and
  * the host end up on its bridge: each further request is a round trip
  * through RTNL. */
 static int make_veth(struct nl *nl, const struct net_dev *d, struct net_live *l, pid_t pid,
-		     lxcmgr_error **err)
+		     int ns_fd, lxcmgr_error **err)
 {
 	/* With VLANs, up only once they are set: no frame of the default
 	 * VLAN passes meanwhile. */
@@ -259,6 +260,7 @@ static int make_veth(struct nl *nl, const struct net_dev *d, struct net_live *l,
 	 * CPU, of which veth_init_queues then leaves one in use, waiting for
 	 * an RCU grace period at each end (synchronize_net) to do so. */
 	struct veth_spec v = { .name = l->host_name, .peer = d->name, .peer_netns = pid,
+			       .peer_ns_fd = pid ? 0 : ns_fd,
 			       .rxq = d->rx_queues ? d->rx_queues : 1,
 			       .txq = d->tx_queues ? d->tx_queues : 1,
 			       .mtu = l->mtu, .master = l->bridge, .up = !vlans,
@@ -501,20 +503,23 @@ static int make_user_veth(const struct net_state *s, const struct net_dev *d,
 	return 0;
 }
 
+/* PID: the container's first process, or 0 when the namespace was made
+ * before it (net_premake: s->netns_fd). */
 static int move_in(struct nl *nl, const struct net_state *s, const struct net_dev *d,
 		   struct net_live *l, pid_t pid, lxcmgr_error **err)
 {
 	const struct start_plan *p = s->plan;
+	int ns_fd = pid ? 0 : s->netns_fd;
 
 	if (d->type == NET_VETH && s->by_user)
 		return make_user_veth(s, d, l, pid, err);
 	if (d->type == NET_VETH) {
-		int ret = make_veth(nl, d, l, pid, err);
+		int ret = make_veth(nl, d, l, pid, ns_fd, err);
 		return ret ?: run_script_up(p, d, l, err);
 	}
 	int ret = link_change(nl, l->move_index,
-			      &(struct link_change){ .netns_pid = pid, .name = d->name,
-						     .up = l->phys ? -1 : 0 });
+			      &(struct link_change){ .netns_pid = pid, .netns_fd = ns_fd,
+						     .name = d->name, .up = l->phys ? -1 : 0 });
 	if (ret < 0)
 		return error_set(err, -ret, "lxc.net.%u (%s): move \"%s\" into the container as "
 				 "\"%s\"", d->index, d->origin,
@@ -604,23 +609,15 @@ static int open_inside(const struct net_state *s, struct nl *in)
 	return nl_open_in(in, s->netns_fd, s->host_ns_fd);
 }
 
-int net_enter(struct net_state *s, pid_t pid, lxcmgr_error **err)
+/* Each device into the container's namespace (PID's, or s->netns_fd's
+ * when PID is 0) and configured there through IN, a socket inside (opened
+ * here when none is given and a device needs one). */
+static int enter_devices(struct net_state *s, pid_t pid, struct nl *in, lxcmgr_error **err)
 {
 	const struct start_plan *p = s->plan;
-	struct nl host = { 0 }, in = { 0 };
-	char path[64];
+	struct nl host = { 0 };
 	int ret;
 
-	if (!s->n)
-		return 0;
-	/* Held from before the first move: whatever happens to the container
-	 * now, the devices stay reachable to be given back or deleted. */
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	if ((s->netns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return error_set(err, errno, "open the container's network namespace");
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-	if (s->by_user && (s->userns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return error_set(err, errno, "open the container's user namespace");
 	if ((ret = nl_open(&host)) < 0)
 		return error_set(err, -ret, "open a netlink socket");
 	for (size_t i = 0; i < s->n && ret == 0; i++)
@@ -634,11 +631,57 @@ int net_enter(struct net_state *s, pid_t pid, lxcmgr_error **err)
 		todo += !veth_done(&p->netdevs[i], &s->live[i]);
 	if (!todo)
 		return 0; /* no socket inside needed */
-	if ((ret = open_inside(s, &in)) < 0)
+	if (!in->sock && (ret = open_inside(s, in)) < 0)
 		return error_set(err, -ret, "open a netlink socket in the container");
 	for (size_t i = 0; i < s->n && ret == 0; i++)
 		if (!veth_done(&p->netdevs[i], &s->live[i]))
-			ret = configure(&in, &p->netdevs[i], &s->live[i], err);
+			ret = configure(in, &p->netdevs[i], &s->live[i], err);
+	return ret;
+}
+
+int net_enter(struct net_state *s, pid_t pid, lxcmgr_error **err)
+{
+	struct nl in = { 0 };
+	char path[64];
+
+	if (!s->n || s->premade)
+		return 0;
+	/* Held from before the first move: whatever happens to the container
+	 * now, the devices stay reachable to be given back or deleted. */
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	if ((s->netns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return error_set(err, errno, "open the container's network namespace");
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	if (s->by_user && (s->userns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return error_set(err, errno, "open the container's user namespace");
+	int ret = enter_devices(s, pid, &in, err);
+	nl_close(&in);
+	return ret;
+}
+
+/* Only host root's start without a user namespace: in one, the container's
+ * network namespace must belong to it (its root configures its own
+ * devices), and only the clone can make it there. Shared namespaces take
+ * their own way through share_clone. */
+static bool can_premake(const struct net_state *s)
+{
+	const struct start_plan *p = s->plan;
+
+	return s->n && !s->by_user && !plan_userns(p) && !p->n_shares &&
+	       (p->clone_flags & CLONE_NEWNET);
+}
+
+int net_premake(struct net_state *s, lxcmgr_error **err)
+{
+	struct nl in = { 0 };
+
+	if (!can_premake(s))
+		return 0;
+	int ret = nl_open_new_ns(&in, &s->netns_fd, s->host_ns_fd);
+	if (ret < 0)
+		return error_set(err, -ret, "create the container's network namespace");
+	s->premade = true;
+	ret = enter_devices(s, 0, &in, err);
 	nl_close(&in);
 	return ret;
 }
@@ -736,6 +779,7 @@ void net_stop(struct net_state *s, const struct lxcmgr_container *c)
 	if (s->userns_fd >= 0)
 		close(s->userns_fd);
 	s->netns_fd = s->host_ns_fd = s->userns_fd = -1;
+	s->premade = false;
 	if (s->record)
 		unlink(s->record);
 	free(s->record);

@@ -4,7 +4,13 @@
  *                    (macvlan, ipvlan, vlan on their parent; a veth's
  *                    bridge and a phys device looked up), script.up run,
  *                    and a record of it all written
- *   net_enter        the child exists and waits: each veth pair made in
+ *   net_premake      host root's start without a user namespace: the
+ *                    container's network namespace made by the monitor
+ *                    before the clone, and the devices put in and
+ *                    configured as net_enter does; the first process joins
+ *                    it (setns) instead of making its own, so it neither
+ *                    waits for the devices nor needs the monitor meanwhile
+ *   net_enter        otherwise, the child exists and waits: each veth pair made in
  *                    one request, its peer in the child's network
  *                    namespace (no move),
  *                    its host end up on the bridge or routed, script.up
@@ -38,7 +44,9 @@ struct net_state {
 	struct net_live *live; /* one per plan->netdevs[i] */
 	size_t n;
 	int host_ns_fd;        /* the monitor's own network namespace */
-	int netns_fd;          /* the container's, from net_enter to net_stop */
+	int netns_fd;          /* the container's, from net_enter (or net_premake)
+				* to net_stop */
+	bool premade;          /* net_premake made it: the child joins netns_fd */
 	char *record;          /* the record's path */
 	/* An ordinary user's start: the veths are lxcmgr-user-nic's
 	 * (net/usernic.h), and the container's network namespace is reached
@@ -51,7 +59,11 @@ struct net_state {
 
 int net_host_setup(struct net_state *s, const struct start_plan *p,
 		   const struct lxcmgr_container *c, lxcmgr_error **err);
-/* PID: the container's first process, waiting for its network. */
+/* Before the clone: does nothing unless the start can have its network
+ * namespace made here (s->premade then says it was). */
+int net_premake(struct net_state *s, lxcmgr_error **err);
+/* PID: the container's first process, waiting for its network. Does
+ * nothing when net_premake did it. */
 int net_enter(struct net_state *s, pid_t pid, lxcmgr_error **err);
 /* Undoes the run; failures are logged through LOG_CTX (may be NULL). */
 void net_stop(struct net_state *s, const struct lxcmgr_container *c);

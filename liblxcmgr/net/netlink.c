@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <sched.h>
@@ -39,6 +40,24 @@ int nl_open_in(struct nl *nl, int ns_fd, int host_ns_fd)
 		int e = errno;
 		nl_close(nl);
 		return -e;
+	}
+	return ret;
+}
+
+int nl_open_new_ns(struct nl *nl, int *ns_fd, int host_ns_fd)
+{
+	if (unshare(CLONE_NEWNET) < 0)
+		return -errno;
+	*ns_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	int ret = *ns_fd < 0 ? -errno : nl_open(nl);
+	/* Home again whatever failed, as in nl_open_in. */
+	if (setns(host_ns_fd, CLONE_NEWNET) < 0)
+		ret = -errno;
+	if (ret < 0) {
+		nl_close(nl);
+		if (*ns_fd >= 0)
+			close(*ns_fd);
+		*ns_fd = -1;
 	}
 	return ret;
 }

@@ -25,6 +25,10 @@ int nl_open(struct nl *nl);
  * it for the socket() call and returns to HOST_NS_FD (its own, opened by
  * the caller); the socket stays in the namespace it was made in. */
 int nl_open_in(struct nl *nl, int ns_fd, int host_ns_fd);
+/* A new network namespace and a socket in it: this thread makes it
+ * (unshare), opens *NS_FD to it and the socket there, and returns to
+ * HOST_NS_FD; the namespace lives on as long as *NS_FD. */
+int nl_open_new_ns(struct nl *nl, int *ns_fd, int host_ns_fd);
 /* The same for a process without CAP_SYS_ADMIN here (an ordinary user's
  * monitor): a child joins USERNS_FD (a user namespace the caller owns, so
  * it may) and then NS_FD, and sends the socket it made there back; the

@@ -172,6 +172,16 @@ static int child_exec_helper(const struct start_plan *p, struct child_error *e)
 	return 0;
 }
 
+/* The network namespace the monitor made, its devices in and configured
+ * (net_premake): joined before anything looks at the network. */
+static int child_join_net(const struct spawn_io *io, struct child_error *e)
+{
+	if (io->net && io->net->premade && setns(io->net->netns_fd, CLONE_NEWNET) < 0)
+		return child_error_set(e, errno, "join the container's network namespace", NULL,
+				       NULL, NULL);
+	return 0;
+}
+
 /* A new network namespace has "lo" down; LXC brings it up. */
 static int loopback_up(const struct start_plan *p, struct child_error *e)
 {
@@ -353,6 +363,7 @@ static __attribute__((noreturn)) void child_main(const struct start_plan *p,
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* Nothing runs in the container before it is in its cgroups. */
 	ret = child_enter_cgroups(p, io, sync_fd, procs, &e);
+	ret = ret ?: child_join_net(io, &e);
 	ret = ret ?: child_become_root(p, &e);
 	ret = ret ?: child_pdeath_signal(p, &e);
 	/* Nothing of the monitor's reaches init but stdio and the sync socket
@@ -415,7 +426,7 @@ static int clone_child(const struct start_plan *p, const struct spawn_io *io, in
 {
 	/* The child makes its time namespace itself (procset.c): offsets can
 	 * only be written before a process is inside. */
-	uint64_t flags = (uint64_t)(p->clone_flags & ~CLONE_NEWTIME &
+	uint64_t flags = (uint64_t)(spawn_clone_flags(p, io) & ~CLONE_NEWTIME &
 				    ~(io->cgroup ? CLONE_NEWCGROUP : 0));
 	struct clone_args args = {
 		.flags = flags | CLONE_PIDFD,
@@ -453,7 +464,8 @@ static int clone_child(const struct start_plan *p, const struct spawn_io *io, in
  * are known to allow it: no start-host hooks (SPAWN_READY, SPAWN_GO), no
  * hooks in the child, which would fork from a process sharing memory, no
  * time namespace (procset.c), none shared (share.c has its own way), and
- * no network devices (the monitor moves them in while the child waits),
+ * no network devices moved in while the child waits (net_enter; those of
+ * a network namespace the monitor made before are fine: net_premake),
  * no user namespace (the monitor writes its maps meanwhile: CLONE_NEWUSER
  * is not among SHARED_VM_NAMESPACES).
  * With cgroups v1 the child moves itself into them first thing (the
@@ -494,7 +506,7 @@ static bool can_share_memory(const struct start_plan *p, const struct spawn_io *
 	if (!SHARED_VM_POSSIBLE)
 		return false;
 	if ((p->clone_flags & ~SHARED_VM_NAMESPACES) || p->n_shares || cgroup_fd >= 0 ||
-	    (io->net && io->net->n))
+	    (io->net && io->net->n && !io->net->premade))
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(in_child); i++)
 		if (hook_set_has(&p->hooks, in_child[i]))
@@ -524,7 +536,7 @@ static int clone_shared(const struct child_args *a, pid_t *pid, int *pidfd, lxcm
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	/* With cgroups the child makes its cgroup namespace once in them. */
-	int flags = (int)(a->p->clone_flags & ~(a->io->cgroup ? CLONE_NEWCGROUP : 0));
+	int flags = (int)(spawn_clone_flags(a->p, a->io) & ~(a->io->cgroup ? CLONE_NEWCGROUP : 0));
 	int ret = clone(shared_child_main, stack + SHARED_VM_STACK,
 			flags | CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, (void *)a, pidfd);
 	int saved = errno;

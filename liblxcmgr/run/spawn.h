@@ -8,7 +8,9 @@
  *                                       devices are in its namespace, configured
  *                                       (first of all, and only when there are
  *                                       cgroups or devices: on v1 the parent moves
- *                                       it, on v2 clone3 did; net/net.h); with a
+ *                                       it, on v2 clone3 did; net/net.h; not for
+ *                                       devices made before the clone in a
+ *                                       namespace the child joins: net_premake); with a
  *                                       user namespace its maps are written and
  *                                       the idmapped trees come along as
  *                                       SCM_RIGHTS (run/userns.h)
@@ -26,6 +28,7 @@
 #ifndef LXCMGR_RUN_SPAWN_H
 #define LXCMGR_RUN_SPAWN_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -63,7 +66,15 @@ struct spawn_io {
 /* Does the child wait for SPAWN_PLACED? */
 static inline bool spawn_child_waits(const struct start_plan *p, const struct spawn_io *io)
 {
-	return io->cgroup || (io->net && io->net->n) || plan_userns(p);
+	return io->cgroup || (io->net && io->net->n && !io->net->premade) || plan_userns(p);
+}
+
+/* The namespaces the clone makes: not the network's when the monitor
+ * made it (net_premake), which the child joins instead. */
+static inline unsigned long spawn_clone_flags(const struct start_plan *p,
+					      const struct spawn_io *io)
+{
+	return p->clone_flags & ~(io->net && io->net->premade ? CLONE_NEWNET : 0);
 }
 
 /* Spawns init. On success *pid and *pidfd are set; on failure the error is

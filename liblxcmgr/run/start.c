@@ -286,6 +286,7 @@ static int spawn(struct start_ctx *s, lxcmgr_error **err)
 	/* Devices are made anew at each (re)start: the last ones went with
 	 * the last init's network namespace. */
 	ret = ret ?: net_host_setup(&s->net, m->plan, m->c, err);
+	ret = ret ?: net_premake(&s->net, err);
 	ret = ret ?: spawn_init(m->plan, &s->io, &m->init_pid, &m->init_pidfd, err);
 	share_close(s->io.share_fds);
 	if (ret < 0)

@@ -491,6 +491,40 @@ test_hooks_and_sysctls_see_the_devices() {
 	gone "$pair"
 }
 
+# Host root's start makes the container's network namespace in the monitor
+# before the clone (net_premake), and the monitor goes back to the host's:
+# the container's init is in a namespace of its own, the monitor is not,
+# and a reboot gets a new namespace and pair, made on the host again.
+test_monitor_stays_on_the_host_across_a_reboot() {
+	net_setup || return 0
+	local pair host_ns old_ns pid monitor
+	pair=$(net_test_ifname r)
+	host_ns=$(readlink /proc/self/ns/net)
+	create $A
+	veth_on_bridge $A 2 "$pair"
+	lxc_start -P "$(P)" -n $A
+	pid=$(init_pid $A)
+	old_ns=$(readlink "/proc/$pid/ns/net")
+	monitor=$(awk '/^PPid:/ {print $2}' "/proc/$pid/status")
+	[ "$old_ns" != "$host_ns" ] || fail "init is in the host's network namespace"
+	assert_eq "$(readlink "/proc/$monitor/ns/net")" "$host_ns" "the monitor's network namespace"
+	assert_contains "$(inside $A ip -o -4 addr show dev eth0)" "inet $NET.2/24" "address of eth0"
+	lxc_stop -P "$(P)" -n $A -r -t 30
+	local i new=
+	for i in $(seq 50); do
+		new=$(init_pid $A)
+		[ -n "$new" ] && [ "$new" != "$pid" ] && break
+		sleep 0.2
+	done
+	[ -n "$new" ] && [ "$new" != "$pid" ] || fail "no new init after the reboot (was $pid)"
+	[ "$(readlink "/proc/$new/ns/net")" != "$old_ns" ] || fail "the reboot kept the old network namespace"
+	assert_eq "$(readlink "/proc/$monitor/ns/net")" "$host_ns" "the monitor's namespace after the reboot"
+	assert_contains "$(inside $A ip -o -4 addr show dev eth0)" "inet $NET.2/24" "address after the reboot"
+	assert_contains "$(ip -o link show master "$BR")" "$pair@" "ports of $BR after the reboot"
+	lxc_stop -P "$(P)" -n $A -k
+	gone "$pair"
+}
+
 # A setup step of the first process that fails after the devices were
 # made: its error is the start's, and the devices go.
 test_mount_failure_during_the_device_setup() {
