@@ -979,6 +979,13 @@ static void on_client(struct loop *l, int fd)
 	}
 }
 
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 /* ------------------------------------------------------------ init */
 
 static int wait_status(const siginfo_t *info)
@@ -1109,11 +1116,14 @@ static int respawn(struct loop *l)
 	return 0;
 }
 
-/* STOPPED goes out only once the socket is gone: a start that follows at
- * once must not find this monitor still listening. */
+/* STOPPED goes out only once the socket is gone and the lock let go: a
+ * start that follows at once (lxc-stop returns on STOPPED) must find
+ * neither this monitor listening nor the container busy. */
 static void finish(struct loop *l)
 {
 	struct monitor *m = l->m;
+
+	close_fd(&m->lock_fd);
 
 	if (m->listen_fd >= 0) {
 		unwatch(l, m->listen_fd);
@@ -1440,13 +1450,6 @@ void monitor_set_state(struct monitor *m, int state)
 	}
 }
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 void monitor_release(struct monitor *m)
 {
 	/* Only while we still listen is the socket file surely ours. */
@@ -1456,7 +1459,9 @@ void monitor_release(struct monitor *m)
 			proto_pointer_remove(m->c->ctx, m->c->name);
 	}
 	/* A start that failed: its subscribers hear STOPPED, once the socket
-	 * is gone (as in finish()), and its clients are closed. */
+	 * is gone and the lock let go (as in finish()), and its clients are
+	 * closed. */
+	close_fd(&m->lock_fd);
 	if (m->loop && m->state != LXCMGR_STATE_STOPPED)
 		monitor_set_state(m, LXCMGR_STATE_STOPPED);
 	if (m->loop)

@@ -59,6 +59,10 @@ struct monitor {
 	struct console_ring console_ring; /* lxc.console.buffer.size (buf NULL: none) */
 	struct cgroup *cgroup; /* the container's cgroups (start.c owns them), or NULL */
 	struct loop *loop;    /* the event loop (monitor.c), from monitor_listen on */
+	int lock_fd;          /* the container lock (store_lock), or -1: let go just
+			       * before STOPPED goes out, once everything the run
+			       * made is gone, so that a start that follows at once
+			       * does not find the container busy */
 	bool release_pages;   /* give back the set-up's code pages (pages.h) once the
 			       * loop has run a while: see MONITOR_RELEASE_MS */
 	/* lxcmgr-attachd (run/attachd.h), while it runs: */
@@ -88,7 +92,7 @@ bool monitor_reboot_pending(const struct monitor *m);
 /* Sets the state and tells every subscriber. */
 void monitor_set_state(struct monitor *m, int state);
 
-/* Closes what the monitor holds (socket, ptys, pidfd, subscribers), frees
+/* Closes what the monitor holds (lock, socket, ptys, pidfd, subscribers), frees
  * socket_path, tty_masters, tty_busy and the console ring buffer; unlinks the socket while it is
  * still ours. fds of -1 are skipped. */
 void monitor_release(struct monitor *m);

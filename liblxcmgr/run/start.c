@@ -386,9 +386,11 @@ static void enter_monitor_cgroup(struct monitor *m)
 
 /* Sets up and runs the monitor in this process; returns when the
  * container has stopped (or failed to start). RESULT_FD gets the outcome
- * of the start as soon as it is known. */
+ * of the start as soon as it is known. LOCK_FD, the container lock, is the
+ * monitor's to let go (struct monitor). */
 static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
-			const struct lxcmgr_start_options *opts, int result_fd, lxcmgr_error **err)
+			const struct lxcmgr_start_options *opts, int result_fd, int lock_fd,
+			lxcmgr_error **err)
 {
 	struct start_ctx s = { .opts = opts, .console_log = { .fd = -1 }, .net = NET_STATE_INIT };
 	sigset_t mask;
@@ -398,7 +400,7 @@ static int monitor_main(struct lxcmgr_container *c, struct start_plan *plan,
 		s.ns_fds[i] = -1;
 	s.m = (struct monitor){ .c = c, .plan = plan, .ops = &start_ops, .init_pidfd = -1,
 				.listen_fd = -1, .console_master = -1, .fg_in = -1, .fg_out = -1,
-				.attachd_pidfd = -1 };
+				.attachd_pidfd = -1, .lock_fd = lock_fd };
 	s.io.console_fd = -1;
 	s.io.net = &s.net;
 	/* lxc-execute (inherit_stdio): init gets this process's fds 0, 1, 2
@@ -510,7 +512,7 @@ static void set_title(const struct lxcmgr_container *c)
 static __attribute__((noreturn)) void become_monitor(struct lxcmgr_container *c,
 						     struct start_plan *plan,
 						     const struct lxcmgr_start_options *opts,
-						     int result_fd)
+						     int result_fd, int lock_fd)
 {
 	lxcmgr_error *err = NULL;
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -524,7 +526,7 @@ static __attribute__((noreturn)) void become_monitor(struct lxcmgr_container *c,
 	if (chdir("/") < 0)
 		_exit(1);
 	set_title(c);
-	int ret = monitor_main(c, plan, opts, result_fd, &err);
+	int ret = monitor_main(c, plan, opts, result_fd, lock_fd, &err);
 	lxcmgr_error_free(err);
 	_exit(ret < 0 ? 1 : 0);
 }
@@ -555,6 +557,7 @@ struct monitor_args {
 	struct start_plan *plan;
 	const struct lxcmgr_start_options *opts;
 	int result_fd, read_end;
+	int lock_fd; /* the container lock: the monitor's copy is the one that counts */
 };
 
 static int monitor_entry(void *arg)
@@ -562,7 +565,7 @@ static int monitor_entry(void *arg)
 	const struct monitor_args *a = arg;
 
 	close(a->read_end);
-	become_monitor(a->c, a->plan, a->opts, a->result_fd);
+	become_monitor(a->c, a->plan, a->opts, a->result_fd, a->lock_fd);
 }
 
 /* The monitor: a fork, or for monitor_child a process sharing our memory. */
@@ -644,7 +647,7 @@ LXCMGR_PUBLIC int lxcmgr_container_start(struct lxcmgr_container *c,
 		return ret;
 	}
 	if (opts->foreground) {
-		ret = monitor_main(c, plan, opts, -1, err);
+		ret = monitor_main(c, plan, opts, -1, steal_fd(lock_fd), err);
 		plan_free(plan);
 		return ret;
 	}
@@ -653,9 +656,12 @@ LXCMGR_PUBLIC int lxcmgr_container_start(struct lxcmgr_container *c,
 		return error_set(err, errno, "create the start pipe");
 	}
 	struct monitor_args args = { .c = c, .plan = plan, .opts = opts, .result_fd = pipefd[1],
-				     .read_end = pipefd[0] };
+				     .read_end = pipefd[0], .lock_fd = lock_fd };
 	pid_t pid = make_monitor(&args);
 	close(pipefd[1]);
+	/* From here the monitor holds the lock alone: it lets go when it is
+	 * done, whether or not this process is still around. */
+	close(steal_fd(lock_fd));
 	ret = pid < 0 ? error_set(err, errno, "fork the monitor")
 		      : wait_result(pipefd[0], pid, opts->monitor_child, err);
 	if (ret == 0 && opts->monitor_child)

@@ -197,6 +197,26 @@ check_rebooted() { # OLD-INIT-PID OLD-PIDNS
 	assert_eq "$(inside "$pid" hostname)" "$N" "host name inside the new init's namespaces"
 }
 
+# lxc-stop returns once the container is STOPPED, and by then its monitor
+# has let go of the container: a start right after it never finds it busy.
+test_start_right_after_a_stop_finds_it_free() {
+	need_root || return 0
+	create
+	local round
+	for round in 1 2 3 4 5; do
+		start || { fail "round $round: the start after lxc-stop -k failed"; return 1; }
+		stop -k
+	done
+	for round in 1 2 3; do
+		start || { fail "round $round: the start after lxc-stop failed"; return 1; }
+		stop -t 20
+	done
+	start || { fail "the start before lxc-stop -r failed"; return 1; }
+	stop -r -t 30
+	stop -k
+	start || fail "the start after lxc-stop -r and -k failed"
+}
+
 test_stop_r_reboots_in_place() {
 	need_root || return 0
 	create

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -362,7 +363,7 @@ static void fake_setup(struct fake *f, unsigned ttys)
 	f->plan.tty_max = ttys;
 	f->m = (struct monitor){ .c = &f->c, .plan = &f->plan, .ops = &stub_ops,
 				 .init_pidfd = -1, .listen_fd = -1, .console_master = -1,
-				 .fg_in = -1, .fg_out = -1 };
+				 .fg_in = -1, .fg_out = -1, .lock_fd = -1 };
 	f->m.tty_masters = calloc(ttys ? ttys : 1, sizeof(int));
 	for (unsigned i = 0; i < ttys; i++)
 		f->m.tty_masters[i] = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -448,12 +449,30 @@ static void expect_stops(int fd)
 	expect_states(fd, states, ARRAY_SIZE(states));
 }
 
+/* A lock on PATH as store_lock takes it; -1 when someone else holds it. */
+static int take_lock(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 TEST(monitor_serves_and_stops)
 {
 	int fds_before = count_fds();
+	char lock_path[] = "/tmp/lxcmgr-test-proto-lock.XXXXXX";
+	int made = mkstemp(lock_path);
 	struct fake f;
 
+	EXPECT(made >= 0, "mkstemp: %s", strerror(errno));
+	close(made);
 	fake_setup(&f, 0);
+	f.m.lock_fd = take_lock(lock_path);
+	EXPECT(f.m.lock_fd >= 0, "the monitor's lock on %s", lock_path);
 	fake_run(&f);
 	int fd = connect_web();
 	int32_t v = -1;
@@ -492,8 +511,18 @@ TEST(monitor_serves_and_stops)
 	EXPECT_INT(proto_call(fd, CMD_CONSOLE, -1, NULL, 0, NULL, NULL, NULL), -EINVAL);
 	EXPECT_INT(proto_call(fd, CMD_CONSOLE, 0, NULL, 0, NULL, NULL, NULL), -EINVAL);
 	int sub = subscribe();
+	int busy = take_lock(lock_path);
+	EXPECT(busy < 0, "the lock is free while the container runs");
+	if (busy >= 0)
+		close(busy);
 	EXPECT_INT(proto_call(fd, CMD_STOP, SIGTERM, NULL, 0, NULL, NULL, NULL), 0);
 	expect_stops(sub);
+	/* Once STOPPED is out, a start that follows finds the container free. */
+	int lock = take_lock(lock_path);
+	EXPECT(lock >= 0, "the monitor let go of the lock before STOPPED");
+	if (lock >= 0)
+		close(lock);
+	unlink(lock_path);
 	close(sub);
 	close(fd);
 	fake_end(&f);
