@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@
 
 #define MAX_SUFFIX 100        /* lxcmgr.payload.NAME-1 ... -99 when NAME is taken */
 #define KILL_WAIT_MS 10000    /* for killed processes to leave their cgroup */
-#define RMDIR_WAIT_MS 2000    /* for an emptied cgroup to be removable */
+#define EMPTY_WAIT_MS 10000   /* for the cgroups being removed to empty, all together */
 #define CGROUP_FILE_MAX (1u << 20)
 #define RECORD_MAGIC "lxcmgr-cgroup 1"
 
@@ -30,6 +31,14 @@ static void sleep_ms(unsigned ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
 	nanosleep(&ts, NULL);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ------------------------------------------------------------- layout */
@@ -740,21 +749,76 @@ int cgroup_kill_wait(struct cgroup *cg, lxcmgr_error **err)
 
 /* ------------------------------------------------------------ remove */
 
-/* rmdir, waiting a little while the last processes leave. */
-static int rmdir_wait(const char *dir)
+/* cgroup2 says whether DIR or a cgroup below it holds a process in
+ * cgroup.events ("populated 0|1"), and wakes a poll on that file (POLLPRI)
+ * when it changes: waited on, not looked at again and again. 0 once
+ * empty (or gone), -ETIMEDOUT at DEADLINE, else -errno. */
+static int wait_unpopulated(const char *dir, long long deadline)
 {
-	for (unsigned waited = 0;; waited += 10) {
+	cleanup_free char *path = str_printf("%s/cgroup.events", dir);
+	cleanup_close int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	char buf[256];
+
+	if (!path)
+		return -ENOMEM;
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	for (;;) {
+		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+		if (n < 0)
+			return errno == ENODEV || errno == ENOENT ? 0 : -errno;
+		buf[n] = '\0';
+		const char *pop = strstr(buf, "populated ");
+		if (!pop || pop[strlen("populated ")] == '0')
+			return 0;
+		long long left = deadline - now_ms();
+		if (left <= 0)
+			return -ETIMEDOUT;
+		struct pollfd pfd = { .fd = fd, .events = POLLPRI };
+		if (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+/* cgroup v1 has no such event: its cgroup.procs is read again, at growing
+ * intervals, until it lists no one. */
+static int wait_no_procs(const char *dir, long long deadline)
+{
+	for (unsigned step = 1;; step = step < 50 ? step * 2 : 50) {
+		cleanup_free char *procs = NULL;
+		int ret = cgroup_read(dir, "cgroup.procs", &procs, NULL);
+		if (ret == -ENOENT || ret == -ENODEV || (ret == 0 && !procs[strspn(procs, " \n")]))
+			return 0;
+		if (ret < 0)
+			return ret;
+		if (now_ms() >= deadline)
+			return -ETIMEDOUT;
+		sleep_ms(step);
+	}
+}
+
+/* rmdir once the cgroup is empty: the last processes of a kill may still
+ * be exiting (and a v1 cgroup may stay busy a moment after its cgroup.procs
+ * is empty). -ETIMEDOUT when it is still in use at DEADLINE. */
+static int rmdir_when_empty(const char *dir, bool unified, long long deadline)
+{
+	int ret = unified ? wait_unpopulated(dir, deadline) : wait_no_procs(dir, deadline);
+
+	for (unsigned step = 1; ret == 0; step = step < 50 ? step * 2 : 50) {
 		if (rmdir(dir) == 0 || errno == ENOENT)
 			return 0;
-		if (errno != EBUSY || waited >= RMDIR_WAIT_MS)
+		if (errno != EBUSY)
 			return -errno;
-		sleep_ms(10);
+		if (now_ms() >= deadline)
+			return -ETIMEDOUT;
+		sleep_ms(step);
 	}
+	return ret;
 }
 
 /* DIR and the cgroups below it, children first (the container may have
  * made its own). */
-static int remove_tree(const char *dir, char **failed)
+static int remove_tree(const char *dir, bool unified, long long deadline, char **failed)
 {
 	cleanup_closedir DIR *d = opendir(dir);
 	int ret = 0;
@@ -765,10 +829,10 @@ static int remove_tree(const char *dir, char **failed)
 		if (e->d_type != DT_DIR || e->d_name[0] == '.')
 			continue;
 		cleanup_free char *sub = str_printf("%s/%s", dir, e->d_name);
-		int r = sub ? remove_tree(sub, failed) : -ENOMEM;
+		int r = sub ? remove_tree(sub, unified, deadline, failed) : -ENOMEM;
 		ret = ret ?: r;
 	}
-	int r = rmdir_wait(dir);
+	int r = rmdir_when_empty(dir, unified, deadline);
 	if (r < 0 && !*failed)
 		*failed = strdup(dir);
 	return ret ?: r;
@@ -791,12 +855,13 @@ static void remove_parents(const char *dir, const char *top)
 int cgroup_remove_all(struct cgroup *cg, lxcmgr_error **err)
 {
 	cleanup_free char *failed = NULL;
+	long long deadline = now_ms() + EMPTY_WAIT_MS;
 	int ret = 0;
 
 	for (size_t i = 0; i < cg->n_hiers; i++)
 		for (int w = 0; w < 2; w++) {
 			const char *dir = cg->hiers[i].dirs[w];
-			int r = dir ? remove_tree(dir, &failed) : 0;
+			int r = dir ? remove_tree(dir, cg->hiers[i].unified, deadline, &failed) : 0;
 			ret = ret ?: r;
 		}
 	for (size_t i = 0; i < cg->n_hiers; i++)
@@ -810,6 +875,9 @@ int cgroup_remove_all(struct cgroup *cg, lxcmgr_error **err)
 				h->dirs[w] = h->made[w] = NULL;
 			}
 		}
+	if (ret == -ETIMEDOUT)
+		return error_msg(err, EBUSY, "remove cgroup \"%s\": still in use after %d s",
+				 failed ? failed : "?", EMPTY_WAIT_MS / 1000);
 	if (ret < 0)
 		return error_set(err, -ret, "remove cgroup \"%s\"", failed ? failed : "?");
 	return 0;

@@ -98,7 +98,10 @@ struct cgroup_ops {
 	 * the backend or kernel cannot (NULL: v1). */
 	int (*kill_now)(struct cgroup *cg);
 	/* Removes the payload and monitor cgroups (children first) and the
-	 * parents create made. The caller must not be in them. */
+	 * parents create made, each once it is empty (the last processes of a
+	 * kill may still be exiting): cgroup2's cgroup.events tells, v1's
+	 * cgroup.procs is read again; 10 s in all at most, then -EBUSY naming
+	 * the cgroup still in use. The caller must not be in them. */
 	int (*remove)(struct cgroup *cg, lxcmgr_error **err);
 	/* Applies what set only collected (v2: the device rules, as one BPF
 	 * program); NULL when set does it all. Called once, after the last set. */

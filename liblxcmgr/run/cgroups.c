@@ -29,6 +29,36 @@ char *run_cgroup_record_path(const struct lxcmgr_ctx *ctx, const char *name)
 	return sock ? str_printf("%.*s.cgroup", (int)(strlen(sock) - 5), sock) : NULL;
 }
 
+/* What the record of an earlier run names (its monitor was killed, or its
+ * cgroups were still in use when it gave up waiting): killed and removed,
+ * then the record. The caller holds the container lock. */
+static int remove_recorded(struct lxcmgr_container *c, lxcmgr_error **err)
+{
+	cleanup_free char *path = run_cgroup_record_path(c->ctx, c->name);
+	cleanup_free char *text = NULL;
+	struct cgroup *cg = NULL;
+	int ret;
+
+	if (!path)
+		return error_set(err, ENOMEM, "cgroup record");
+	ret = file_read(path, RECORD_MAX, &text, NULL);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret == 0 && (ret = cgroup_from_record(text, &cg)) == -EINVAL) {
+		unlink(path);
+		return error_msg(err, EINVAL, "cgroup record \"%s\" is damaged; removed", path);
+	}
+	if (ret < 0)
+		return error_set(err, -ret, "read cgroup record \"%s\"", path);
+	ret = cgroup_kill(cg, err);
+	ret = ret ?: cgroup_remove(cg, err);
+	cgroup_free(cg);
+	if (ret < 0)
+		return error_wrap(err, ret, "container \"%s\": cgroups", c->name);
+	unlink(path);
+	return 0;
+}
+
 /* ---------------------------------------------------------- monitor */
 
 /* One setting; a v1 key on a cgroup2 host as the file of the same limit
@@ -107,11 +137,15 @@ int run_cgroup_setup(struct lxcmgr_container *c, const struct start_plan *p,
 	struct cgroup_spec spec = { .payload = pc->payload, .monitor = pc->monitor,
 				    .pivot = pc->pivot, .relative = pc->relative,
 				    .base_as_is = pc->skip_base };
-	cleanup_error lxcmgr_error *open_err = NULL;
+	cleanup_error lxcmgr_error *open_err = NULL, *left_err = NULL;
 	struct cgroup *cg = NULL;
 	int ret;
 
 	*out = NULL;
+	/* We hold the lock: what a record names is an earlier run's. */
+	if (remove_recorded(c, &left_err) < 0)
+		log_warn(c->ctx, "%s; starting with new cgroups",
+			 left_err && left_err->msg ? left_err->msg : "cgroups of the last run left");
 	ret = cgroup_open(&cg, &open_err);
 	if (ret == -ENOENT && pc->n_items == 0) {
 		/* Nothing asked of them: a start without cgroups beats none. */
@@ -157,12 +191,14 @@ void run_cgroup_stopped(struct lxcmgr_container *c, struct cgroup **cg, bool kee
 			log_warn(c->ctx, "cgroups: %s", err->msg);
 		return;
 	}
-	if (teardown(*cg, &err) < 0) {
-		log_warn(c->ctx, "cgroups: %s", err && err->msg ? err->msg : "teardown failed");
-		return; /* the record stays, for lxc-stop -k or lxc-destroy -f to retry */
-	}
 	cleanup_free char *record = run_cgroup_record_path(c->ctx, c->name);
-	if (record)
+	if (teardown(*cg, &err) < 0)
+		/* Not again later in this process, which lets go of the lock
+		 * with STOPPED (monitor.h): the next run owns the record. */
+		log_warn(c->ctx, "cgroups: %s; left with their record \"%s\" for the next "
+			 "lxc-start, lxc-stop or lxc-destroy to remove",
+			 err && err->msg ? err->msg : "teardown failed", record ? record : "?");
+	else if (record)
 		unlink(record);
 	cgroup_free(*cg);
 	*cg = NULL;
@@ -172,35 +208,14 @@ void run_cgroup_stopped(struct lxcmgr_container *c, struct cgroup **cg, bool kee
 
 int run_cgroup_orphan(struct lxcmgr_container *c, lxcmgr_error **err)
 {
-	cleanup_free char *path = run_cgroup_record_path(c->ctx, c->name);
-	cleanup_free char *text = NULL;
 	cleanup_close int lock = -1;
-	struct cgroup *cg = NULL;
-	int ret;
 
-	if (!path)
-		return error_set(err, ENOMEM, "cgroup record");
 	/* A monitor alive (it holds the lock) owns the cgroups. */
 	if (store_lock(c->ctx, c->name, &lock, NULL) < 0)
 		return 0;
 	if (geteuid() != 0) /* the killed monitor's pointer for root (proto.h) */
 		proto_pointer_remove(c->ctx, c->name);
-	ret = file_read(path, RECORD_MAX, &text, NULL);
-	if (ret == -ENOENT)
-		return 0;
-	if (ret == 0 && (ret = cgroup_from_record(text, &cg)) == -EINVAL) {
-		unlink(path);
-		return error_msg(err, EINVAL, "cgroup record \"%s\" is damaged; removed", path);
-	}
-	if (ret < 0)
-		return error_set(err, -ret, "read cgroup record \"%s\"", path);
-	ret = cgroup_kill(cg, err);
-	ret = ret ?: cgroup_remove(cg, err);
-	cgroup_free(cg);
-	if (ret < 0)
-		return error_wrap(err, ret, "container \"%s\": cgroups", c->name);
-	unlink(path);
-	return 0;
+	return remove_recorded(c, err);
 }
 
 /* lxc-cgroup takes file names only: no paths. */

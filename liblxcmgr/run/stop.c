@@ -184,7 +184,17 @@ static int orphan_init(struct lxcmgr_container *c, int *pidfd, int *recorded, ch
 	if (start_process_start_time(pid) != start)
 		return -ESRCH; /* an init long gone */
 	*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	return *pidfd < 0 ? -ESRCH : pid;
+	if (*pidfd < 0)
+		return -ESRCH;
+	/* Readable once it has exited: a zombie no one has reaped yet (its
+	 * parent, now the host's init or a subreaper, may take its time). */
+	struct pollfd pfd = { .fd = *pidfd, .events = POLLIN };
+	if (poll(&pfd, 1, 0) == 1) {
+		close(*pidfd);
+		*pidfd = -1;
+		return -ESRCH;
+	}
+	return pid;
 }
 
 /* What a killed monitor left in the runtime directory, and lxc-start's pid
@@ -219,6 +229,7 @@ static int kill_orphan(struct lxcmgr_container *c, bool monitor_gone, unsigned f
 		cleanup_free char *record = start_init_record_path(c->ctx, c->name);
 		if (record && recorded)
 			unlink(record); /* a stale record */
+		run_cgroup_orphan(c, NULL); /* what a stop that gave up waiting left */
 		return error_msg(err, ESRCH, "container \"%s\" is not running", c->name);
 	}
 	if (pid > 0) {
@@ -259,8 +270,10 @@ LXCMGR_PUBLIC int lxcmgr_container_stop(struct lxcmgr_container *c, int timeout,
 		return ret;
 	if (reboot)
 		return wait_reboot(c, fd, timeout, err);
-	/* -k: the kill is immediate; still, never wait for ever on it. */
-	long long deadline = (flags & LXCMGR_STOP_KILL) ? now_ms() + 10000
+	/* -k: the kill is immediate; still, never wait for ever on it. The
+	 * monitor's own bounded waits (for the killed processes to go, then for
+	 * the cgroups to empty: 10 s each, cgroup.h) come first. */
+	long long deadline = (flags & LXCMGR_STOP_KILL) ? now_ms() + 30000
 			     : timeout < 0 ? -1 : now_ms() + timeout * 1000LL;
 	ret = next_state_in(fd, 1u << LXCMGR_STATE_STOPPED, deadline);
 	if (ret != -ETIMEDOUT)

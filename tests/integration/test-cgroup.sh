@@ -297,6 +297,63 @@ test_a_killed_monitor_leaves_nothing_after_lxc_stop_k() {
 	assert_no_leftovers "a killed monitor and lxc-stop -k"
 }
 
+# kill_run: kills the monitor, then init, as a crash of both would; the
+# record of the cgroups stays.
+kill_run() {
+	kill_monitor
+	kill -KILL "$pid"
+	while alive "$pid"; do sleep 0.05; done
+	[ -n "$(ls "$T/run/c/"*.cgroup 2> /dev/null)" ] || fail "no cgroup record after the kill"
+}
+
+# A run whose cgroups outlived it (killed, or still in use when its monitor
+# gave up waiting for them to empty) leaves their record: the next lxc-stop
+# or lxc-start removes them, and the start gets the container's own names.
+test_the_next_stop_or_start_removes_what_a_dead_run_left() {
+	need_v1 || return 0
+	create
+	lxc_start -P "$(P)" -n $N
+	local pid monitor
+	kill_run
+	assert_fails lxc_stop -P "$(P)" -n $N
+	assert_contains "$err" "is not running"
+	assert_no_leftovers "lxc-stop after its monitor and init were killed"
+	lxc_start -P "$(P)" -n $N
+	kill_run
+	lxc_start -P "$(P)" -n $N
+	if [ -d /sys/fs/cgroup/pids ]; then
+		[ -d "$(payload pids)" ] || fail "the new run is not in \"$(payload pids)\""
+		[ ! -e "$(payload pids)-1" ] || fail "the new run took \"$(payload pids)-1\": the old cgroup was left"
+	fi
+	lxc_stop -P "$(P)" -n $N -k
+	assert_no_leftovers "a start after a killed run, then lxc-stop -k"
+}
+
+# A cgroup that stays in use (here: a process of the test's in the monitor's
+# cgroup) does not hold the stop for ever: the monitor gives up waiting for
+# it to empty, says so in one line, keeps the record, and the next start
+# removes the cgroups once they are free.
+test_cgroups_still_in_use_at_the_stop_are_left_to_the_next_start() {
+	need_v1 || return 0
+	[ -d /sys/fs/cgroup/pids ] || { skip "no pids hierarchy"; return 0; }
+	create
+	lxc_start -P "$(P)" -n $N -o "$T/start.log" -l WARN
+	sleep 1000 &
+	local squatter=$!
+	at_cleanup kill -KILL "$squatter"
+	echo "$squatter" > "$(self_dir pids)/$(base)/lxcmgr.monitor.$N/cgroup.procs"
+	lxc_stop -P "$(P)" -n $N -k
+	assert_contains "$(cat "$T/start.log")" "lxcmgr.monitor.$N\": still in use after"
+	assert_contains "$(cat "$T/start.log")" "for the next lxc-start, lxc-stop or lxc-destroy to remove"
+	[ -n "$(ls "$T/run/c/"*.cgroup 2> /dev/null)" ] || fail "the record went without the cgroups"
+	kill -KILL "$squatter"
+	wait "$squatter" 2> /dev/null || true
+	lxc_start -P "$(P)" -n $N
+	[ ! -e "$(payload pids)-1" ] || fail "the new run took \"$(payload pids)-1\": the old cgroup was left"
+	lxc_stop -P "$(P)" -n $N -k
+	assert_no_leftovers "a stop that left its cgroups, then a start and lxc-stop -k"
+}
+
 test_a_killed_monitor_leaves_nothing_after_lxc_destroy_f() {
 	need_v1 || return 0
 	create

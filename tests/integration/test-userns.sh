@@ -46,7 +46,9 @@ check_nothing_left() {
 	kill -0 "$pid" 2> /dev/null && fail "init (pid $pid) still alive after lxc-stop"
 	assert_eq "$(grep -c "$(P)/$N" /proc/self/mountinfo)" 0 "mounts left on the host"
 	assert_eq "$(ls -A "$T/run/c" 2> /dev/null)" "" "sockets and records left"
-	local left; left=$(find /sys/fs/cgroup -type d -name "*$N*" 2> /dev/null | head -n 3)
+	# Only below this test's own cgroup directory: a run of this file
+	# elsewhere (another checkout) has containers of the same name.
+	local left; left=$(find /sys/fs/cgroup -type d -path "*/$(_test_cgroup_dir)/*" 2> /dev/null | head -n 3)
 	assert_eq "$left" "" "cgroups left"
 }
 
