@@ -693,14 +693,7 @@ static int build_fstab(struct build *b)
 				   ret == -EFBIG ? "larger than 1 MiB" : "not a regular file");
 	if (ret < 0)
 		return value_error(b, -ret, key, LAST, "read \"%s\": %s", path, strerror(-ret));
-	for (char *line = text, *next; line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		lineno++;
-		line = str_trim(line);
-		if (!*line || *line == '#')
-			continue;
+	for (char *cursor = text, *line; (line = str_next_entry(&cursor, &lineno));) {
 		cleanup_free char *why = NULL;
 		ret = mounts_add(b->p, line, str_printf("%s:%u", path, lineno), &why);
 		if (ret == -ENOMEM)

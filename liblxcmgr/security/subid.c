@@ -104,17 +104,10 @@ int subid_read(const char *file, const struct subid_env *env, struct subid_range
 		return 0;
 	if (ret < 0)
 		return error_set(err, -ret, "read \"%s\"", file);
-	for (char *line = text, *next; line; line = next) {
+	for (char *cursor = text, *line; (line = str_next_entry(&cursor, &lineno));) {
 		struct subid_range r;
 		const char *why = NULL;
 
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		lineno++;
-		line = str_trim(line);
-		if (!*line || *line == '#')
-			continue;
 		ret = parse_entry(line, env, &r, &why);
 		if (ret == -ENOMEM)
 			goto oom;

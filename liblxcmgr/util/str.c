@@ -28,6 +28,21 @@ char *str_trim(char *s)
 	return s;
 }
 
+char *str_next_entry(char **cursor, unsigned *lineno)
+{
+	while (*cursor) {
+		char *line = *cursor, *end = strchr(line, '\n');
+		if (end)
+			*end++ = '\0';
+		*cursor = end;
+		(*lineno)++;
+		line = str_trim(line);
+		if (*line && *line != '#')
+			return line;
+	}
+	return NULL;
+}
+
 char *str_printf(const char *fmt, ...)
 {
 	char *out = NULL;

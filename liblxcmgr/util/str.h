@@ -22,6 +22,12 @@ bool str_ends_with(const char *s, const char *suffix);
 /* Trims blanks (space, tab, \r, \n) at both ends, in place. */
 char *str_trim(char *s);
 
+/* Files of one entry a line (fstab, subuid): cuts the text at *CURSOR in
+ * place and returns its next line that is neither blank nor a '#' comment,
+ * trimmed, with *LINENO set to its number; NULL at the end. Start with
+ * *CURSOR at the text and *LINENO at 0. */
+char *str_next_entry(char **cursor, unsigned *lineno);
+
 /* asprintf that returns the string, or NULL when out of memory. */
 char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -1,6 +1,7 @@
 /* util/str: trimming, splitting, joining, number parsing, edit distance. */
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "unit.h"
 #include "util/cleanup.h"
@@ -29,6 +30,33 @@ TEST(trim)
 	char *t = trimmed(buf, sizeof(buf), "ab  ");
 	EXPECT(t == buf, "trim without leading blanks returns the buffer itself");
 	EXPECT_INT(buf[2], '\0');
+}
+
+/* Every entry str_next_entry gives for TEXT, as "LINENO:ENTRY|..." */
+static void expect_entries(const char *text, const char *want)
+{
+	char buf[256], got[256] = "";
+	char *cursor = buf, *line;
+	unsigned lineno = 0;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	while ((line = str_next_entry(&cursor, &lineno)))
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%u:%s|", lineno, line);
+	EXPECT_STR(got, want);
+	EXPECT(cursor == NULL, "the cursor is NULL at the end of \"%s\"", text);
+}
+
+TEST(next_entry)
+{
+	expect_entries("a b\nc", "1:a b|2:c|");
+	/* Blank lines and comments are counted, not given; entries are trimmed. */
+	expect_entries("# head\n\n  x 1 \t\n\t# indented\r\ny\n", "3:x 1|5:y|");
+	expect_entries("", "");
+	expect_entries("\n\n", "");
+	/* '#' starts a comment only at the start of a line. */
+	expect_entries("a#b\n", "1:a#b|");
+	/* Lines end at \n alone; a \r before it is trimmed. */
+	expect_entries("a\r\nb\r\n", "1:a|2:b|");
 }
 
 static void expect_split(const char *s, const char *seps, const char *const *want)
@@ -205,4 +233,4 @@ TEST(split_command)
 	EXPECT_INT(str_split_command("a \"b", &v), -EINVAL);
 }
 
-UNIT_MAIN(trim, split, join_and_vectors, prefix_suffix, to_u64, to_i64, distance, split_command)
+UNIT_MAIN(trim, next_entry, split, join_and_vectors, prefix_suffix, to_u64, to_i64, distance, split_command)
