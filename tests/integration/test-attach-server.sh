@@ -29,11 +29,15 @@ until_true() {
 }
 sid_of() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $4 }'; }
 ppid_of() { awk '/^PPid:/ { print $2 }' "/proc/$1/status" 2> /dev/null; }
-# pid_by_cmdline WORDS: the host pid of the process whose command line is
-# exactly WORDS (a "sleep" with a number of this test's own).
+# pid_by_cmdline WORDS: the host pid of the process in this test's container
+# (by its UTS namespace, the one -s UTSNAME joins) whose command line is
+# exactly WORDS (a "sleep" with a number of this test's own; the same test
+# run from another checkout has the same one).
 pid_by_cmdline() {
-	local p
+	local p ns
+	ns=$(readlink "/proc/$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')/ns/uts") || return 1
 	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/ns/uts" 2> /dev/null)" = "$ns" ] || continue
 		[ "$(tr '\0' ' ' 2> /dev/null < "$p/cmdline")" = "$* " ] && { echo "${p#/proc/}"; return 0; }
 	done
 	return 1
