@@ -697,8 +697,10 @@ int cgroup_leave(struct cgroup *cg, lxcmgr_error **err)
 
 /* -------------------------------------------------------------- kill */
 
-/* Kills every pid in DIR's cgroup.procs and below; counts them in *n. */
-static int kill_tree(const char *dir, int *n)
+/* Kills every pid in DIR's cgroup.procs and below; counts them in *n,
+ * and in *denied the first that was not ours to kill (EPERM: an ordinary
+ * user's clean-up, on a cgroup with processes of someone else's). */
+static int kill_tree(const char *dir, int *n, long *denied)
 {
 	cleanup_free char *procs = NULL;
 	cleanup_closedir DIR *d = NULL;
@@ -711,7 +713,8 @@ static int kill_tree(const char *dir, int *n)
 			break;
 		if (pid > 0 && pid != getpid()) {
 			(*n)++;
-			kill((pid_t)pid, SIGKILL);
+			if (kill((pid_t)pid, SIGKILL) < 0 && errno == EPERM && !*denied)
+				*denied = pid;
 		}
 	}
 	d = opendir(dir);
@@ -720,26 +723,38 @@ static int kill_tree(const char *dir, int *n)
 			continue;
 		cleanup_free char *sub = str_printf("%s/%s", dir, e->d_name);
 		if (sub)
-			kill_tree(sub, n);
+			kill_tree(sub, n, denied);
 	}
 	return 0;
 }
 
-int cgroup_kill_listed(struct cgroup *cg)
+static int kill_all_listed(struct cgroup *cg, long *denied)
 {
 	int n = 0;
 
 	for (size_t i = 0; i < cg->n_hiers; i++)
 		if (cg->hiers[i].dirs[CGROUP_PAYLOAD])
-			kill_tree(cg->hiers[i].dirs[CGROUP_PAYLOAD], &n);
+			kill_tree(cg->hiers[i].dirs[CGROUP_PAYLOAD], &n, denied);
 	return n;
+}
+
+int cgroup_kill_listed(struct cgroup *cg)
+{
+	long denied = 0;
+
+	return kill_all_listed(cg, &denied);
 }
 
 int cgroup_kill_wait(struct cgroup *cg, lxcmgr_error **err)
 {
+	long denied = 0;
+
 	for (unsigned waited = 0, step = 1; waited < KILL_WAIT_MS; waited += step) {
-		if (cgroup_kill_listed(cg) == 0)
+		if (kill_all_listed(cg, &denied) == 0)
 			return 0;
+		if (denied) /* waiting would not change it */
+			return error_set(err, EPERM, "kill process %ld of cgroup \"%s\"", denied,
+					 cg->payload ? cg->payload : "?");
 		sleep_ms(step);
 		step = step < 50 ? step * 2 : 50;
 	}

@@ -423,7 +423,10 @@ static void save_record(struct net_state *s, const struct lxcmgr_container *c)
 		const struct net_live *l = &s->live[i];
 		char *line = NULL;
 		/* A moved macvlan, ipvlan or vlan went with the container. */
-		if (l->host_index && !(l->moved && l->host_index == l->move_index))
+		if (l->by_helper && l->host_name[0])
+			line = str_printf("%susernic %s %s %s\n", text ? text : "", l->host_name,
+					  s->plan->netdevs[i].link, s->plan->netdevs[i].name);
+		else if (l->host_index && !(l->moved && l->host_index == l->move_index))
 			line = str_printf("%shost %d %s\n", text ? text : "", l->host_index,
 					  l->host_name);
 		else if (l->phys)

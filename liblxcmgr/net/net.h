@@ -72,5 +72,12 @@ void net_stop(struct net_state *s, const struct lxcmgr_container *c);
  * devices the record names and gives phys devices back. Does nothing while
  * a monitor holds the container's lock. */
 int net_orphan(struct lxcmgr_container *c, lxcmgr_error **err);
+/* An ordinary user's client, once the monitor is gone and before init
+ * (PID, PIDFD) is killed: lxcmgr-user-nic deletes each veth it made (the
+ * record's "usernic" lines) through init's network namespace and drops
+ * the line from its own record. Killing init would take them along, but
+ * only once the kernel dismantles the namespace, and the helper's record
+ * would count them until its next run. Failures are logged only. */
+void net_orphan_user_veths(struct lxcmgr_container *c, int pid, int pidfd);
 
 #endif

@@ -22,3 +22,7 @@ int net_orphan(struct lxcmgr_container *c, lxcmgr_error **err)
 {
 	return 0;
 }
+
+void net_orphan_user_veths(struct lxcmgr_container *c, int pid, int pidfd)
+{
+}

@@ -1,6 +1,9 @@
 #include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -9,11 +12,13 @@
 #include "net/link.h"
 #include "net/net.h"
 #include "net/record.h"
+#include "net/usernic.h"
 #include "run/proto.h"
 #include "store.h"
 #include "util/cleanup.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/log.h"
 #include "util/str.h"
 
 #define RECORD_MAX (1u << 16)
@@ -70,6 +75,47 @@ static int undo_phys(struct nl *nl, int index, const char *name)
 		return 0;
 	ret = link_change(nl, index, &(struct link_change){ .up = -1 });
 	return ret ?: link_change(nl, index, &(struct link_change){ .name = name });
+}
+
+/* Init's network namespace, while PIDFD says init still runs (so PID
+ * was not reused between the two). */
+static int open_init_netns(int pid, int pidfd)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
+		return -errno;
+	return steal_fd(fd);
+}
+
+void net_orphan_user_veths(struct lxcmgr_container *c, int pid, int pidfd)
+{
+	cleanup_free char *path = net_record_path(c);
+	cleanup_free char *text = NULL;
+	cleanup_close int lock = -1, netns = -1;
+
+	if (!path || store_lock(c->ctx, c->name, &lock, NULL) < 0 ||
+	    file_read(path, RECORD_MAX, &text, NULL) < 0 || !strstr(text, "usernic "))
+		return;
+	if ((netns = open_init_netns(pid, pidfd)) < 0) {
+		log_warn(c->ctx, "container \"%s\": init's network namespace: %s; its veths go "
+			 "with it", c->name, strerror(-netns));
+		return;
+	}
+	for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char host[IF_NAMESIZE], link[IF_NAMESIZE], nic[IF_NAMESIZE];
+		cleanup_error lxcmgr_error *e = NULL;
+		if (sscanf(line, "usernic %15s %15s %15s", host, link, nic) != 3)
+			continue;
+		if (usernic_delete(lxcmgr_ctx_lxcpath(c->ctx), c->name, netns, link, nic, &e) < 0)
+			log_warn(c->ctx, "container \"%s\": veth \"%s\" (\"%s\" inside): %s", c->name,
+				 host, nic, e && e->msg ? e->msg : "lxcmgr-user-nic failed");
+	}
 }
 
 int net_orphan(struct lxcmgr_container *c, lxcmgr_error **err)

@@ -9,6 +9,11 @@
  *   proxy IFINDEX NAME ADDR
  *                       l2proxy's entry for ADDR on the link NAME: removed
  *                       if the link is still there under that index
+ *   usernic HOST LINK NIC
+ *                       an ordinary user's veth, made by lxcmgr-user-nic
+ *                       (host end HOST on bridge LINK, NIC inside): the
+ *                       helper deletes it, through init's namespace, before
+ *                       init is killed (net_orphan_user_veths)
  *
  * so that lxc-stop -k and lxc-destroy -f can undo a run whose monitor was
  * killed. */

@@ -97,35 +97,49 @@ void proto_pointer_remove(const struct lxcmgr_ctx *ctx, const char *name)
 		unlink(path);
 }
 
-/* Root's way to a user's monitor: the pointer must be the container
- * directory's owner's, and so must the monitor at its end. */
-static int connect_pointer(const struct lxcmgr_ctx *ctx, const char *name, int *fd)
+int proto_pointer_read(const struct lxcmgr_ctx *ctx, const char *name, char **socket_path,
+		       uid_t *owner)
 {
 	cleanup_free char *path = pointer_path(ctx, name);
 	cleanup_free char *dir = str_printf("%s/%s", ctx->lxcpath, name);
 	char sock[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
 	struct stat st, pst;
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
 
 	if (!path || !dir)
 		return -ENOMEM;
 	if (stat(dir, &st) < 0 || st.st_uid == 0)
 		return -ENOENT;
-	cleanup_close int pfd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	cleanup_close int pfd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (pfd < 0 || fstat(pfd, &pst) < 0 || !S_ISREG(pst.st_mode) || pst.st_uid != st.st_uid)
 		return -ENOENT;
 	ssize_t n = read(pfd, sock, sizeof(sock) - 1);
-	if (n <= 1 || sock[n - 1] != '\n')
+	if (n <= 1 || sock[n - 1] != '\n' || sock[0] != '/' || memchr(sock, '\0', (size_t)n))
 		return -ENOENT;
 	sock[n - 1] = '\0';
-	cleanup_close int s = -1;
-	int ret = connect_path(sock, &s);
+	if (!(*socket_path = strdup(sock)))
+		return -ENOMEM;
+	*owner = st.st_uid;
+	return 0;
+}
+
+/* Root's way to a user's monitor: the pointer must be the container
+ * directory's owner's, and so must the monitor at its end. */
+static int connect_pointer(const struct lxcmgr_ctx *ctx, const char *name, int *fd)
+{
+	cleanup_free char *sock = NULL;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	uid_t owner;
+	int ret = proto_pointer_read(ctx, name, &sock, &owner);
+
 	if (ret < 0)
+		return ret;
+	cleanup_close int s = -1;
+	if ((ret = connect_path(sock, &s)) < 0)
 		return ret;
 	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
 		return -errno;
-	if (cred.uid != st.st_uid)
+	if (cred.uid != owner)
 		return -EACCES;
 	*fd = steal_fd(s);
 	return 0;

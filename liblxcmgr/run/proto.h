@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "lxcmgr.h"
 
@@ -103,6 +104,12 @@ char *proto_socket_path(const struct lxcmgr_ctx *ctx, const char *name);
  * monitor listens, removed when it stops listening. */
 int proto_pointer_write(const struct lxcmgr_ctx *ctx, const char *name, const char *socket_path);
 void proto_pointer_remove(const struct lxcmgr_ctx *ctx, const char *name);
+/* The socket path a user's pointer names (malloc'd) and the container
+ * directory's owner, when the directory is not root's and the pointer is a
+ * regular file of that owner's; -ENOENT otherwise. Its content is the
+ * user's to write: whoever follows it acts as that user only. */
+int proto_pointer_read(const struct lxcmgr_ctx *ctx, const char *name, char **socket_path,
+		       uid_t *owner);
 
 /* Client: connects to NAME's monitor. -ECONNREFUSED or -ENOENT: not running.
  * A server that is neither root nor our uid gives -EACCES. Root also

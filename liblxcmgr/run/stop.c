@@ -5,18 +5,23 @@
  * (CMD_FREEZE, CMD_UNFREEZE); the state subscription tells when it is
  * done. */
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "conf/values.h"
 #include "container.h"
+#include "ctx.h"
 #include "net/net.h"
 #include "run/cgroups.h"
 #include "run/proto.h"
@@ -25,6 +30,9 @@
 #include "util/error.h"
 #include "util/file.h"
 #include "util/str.h"
+
+#define PWBUF_SIZE 16384 /* getpwuid_r's buffer: a passwd line */
+#define ANSWER_MAX 1024  /* the clean-up child's answer: its error message */
 
 static long long now_ms(void)
 {
@@ -232,6 +240,8 @@ static int kill_orphan(struct lxcmgr_container *c, bool monitor_gone, unsigned f
 		run_cgroup_orphan(c, NULL); /* what a stop that gave up waiting left */
 		return error_msg(err, ESRCH, "container \"%s\" is not running", c->name);
 	}
+	if (pid > 0 && geteuid() != 0) /* an ordinary user's veths, while init's netns is there */
+		net_orphan_user_veths(c, pid, pidfd);
 	if (pid > 0) {
 		if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
 			return error_set(err, errno, "kill init (pid %d)", pid);
@@ -252,6 +262,113 @@ static int kill_orphan(struct lxcmgr_container *c, bool monitor_gone, unsigned f
 	return ret;
 }
 
+/* ------------------------------------- root, after a user's monitor */
+
+/* "<runtime>/c/<16 hex digits>.sock" -> "<runtime>" (malloc'd); NULL when
+ * SOCK is not a monitor's socket path. */
+static char *runtime_of_socket(const char *sock)
+{
+	const char *file = strrchr(sock, '/');
+
+	if (!file || file - sock < 3 || strncmp(file - 2, "/c", 2) != 0 ||
+	    strlen(file + 1) != 16 + strlen(".sock") || !str_ends_with(file, ".sock") ||
+	    strspn(file + 1, "0123456789abcdef") != 16)
+		return NULL;
+	return strndup(sock, (size_t)(file - 2 - sock));
+}
+
+/* The child's side: becomes PW's user, with their groups, and does what
+ * their own lxc-stop would, on their runtime directory RUNTIME. */
+static int orphan_as_user(struct lxcmgr_container *c, const struct passwd *pw,
+			  const char *runtime, const char *sock, unsigned flags,
+			  lxcmgr_error **err)
+{
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
+		return error_set(err, errno, "become user \"%s\"", pw->pw_name);
+	free(c->ctx->runtime_dir);
+	cleanup_free char *mine = (c->ctx->runtime_dir = strdup(runtime))
+					  ? proto_socket_path(c->ctx, c->name) : NULL;
+	if (!mine)
+		return error_set(err, ENOMEM, "container \"%s\"", c->name);
+	/* The records' and the lock's names hash the lxcpath as spelled. */
+	if (!str_eq(mine, sock))
+		return error_msg(err, EINVAL, "the monitor of \"%s\" listened on \"%s\", not "
+				 "on this lxcpath's socket; give -P as %s spells it (their "
+				 "lxc.lxcpath, by default ~%s/.local/share/lxcmgr)", c->name,
+				 sock, pw->pw_name, pw->pw_name);
+	return kill_orphan(c, true, flags, err);
+}
+
+/* The child's answer on FD (closed here), "RET MESSAGE", as our return
+ * value and error, once it has ended. */
+static int child_answer(pid_t child, int fd, const char *name, const char *user,
+			lxcmgr_error **err)
+{
+	char msg[ANSWER_MAX];
+	ssize_t n = read(fd, msg, sizeof(msg) - 1); /* one write, under PIPE_BUF */
+	int ret, used = 0;
+
+	close(fd);
+	while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+		;
+	msg[n > 0 ? n : 0] = '\0';
+	if (sscanf(msg, "%d %n", &ret, &used) != 1)
+		return error_msg(err, EPROTO, "container \"%s\": the clean-up as user \"%s\" "
+				 "ended without an answer", name, user);
+	return ret < 0 ? error_msg(err, -ret, "%s", msg + used) : 0;
+}
+
+/* Root's lxc-stop on an ordinary user's container whose monitor is gone:
+ * init's record, the cgroups' and the network's are in the user's runtime
+ * directory, which root finds through the pointer the monitor left in the
+ * container directory (proto.h). Everything there is the user's to write,
+ * so the clean-up runs in a child that has become that user and runs their
+ * own code path: it opens the records as they would, and kills, removes
+ * and unlinks only what they could (never a file of root's behind a link
+ * of theirs, nor a cgroup outside those delegated to them). 1 when the
+ * container is not a user's (nothing to follow). */
+static int kill_users_orphan(struct lxcmgr_container *c, unsigned flags, lxcmgr_error **err)
+{
+	cleanup_free char *sock = NULL, *runtime = NULL, *pwbuf = malloc(PWBUF_SIZE);
+	struct passwd pwd, *pw = NULL;
+	uid_t owner;
+	int ret = proto_pointer_read(c->ctx, c->name, &sock, &owner);
+
+	if (ret == -ENOENT)
+		return 1;
+	if (ret < 0 || !pwbuf)
+		return error_set(err, ret < 0 ? -ret : ENOMEM, "container \"%s\"", c->name);
+	if (!(runtime = runtime_of_socket(sock)))
+		return error_msg(err, EINVAL, "container \"%s\": its socket pointer names \"%s\", "
+				 "not a monitor's socket", c->name, sock);
+	if (getpwuid_r(owner, &pwd, pwbuf, PWBUF_SIZE, &pw) != 0 || !pw)
+		return error_msg(err, ENOENT, "container \"%s\" belongs to uid %lu, which has no "
+				 "passwd entry: root cleans up after its monitor as its owner",
+				 c->name, (unsigned long)owner);
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return error_set(err, errno, "pipe");
+	pid_t child = fork();
+	if (child == 0) {
+		lxcmgr_error *e = NULL;
+		char msg[ANSWER_MAX];
+		close(pipefd[0]);
+		ret = orphan_as_user(c, pw, runtime, sock, flags, &e);
+		snprintf(msg, sizeof(msg), "%d %s", ret,
+			 ret == 0 ? "" : e && e->msg ? e->msg : strerror(-ret));
+		_exit(write(pipefd[1], msg, strlen(msg)) < 0);
+	}
+	close(pipefd[1]);
+	if (child < 0) {
+		int e = errno;
+		close(pipefd[0]);
+		return error_set(err, e, "fork");
+	}
+	return child_answer(child, pipefd[0], c->name, pw->pw_name, err);
+}
+
 LXCMGR_PUBLIC int lxcmgr_container_stop(struct lxcmgr_container *c, int timeout,
 					unsigned flags, lxcmgr_error **err)
 {
@@ -259,6 +376,11 @@ LXCMGR_PUBLIC int lxcmgr_container_stop(struct lxcmgr_container *c, int timeout,
 	int state, ret = subscribe(c, &fd, &state);
 	int pid = ret == 0 ? lxcmgr_container_init_pid(c) : -ESRCH;
 
+	if (ret == -ESRCH && geteuid() == 0) {
+		int user = kill_users_orphan(c, flags, err);
+		if (user <= 0)
+			return user;
+	}
 	if (ret == -ESRCH || pid < 0)
 		return kill_orphan(c, ret == -ESRCH, flags, err);
 	if (ret < 0)

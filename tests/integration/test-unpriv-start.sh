@@ -147,26 +147,109 @@ test_root_sees_and_stops_a_users_container() {
 	assert_eq "$(payload_dirs)" "" "cgroups left after root's stop"
 }
 
-test_killed_monitor_is_cleaned_up_by_the_user() {
-	setup_user || return 0
-	delegate "$TUID" || return 1
-	create_ct || return 1
+# start_and_kill_monitor: the user starts $CT, then its monitor is killed
+# (kill -9); $INIT is the container's init, which lives on.
+start_and_kill_monitor() {
 	tool start -n "$CT" || { fail "lxc-start as $TNAME"; return 1; }
-	local pid monitor
-	pid=$(tool info -n "$CT" -p -H | awk '{ print $2 }')
-	monitor=$(ps -o ppid= -p "$pid" | tr -d ' ')
+	local monitor
+	INIT=$(tool info -n "$CT" -p -H | awk '{ print $2 }')
+	monitor=$(ps -o ppid= -p "$INIT" | tr -d ' ')
 	[ -n "$monitor" ] && [ "$(stat -c %u "/proc/$monitor")" = "$TUID" ] ||
 		{ fail "the monitor ($monitor) is not the user's"; return 1; }
 	kill -9 "$monitor"
 	while kill -0 "$monitor" 2> /dev/null; do sleep 0.1; done
-	tool stop -n "$CT" -k || fail "lxc-stop -k as $TNAME after the monitor was killed"
+}
+
+# nothing_left WHO: init killed, no cgroup, runtime file or pointer left.
+nothing_left() {
 	# Killed (a zombie until the host's init reaps it: the monitor was its parent).
-	case $(ps -o stat= -p "$pid") in "" | Z*) ;; *) fail "init ($pid) still runs" ;; esac
-	assert_eq "$(payload_dirs)" "" "cgroups left after lxc-stop -k"
-	assert_eq "$(find "$U/run/lxcmgr/c" "$CTDIR/.lxcmgr-socket" -mindepth 1 2> /dev/null)" "" \
-		"runtime files left after lxc-stop -k"
-	[ ! -e "$CTDIR/.lxcmgr-socket" ] || fail "the pointer for root was left"
-	assert_eq "$(tool info -n "$CT" -s)" "State:          STOPPED" "lxc-info -s"
+	case $(ps -o stat= -p "$INIT") in "" | Z*) ;; *) fail "init ($INIT) still runs after $1" ;; esac
+	assert_eq "$(payload_dirs)" "" "cgroups left after $1"
+	assert_eq "$(find "$U/run/lxcmgr/c" -mindepth 1 2> /dev/null)" "" "runtime files left after $1"
+	[ ! -e "$CTDIR/.lxcmgr-socket" ] || fail "the pointer for root was left after $1"
+	assert_eq "$(tool info -n "$CT" -s)" "State:          STOPPED" "lxc-info -s after $1"
+}
+
+# as_root_with_users CMD...: CMD as root, with the test's /etc/passwd and
+# group (which have $TNAME) bound over the host's.
+as_root_with_users() {
+	unshare -m --propagation private bash -c '
+		mount --bind "$0/etc/passwd" /etc/passwd && mount --bind "$0/etc/group" /etc/group &&
+		exec "$@"' "$U" "$@"
+}
+
+test_killed_monitor_is_cleaned_up_by_the_user() {
+	setup_user || return 0
+	delegate "$TUID" || return 1
+	create_ct || return 1
+	start_and_kill_monitor || return 1
+	tool stop -n "$CT" -k || fail "lxc-stop -k as $TNAME after the monitor was killed"
+	nothing_left "the user's lxc-stop -k"
+}
+
+test_killed_monitor_is_cleaned_up_by_root() {
+	setup_user || return 0
+	delegate "$TUID" || return 1
+	create_ct || return 1
+	start_and_kill_monitor || return 1
+	local P=$U/home/.local/share/lxcmgr
+	# Root acts as the container's owner: a uid without a passwd entry
+	# is refused, and nothing is touched.
+	assert_fails lxc_stop -P "$P" -n "$CT" -k
+	assert_contains "$err" "belongs to uid $TUID, which has no passwd entry"
+	kill -0 "$INIT" || fail "init was killed by a refused lxc-stop -k"
+	[ -e "$CTDIR/.lxcmgr-socket" ] || fail "a refused lxc-stop -k removed the pointer"
+	# A plain stop: the init that lives on, and the fix.
+	assert_fails as_root_with_users "$LXCMGR_BUILD/tools/lxc-stop" -P "$P" -n "$CT"
+	assert_contains "$err" "the monitor of \"$CT\" is gone but its init (pid $INIT) still runs; lxc-stop -k kills it"
+	as_root_with_users "$LXCMGR_BUILD/tools/lxc-stop" -P "$P" -n "$CT" -k ||
+		fail "root's lxc-stop -P -k after the user's monitor was killed"
+	nothing_left "root's lxc-stop -k"
+	assert_eq "$(lxc_info -P "$P" -n "$CT" -s)" "State:          STOPPED" "root's lxc-info -P -s"
+}
+
+# The records are the user's to write: root's lxc-stop -k does with them
+# only what the user could. A record naming a cgroup of root's (with a
+# process of root's in it) and a pid file of root's: both are left.
+test_root_follows_the_users_records_only_as_the_user() {
+	setup_user || return 0
+	delegate "$TUID" || return 1
+	create_ct || return 1
+	start_and_kill_monitor || return 1
+	local rec d forged=() sleeper
+	rec=$(ls "$U/run/lxcmgr/c/"*.cgroup)
+	[ -f "$rec" ] || { fail "no cgroup record in $U/run/lxcmgr/c"; return 1; }
+	# Root's cgroups, each beside a delegated one, with the same tail.
+	for d in "${DELEG[@]}"; do
+		local mine=${d%/lxcmgr-test-deleg-$$}/lxcmgr-test-root-$$
+		mkdir "$mine"
+		at_cleanup find "$mine" -depth -type d -exec rmdir {} +
+		forged+=("$mine")
+	done
+	# The record's cgroups (full paths) moved there, and made by root.
+	sed -i "s|/lxcmgr-test-deleg-$$/|/lxcmgr-test-root-$$/|g" "$rec"
+	local kind payload monitor before
+	while IFS=$'\t' read -r kind _ _ _ _ _ payload monitor _; do
+		[ "$kind" = hier ] || continue
+		for d in "$payload" "$monitor"; do
+			case $d in */lxcmgr-test-root-$$/?*) mkdir -p "$d" ;; esac
+		done
+	done < "$rec"
+	before=$(find "${forged[@]}" -mindepth 1 -type d | sort)
+	[ -n "$before" ] || { fail "no cgroup of the record was moved to root's: $(cat "$rec")"; return 1; }
+	sleep 600 &
+	sleeper=$!
+	at_cleanup kill "$sleeper"
+	echo "$sleeper" > "$(printf '%s\n' "$before" | grep -v cpuset | grep -m1 payload)/cgroup.procs"
+	# The init record's pid file: one of root's that names init.
+	mkdir "$T/rootonly"
+	echo "$INIT" > "$T/rootonly/pid"
+	sed -i "1s|\$| $T/rootonly/pid|" "$U/run/lxcmgr/c/"*.init
+	assert_fails as_root_with_users "$LXCMGR_BUILD/tools/lxc-stop" -P "$U/home/.local/share/lxcmgr" -n "$CT" -k
+	assert_contains "$err" "not permitted" "root's lxc-stop -k on the forged records"
+	kill -0 "$sleeper" || fail "root's lxc-stop -k killed a process of root's in a cgroup the record named"
+	assert_eq "$(find "${forged[@]}" -mindepth 1 -type d | sort)" "$before" "root's cgroups the record named"
+	[ -e "$T/rootonly/pid" ] || fail "root's lxc-stop -k removed a pid file of root's the record named"
 }
 
 test_v1_controllers_not_delegated() {

@@ -337,4 +337,31 @@ test_users_container_on_the_bridge_reaches_it() {
 	assert_contains "$err" "not supported yet for a veth of a container started by an ordinary user"
 }
 
+# The user's monitor is killed; root's lxc-stop -k cleans up as the user
+# would: init killed, the veth deleted by the helper (off the bridge and
+# out of its record at once), the cgroups and runtime files gone.
+test_root_cleans_up_the_veth_of_a_killed_monitor() {
+	setup_container_user || return 0
+	ctool create -n "$CT" -t busybox -q || { fail "lxc-create as $TNAME"; return 1; }
+	local cfg=$U/home/.local/share/lxcmgr/$CT/config
+	sed -i '/^lxc\.net\./d' "$cfg"
+	printf '%s\n' "lxc.net.0.type = veth" "lxc.net.0.link = $BR" >> "$cfg"
+	local out init monitor
+	out=$(ctool start -n "$CT" 2>&1) || { fail "lxc-start as $TNAME: $out"; return 1; }
+	assert_eq "$(record | cut -d' ' -f1-3,5)" "$TUID veth $BR $CT" "the record"
+	[ -n "$(ip -o link show master "$BR")" ] || { fail "no port on $BR"; return 1; }
+	init=$(ctool info -n "$CT" -p -H | awk '{ print $2 }')
+	monitor=$(ps -o ppid= -p "$init" | tr -d ' ')
+	[ "$(stat -c %u "/proc/$monitor")" = "$TUID" ] || { fail "the monitor ($monitor) is not the user's"; return 1; }
+	kill -9 "$monitor"
+	while kill -0 "$monitor" 2> /dev/null; do sleep 0.1; done
+	in_test_ns env LXCMGR_USER_NIC="$HELPER" "$LXCMGR_BUILD/tools/lxc-stop" \
+		-P "$U/home/.local/share/lxcmgr" -n "$CT" -k || fail "root's lxc-stop -k"
+	case $(ps -o stat= -p "$init") in "" | Z*) ;; *) fail "init ($init) still runs" ;; esac
+	assert_eq "$(ip -o link show master "$BR")" "" "ports of $BR after root's lxc-stop -k"
+	assert_eq "$(record)" "" "the helper's record after root's lxc-stop -k"
+	assert_eq "$(find "${DELEG[@]}" -mindepth 1 -type d)" "" "cgroups left"
+	assert_eq "$(find "$U/run/lxcmgr/c" -mindepth 1)" "" "runtime files left"
+}
+
 run_tests
