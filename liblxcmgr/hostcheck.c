@@ -9,12 +9,14 @@
  * only system calls and leave with _exit(). */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/if_link.h>
 #include <linux/magic.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/seccomp.h>
 #include <net/if.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -27,6 +29,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
@@ -35,6 +38,10 @@
 #include <unistd.h>
 
 #include "lxcmgr.h"
+#include "net/usernet.h"
+#ifdef HAVE_LIBMNL
+#include "net/usernic.h"
+#endif
 #include "security/subid.h"
 #include "util/cleanup.h"
 #include "util/error.h"
@@ -1046,6 +1053,131 @@ static void check_delegation(struct hc *hc)
 		    "a cgroup for the user there and chown it", denied[1], strerror(last));
 }
 
+/* lxcmgr-user-nic, which gives an ordinary user's containers their veths:
+ * it works only setuid root, runnable by them, on a mount that honours
+ * setuid. */
+static void check_user_nic(struct hc *hc)
+{
+	static const char name[] = "lxcmgr-user-nic";
+#ifdef HAVE_LIBMNL
+	const char *path = usernic_helper();
+	struct statvfs vfs;
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		add(hc, G_UNPRIV, name, WARN, "%s: %s; an ordinary user's veth needs it, setuid "
+		    "root (reinstall lxcmgr)", path, strerror(errno));
+	else if (st.st_uid != 0 || !(st.st_mode & S_ISUID))
+		add(hc, G_UNPRIV, name, WARN, "%s is not setuid root, so an ordinary user's veth "
+		    "fails; as root: chown root %s; chmod u+s %s, or reinstall lxcmgr", path,
+		    path, path);
+	else if (!(st.st_mode & S_IXOTH))
+		add(hc, G_UNPRIV, name, WARN, "%s is setuid root but not executable by ordinary "
+		    "users (as root: chmod o+rx %s)", path, path);
+	else if (statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_NOSUID))
+		add(hc, G_UNPRIV, name, WARN, "%s is setuid root but on a nosuid mount, where it "
+		    "runs without root (install it on another mount)", path);
+	else
+		add(hc, G_UNPRIV, name, OK, "%s is setuid root", path);
+#else
+	add(hc, G_UNPRIV, name, INFO, "not built (configure found no libmnl): an ordinary "
+	    "user's veths are refused");
+#endif
+}
+
+/* The calling user's name and the names of their groups, as
+ * lxcmgr-user-nic looks them up (-ENOENT: no passwd entry). */
+static int caller_names(char **user, char ***groups)
+{
+	struct passwd pwd, *pw = NULL;
+	char buf[16384];
+	gid_t gids[256];
+	int n = (int)ARRAY_SIZE(gids);
+
+	if (getpwuid_r(getuid(), &pwd, buf, sizeof(buf), &pw) != 0 || !pw)
+		return -ENOENT;
+	if (!(*user = strdup(pw->pw_name)))
+		return -ENOMEM;
+	if (getgrouplist(pw->pw_name, pw->pw_gid, gids, &n) < 0)
+		n = (int)ARRAY_SIZE(gids); /* more than that: the first ones */
+	for (int i = 0; i < n; i++) {
+		struct group grp, *gr = NULL;
+		char gbuf[16384];
+		if (getgrgid_r(gids[i], &grp, gbuf, sizeof(gbuf), &gr) == 0 && gr &&
+		    strv_push_dup(groups, gr->gr_name) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* What lxc-usernet gives the calling user; as root, that every line parses. */
+static void usernet_report(struct hc *hc, const char *path, const char *text)
+{
+	static const char name[] = "lxc-usernet";
+	cleanup_free char *user = NULL, *given = NULL;
+	cleanup_strv char **groups = NULL;
+	cleanup_error lxcmgr_error *err = NULL;
+	bool root = getuid() == 0;
+	int ret = root ? 0 : caller_names(&user, &groups);
+
+	if (ret == -ENOENT) {
+		add(hc, G_UNPRIV, name, WARN, "%s: uid %lu has no passwd entry, and its lines name "
+		    "users", path, (unsigned long)getuid());
+		return;
+	}
+	struct usernet_who who = { .user = root ? "" : user,
+				   .groups = (const char *const *)groups };
+	ret = ret ?: usernet_allowances(text, path, &who, &given, &err);
+	if (ret < 0)
+		add(hc, G_UNPRIV, name, WARN, "%s", err ? err->msg : strerror(-ret));
+	else if (root)
+		add(hc, G_UNPRIV, name, OK, "%s is root's, and each line is USER|@GROUP TYPE "
+		    "BRIDGE COUNT", path);
+	else if (!*given)
+		add(hc, G_UNPRIV, name, WARN, "%s gives user \"%s\" no network device (as root, "
+		    "add \"%s veth BRIDGE 1\"; lxc-usernet(5))", path, user, user);
+	else
+		add(hc, G_UNPRIV, name, OK, "%s gives user \"%s\": %s", path, user, given);
+}
+
+/* lxc-usernet, which lxcmgr-user-nic obeys only as a regular file of
+ * root's that only root can write. */
+static void check_usernet(struct hc *hc)
+{
+	static const char name[] = "lxc-usernet";
+	static const char path[] = LXCMGRCONFDIR "/" USERNET_FILE;
+	cleanup_close int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	cleanup_free char *text = NULL;
+	struct stat st;
+
+	if (fd < 0 && errno == ENOENT) {
+		add(hc, G_UNPRIV, name, getuid() == 0 ? INFO : WARN, "%s does not exist: no "
+		    "ordinary user may have a veth (as root, add lines \"USER veth BRIDGE COUNT\"; "
+		    "lxc-usernet(5))", path);
+		return;
+	}
+	if (fd < 0 && errno == EACCES) {
+		add(hc, G_UNPRIV, name, INFO, "%s: %s (lxcmgr-user-nic reads it as root)", path,
+		    strerror(errno));
+		return;
+	}
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		add(hc, G_UNPRIV, name, WARN, "%s: %s", path, strerror(errno));
+		return;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022)) {
+		add(hc, G_UNPRIV, name, WARN, "%s is not a regular file owned by root and writable "
+		    "by root only, so lxcmgr-user-nic refuses it (as root: chown root %s; chmod "
+		    "644 %s)", path, path, path);
+		return;
+	}
+	int ret = file_read_fd(fd, 1u << 20, &text, NULL);
+	if (ret < 0)
+		add(hc, G_UNPRIV, name, WARN, "read %s: %s", path, strerror(-ret));
+	else
+		usernet_report(hc, path, text);
+}
+
 static void check_unprivileged(struct hc *hc)
 {
 	unpriv_report(hc);
@@ -1056,6 +1188,8 @@ static void check_unprivileged(struct hc *hc)
 	check_own_subids(hc, 'u');
 	check_own_subids(hc, 'g');
 	check_delegation(hc);
+	check_user_nic(hc);
+	check_usernet(hc);
 }
 
 /* ----------------------------------------------------------------- misc */

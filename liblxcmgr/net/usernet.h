@@ -36,6 +36,14 @@ struct usernet_who {
 int usernet_quota(const char *text, const char *path, const struct usernet_who *who,
 		  const char *type, const char *bridge, unsigned *quota, lxcmgr_error **err);
 
+/* What TEXT gives WHO, for lxc-checkconfig: "COUNT TYPE on BRIDGE" for
+ * each type and bridge its lines give them (the counts of lines naming the
+ * same added; none of 0), joined with ", " in the order first named; ""
+ * when none.
+ * *OUT is malloc'd. A line that does not parse is an error as above. */
+int usernet_allowances(const char *text, const char *path, const struct usernet_who *who,
+		       char **out, lxcmgr_error **err);
+
 /* One line of the record. */
 struct usernet_entry {
 	uid_t uid;

@@ -2,6 +2,7 @@
 # lxc-checkconfig: its answers against what the host says when asked
 # directly (stat, unshare(1), ip, securityfs), never against fixed values.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-user.sh"
 
 # The report line of check NAME ("  NAME: ...").
 check_line() {
@@ -219,6 +220,101 @@ test_apparmor_agrees_with_the_lsm_list() {
 	*,apparmor,*) assert_eq "$line" "enabled" "apparmor is in '$lsm', so AppArmor" ;;
 	*) assert_eq "$line" "warning" "apparmor is not in '$lsm', so AppArmor" ;;
 	esac
+}
+
+# usernic_setup: a copy of the build tree's lxcmgr-user-nic ($HELPER, root's,
+# not setuid yet), the directory it reads lxc-usernet from ($CONFDIR, as
+# built; the test binds $T/conf over it), and a user $TNAME (uid $TUID, in
+# group $TGROUP) in copies of /etc/passwd and group under $T/etc-u.
+usernic_setup() {
+	need_root || return 1
+	local built=$LXCMGR_BUILD/tools/lxcmgr-user-nic
+	[ -x "$built" ] || { skip "lxcmgr-user-nic was not built (configure found no libmnl)"; return 1; }
+	CONFDIR=$(dirname "$("$built" --help | grep -o '/[^ ]*/lxc-usernet' | head -n 1)")
+	[ -d "$CONFDIR" ] || { skip "no $CONFDIR to bind the test's copy over (the test makes no files in it)"; return 1; }
+	command -v setpriv > /dev/null || { skip "no setpriv (util-linux)"; return 1; }
+	chmod 755 "$T"
+	mkdir -p "$T/bin" "$T/conf" "$T/etc-u"
+	HELPER=$T/bin/lxcmgr-user-nic
+	cp "$built" "$HELPER"
+	chown root:root "$HELPER"
+	chmod 755 "$HELPER"
+	TUID=$(free_id 61700)
+	TNAME=lxcmgr-test-cc
+	TGROUP=lxcmgr-test-ccg
+	cp /etc/passwd /etc/group "$T/etc-u/"
+	echo "$TNAME:x:$TUID:$TUID::/:/bin/sh" >> "$T/etc-u/passwd"
+	echo "$TNAME:x:$TUID:" >> "$T/etc-u/group"
+	echo "$TGROUP:x:$((TUID + 1)):$TNAME" >> "$T/etc-u/group"
+}
+
+# usernet_line AS: lxc-checkconfig's line for lxc-usernet,
+# with $T/conf over $CONFDIR and the test's passwd and group over the
+# host's, as root (AS = root) or as $TNAME (AS = user).
+usernet_line() {
+	unshare -m --propagation private bash -c '
+		mount --bind "$0/conf" "$1" && mount --bind "$0/etc-u/passwd" /etc/passwd &&
+		mount --bind "$0/etc-u/group" /etc/group || exit 1
+		if [ "$2" = user ]; then
+			exec setpriv --reuid="$3" --regid="$3" --init-groups "$4" --no-color
+		fi
+		exec "$4" --no-color' "$T" "$CONFDIR" "$1" "$TUID" "$LXCMGR_BUILD/tools/lxc-checkconfig" |
+		grep -m1 -F "  lxc-usernet:" || true
+}
+
+test_the_setuid_helper_is_reported_with_its_fix() {
+	usernic_setup || return 0
+	local line
+	line=$(check_line "$(LXCMGR_USER_NIC=$HELPER lxc_checkconfig --no-color)" lxcmgr-user-nic)
+	assert_contains "$line" "warning  ($HELPER is not setuid root, so an ordinary user's veth fails"
+	assert_contains "$line" "; as root: chown root $HELPER; chmod u+s $HELPER, or reinstall lxcmgr)"
+	chmod u+s "$HELPER"
+	line=$(check_line "$(LXCMGR_USER_NIC=$HELPER lxc_checkconfig --no-color)" lxcmgr-user-nic)
+	assert_eq "$line" "  lxcmgr-user-nic:$(printf '%s\n' "$line" | sed 's/^  lxcmgr-user-nic:\( *\).*/\1/')enabled  ($HELPER is setuid root)" \
+		"the line for a setuid root helper"
+	# Setuid, but another user's: the fix is the same.
+	chown "$TUID" "$HELPER"
+	chmod 4755 "$HELPER"
+	line=$(check_line "$(LXCMGR_USER_NIC=$HELPER lxc_checkconfig --no-color)" lxcmgr-user-nic)
+	assert_contains "$line" "$HELPER is not setuid root"
+	line=$(check_line "$(LXCMGR_USER_NIC=$T/bin/none lxc_checkconfig --no-color)" lxcmgr-user-nic)
+	assert_contains "$line" "warning  ($T/bin/none: No such file or directory; an ordinary user's veth needs it, setuid root (reinstall lxcmgr))"
+	# Not given: the path lxcmgr was built with.
+	line=$(check_line "$(env -u LXCMGR_USER_NIC "$LXCMGR_BUILD/tools/lxc-checkconfig" --no-color)" lxcmgr-user-nic)
+	assert_contains "$line" "$(grep -o '^#define LIBEXECDIR "[^"]*' "$LXCMGR_BUILD/config.h" 2> /dev/null |
+		sed 's/.*"//')/lxcmgr/lxcmgr-user-nic" "the default path"
+}
+
+test_lxc_usernet_is_reported_for_root_and_for_the_user() {
+	usernic_setup || return 0
+	local f=$T/conf/lxc-usernet line
+	rm -f "$f"
+	line=$(usernet_line root)
+	assert_contains "$line" "lxc-usernet:"
+	assert_contains "$line" "$CONFDIR/lxc-usernet does not exist: no ordinary user may have a veth"
+	line=$(usernet_line user)
+	assert_contains "$line" "warning  ($CONFDIR/lxc-usernet does not exist"
+	printf '%s\n' "# bridges for users" "$TNAME veth lxcmgr-test-b1 2" "someone veth lxcmgr-test-b2 5" \
+		"@$TGROUP veth lxcmgr-test-b3 1" "$TNAME veth lxcmgr-test-b1 1" > "$f"
+	chmod 644 "$f"
+	line=$(usernet_line root)
+	assert_contains "$line" "enabled  ($CONFDIR/lxc-usernet is root's, and each line is USER|@GROUP TYPE BRIDGE COUNT)"
+	line=$(usernet_line user)
+	assert_contains "$line" "enabled  ($CONFDIR/lxc-usernet gives user \"$TNAME\": 3 veth on lxcmgr-test-b1, 1 veth on lxcmgr-test-b3)"
+	echo "someone veth lxcmgr-test-b1 1" > "$f"
+	line=$(usernet_line user)
+	assert_contains "$line" "warning  ($CONFDIR/lxc-usernet gives user \"$TNAME\" no network device (as root, add \"$TNAME veth BRIDGE 1\""
+	echo "$TNAME veth lxcmgr-test-b1" >> "$f"
+	line=$(usernet_line root)
+	assert_contains "$line" "warning  ($CONFDIR/lxc-usernet:2: expected USER TYPE BRIDGE COUNT"
+	echo "$TNAME veth lxcmgr-test-b1 1" > "$f"
+	chmod 664 "$f"
+	line=$(usernet_line user)
+	assert_contains "$line" "is not a regular file owned by root and writable by root only, so lxcmgr-user-nic refuses it (as root: chown root $CONFDIR/lxc-usernet; chmod 644 $CONFDIR/lxc-usernet)"
+	chmod 644 "$f"
+	chown "$TUID" "$f"
+	line=$(usernet_line root)
+	assert_contains "$line" "is not a regular file owned by root"
 }
 
 run_tests

@@ -55,6 +55,41 @@ TEST(bad_lines_are_errors_with_their_line)
 	}
 }
 
+static char *allowances(const char *text)
+{
+	cleanup_error lxcmgr_error *err = NULL;
+	char *out = NULL;
+	int ret = usernet_allowances(text, "/etc/lxcmgr/lxc-usernet", &alice, &out, &err);
+	EXPECT(ret == 0, "usernet_allowances failed: %s", err ? err->msg : "?");
+	return out;
+}
+
+TEST(allowances_of_a_user_added_per_type_and_bridge)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "", "" },
+		{ "bob veth br0 5\n@wheel veth br0 7\n", "" },
+		{ "alice veth br0 2\n", "2 veth on br0" },
+		{ "# c\nalice veth br0 2\nbob veth br1 5\n@netusers veth br1 1\nalice veth br0 3 # x\n"
+		  "alice macvlan br0 4\n",
+		  "5 veth on br0, 1 veth on br1, 4 macvlan on br0" },
+		{ "alice veth br0 0\nalice veth br1 1\n", "1 veth on br1" },
+		{ "alice veth br0 99999\nalice veth br0 99999\n", "100000 veth on br0" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		cleanup_free char *got = allowances(cases[i].text);
+		EXPECT_STR(got, cases[i].want);
+	}
+	cleanup_error lxcmgr_error *err = NULL;
+	char *out = NULL;
+	EXPECT_INT(usernet_allowances("alice veth br0 1\nbob veth\n", "/x", &alice, &out, &err),
+		   -EINVAL);
+	EXPECT_CONTAINS(err ? err->msg : NULL, "/x:2: expected USER TYPE BRIDGE COUNT");
+	EXPECT(out == NULL, "no list after an error");
+}
+
 TEST(interface_names)
 {
 	EXPECT(usernet_valid_ifname("eth0"), "eth0");
@@ -87,4 +122,5 @@ TEST(record_lines_round_trip)
 }
 
 UNIT_MAIN(quota_of_a_user_and_their_groups_adds_up, bad_lines_are_errors_with_their_line,
+	  allowances_of_a_user_added_per_type_and_bridge,
 	  interface_names, record_lines_round_trip)
