@@ -322,4 +322,37 @@ test_refusals_name_the_fix() {
 	assert_eq "$(tool info -n "$CT" -s)" "State:          STOPPED" "lxc-info -s"
 }
 
+# lxc-execute by the user: lxcmgr-init (the build tree's) bound in as PID 1
+# of the user's container, the command its child, in the user namespace
+# and the delegated cgroups; its exit status is lxc-execute's.
+test_user_executes_a_command() {
+	setup_user || return 0
+	[ -x "$LXCMGR_BUILD/tools/lxc-execute" ] && [ -x "$LXCMGR_BUILD/tools/lxcmgr-init" ] ||
+		{ skip "lxc-execute or lxcmgr-init is not built"; return 0; }
+	delegate "$TUID" || return 1
+	create_ct || return 1
+	export LXCMGR_INIT_PATH=$LXCMGR_BUILD/tools/lxcmgr-init
+	local rc=0
+	tool execute -n "$CT" -- sh -c 'exit 3' || rc=$?
+	assert_eq "$rc" 3 "lxc-execute's exit status"
+	assert_eq "$(tool execute -n "$CT" -- sh -c 'id -u; tr -s " " < /proc/self/uid_map; echo $$ $PPID')" \
+		"0
+ 0 $SUBUID 65536
+2 1" "id -u, uid_map, the command's pid and parent"
+	assert_eq "$(tool execute -n "$CT" -- cat /proc/1/cmdline | tr '\0' ' ')" \
+		"/dev/.lxcmgr-init -- cat /proc/1/cmdline " "PID 1's command line"
+	# While it runs: init from the host, in the delegated cgroups.
+	tool execute -n "$CT" -- sh -c 'echo ready; exec sleep 600' > "$T/exec.out" 2>&1 &
+	local job=$! i init
+	for i in $(seq 300); do grep -q ready "$T/exec.out" && break; sleep 0.1; done
+	grep -q ready "$T/exec.out" || { fail "lxc-execute did not start: $(cat "$T/exec.out")"; return 1; }
+	init=$(tool info -n "$CT" -p -H | awk '{ print $2 }')
+	assert_eq "$(stat -c %u "/proc/$init")" "$SUBUID" "host uid of lxc-execute's init"
+	assert_contains "$(cat "/proc/$init/cgroup")" "lxcmgr-test-deleg-$$/" "init's cgroups"
+	tool stop -n "$CT" -k || fail "lxc-stop -k of lxc-execute's container"
+	wait "$job" || true
+	assert_eq "$(payload_dirs)" "" "cgroups left after lxc-execute"
+	assert_eq "$(find "$U/run/lxcmgr/c" -mindepth 1)" "" "runtime files left after lxc-execute"
+}
+
 run_tests
