@@ -809,7 +809,7 @@ static int cmd_attach(struct loop *l, char **out, uint32_t *len)
 		 * back a while later, as after the start. */
 		if (m->release_pages)
 			l->release_at = now_ms() + MONITOR_RELEASE_MS;
-		else if (ret == -ENOENT) /* not installed: lxc-attach does without */
+		if (ret == -ENOENT) /* not installed: lxc-attach does without */
 			log_debug(mctx(m), "attach server: %s", err && err->msg ? err->msg : "");
 		else if (ret < 0 && ret != -EOPNOTSUPP)
 			log_warn(mctx(m), "attach server: %s",
