@@ -17,6 +17,7 @@
 #include "store.h"
 #include "template.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -251,7 +252,7 @@ LXCMGR_PUBLIC int lxcmgr_container_destroy(struct lxcmgr_container *c, unsigned 
 		}
 		lxcmgr_error_free(lock_err);
 		ret = 0;
-		usleep(100000);
+		sleep_ms(100);
 	}
 
 	if (ret < 0)

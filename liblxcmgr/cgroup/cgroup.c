@@ -17,6 +17,7 @@
 
 #include "cgroup/cgroup.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/str.h"
@@ -26,20 +27,6 @@
 #define EMPTY_WAIT_MS 10000   /* for the cgroups being removed to empty, all together */
 #define CGROUP_FILE_MAX (1u << 20)
 #define RECORD_MAGIC "lxcmgr-cgroup 1"
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
-	nanosleep(&ts, NULL);
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ------------------------------------------------------------- layout */
 

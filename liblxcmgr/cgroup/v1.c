@@ -12,6 +12,7 @@
 
 #include "cgroup/cgroup.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/str.h"
@@ -238,7 +239,6 @@ static int v1_get(struct cgroup *cg, unsigned version, const char *file, char **
 static bool v1_freeze(struct cgroup_hier *h, const char *state)
 {
 	const char *dir = h->dirs[CGROUP_PAYLOAD];
-	struct timespec ts = { .tv_nsec = 5 * 1000000 };
 
 	if (cgroup_write(dir, "freezer.state", state, NULL) < 0)
 		return false;
@@ -248,7 +248,7 @@ static bool v1_freeze(struct cgroup_hier *h, const char *state)
 			return false;
 		if (strcmp(str_trim(now), state) == 0)
 			return true;
-		nanosleep(&ts, NULL);
+		sleep_ms(5);
 	}
 	return false;
 }

@@ -16,6 +16,7 @@
 #include "run/proto.h"
 #include "store.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -39,12 +40,6 @@ int net_record_write(const char *path, const char *text)
 		return 0;
 	}
 	return file_write_runtime(path, text, strlen(text), 0600);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
 }
 
 static int undo_host(struct nl *nl, int index, const char *name)

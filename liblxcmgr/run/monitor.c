@@ -44,6 +44,7 @@
 #include "run/proto.h"
 #include "run/ring.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/file.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -101,14 +102,6 @@ struct loop {
 	bool wait_ready; /* the fd monitor_wait_readable waits for is readable */
 	long long release_at; /* CLOCK_MONOTONIC ms for pages_release_code, or 0 */
 };
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static const struct lxcmgr_ctx *mctx(const struct monitor *m)
 {

@@ -27,19 +27,13 @@
 #include "run/proto.h"
 #include "run/start.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/str.h"
 
 #define PWBUF_SIZE 16384 /* getpwuid_r's buffer: a passwd line */
 #define ANSWER_MAX 1024  /* the clean-up child's answer: its error message */
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Connects and subscribes to state changes; *state is the current one.
  * -ESRCH when not running. */
@@ -427,7 +421,7 @@ LXCMGR_PUBLIC int lxcmgr_container_wait(struct lxcmgr_container *c, unsigned sta
 				return 0;
 			if (deadline >= 0 && now_ms() >= deadline)
 				break;
-			usleep(20000); /* not started yet: look again */
+			sleep_ms(20); /* not started yet: look again */
 			continue;
 		}
 		if (ret < 0)

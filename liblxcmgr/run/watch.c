@@ -21,6 +21,7 @@
 #include "ctx.h"
 #include "run/proto.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -58,13 +59,6 @@ struct watcher {
 	long long next_poll; /* without inotify: the next rescan */
 	struct sub *subs;
 };
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ------------------------------------------------------------ subscriptions */
 
