@@ -246,10 +246,10 @@ static int setup_veth(struct nl *nl, const struct net_dev *d, struct net_live *l
 }
 
 /* The pair, its peer made straight in the container's namespace (that of
- * PID, or NS_FD's when PID is 0) under its name: no move, whose synchronize_net() cost a start 5-20 ms. One
- * request makes both ends with their MTU and the peer's MAC address, and
- * the host end up on its bridge: each further request is a round trip
- * through RTNL. */
+ * PID, or NS_FD's when PID is 0) under its name: no move, whose
+ * synchronize_net() cost a start 5-20 ms. One request makes both ends
+ * with their MTU and the peer's MAC address, and the host end up on its
+ * bridge: each further request is a round trip through RTNL. */
 static int make_veth(struct nl *nl, const struct net_dev *d, struct net_live *l, pid_t pid,
 		     int ns_fd, lxcmgr_error **err)
 {
