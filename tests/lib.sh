@@ -88,6 +88,28 @@ _remove_test_cgroups() {
 	return 0
 }
 
+# cpu_cgroup_of PID: the directory of PID's cgroup in the cgroup v1 cpu
+# hierarchy (empty without one).
+cpu_cgroup_of() {
+	local mnt path
+	mnt=$(awk '$(NF-2) == "cgroup" && ("," $NF ",") ~ /,cpu,/ { print $5; exit }' /proc/self/mountinfo)
+	path=$(awk -F: '("," $2 ",") ~ /,cpu,/ { print $3; exit }' "/proc/$1/cgroup")
+	[ -n "$mnt" ] && echo "$mnt$path"
+}
+
+# need_rt_group_sched: real-time budgets per cpu cgroup (cgroup v1,
+# CONFIG_RT_GROUP_SCHED; a new cgroup has cpu.rt_runtime_us 0, so the
+# kernel keeps real-time processes out of it), and chrt, with which this
+# test may run a process as SCHED_FIFO. Returns 1 after a skip.
+need_rt_group_sched() {
+	command -v chrt > /dev/null || { skip "no chrt (util-linux)"; return 1; }
+	local dir; dir=$(cpu_cgroup_of $$)
+	[ -n "$dir" ] && [ -f "$dir/cpu.rt_runtime_us" ] ||
+		{ skip "no cgroup v1 cpu hierarchy with real-time budgets (CONFIG_RT_GROUP_SCHED)"; return 1; }
+	chrt -f 1 true 2> /dev/null ||
+		{ skip "chrt -f fails here: the test's cpu cgroup $dir has no real-time budget"; return 1; }
+}
+
 # at_cleanup CMD [ARGS...]: runs CMD when the test ends, pass or fail,
 # after its containers are stopped (in the order registered).
 at_cleanup() { printf '%q ' "$@" >> "$T/at-cleanup"; echo >> "$T/at-cleanup"; }

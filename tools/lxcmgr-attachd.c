@@ -269,6 +269,30 @@ static void drop_privileges(void)
 	limit_capabilities();
 }
 
+/* Names the cgroup.procs that refused the child: the fd's path, read
+ * back through /proc/self/fd (the container's /proc, the child being in
+ * its mount and pid namespaces; the kernel gives a file outside the root
+ * by its path from the host's root). */
+static void join_failed(int fd, long r)
+{
+	static char what[400];
+	char link[32] = "/proc/self/fd/", digits[12], path[320];
+	size_t at = sizeof("/proc/self/fd/") - 1, n = sizeof(digits) - 1;
+
+	digits[n] = '\0';
+	do
+		digits[--n] = (char)('0' + fd % 10);
+	while ((fd /= 10) && n);
+	put(link, sizeof(link), &at, digits + n);
+	long len = sys5(__NR_readlinkat, AT_FDCWD_, link, path, sizeof(path) - 1, 0);
+	path[len > 0 ? len : 0] = '\0';
+	at = 0;
+	put(what, sizeof(what), &at, "write to \"");
+	put(what, sizeof(what), &at, len > 0 ? path : "cgroup.procs");
+	put(what, sizeof(what), &at, "\" to join the container's cgroup");
+	child_fail(what, r);
+}
+
 static int run_command(void *unused)
 {
 	static const unsigned long none = 0;
@@ -294,7 +318,7 @@ static int run_command(void *unused)
 	 * cgroup namespace is entered. */
 	for (int i = 0; i < srv.n_cg; i++)
 		if ((r = sys3(__NR_write, srv.cg[i], "0", 1)) != 1)
-			child_fail("join the container's cgroup", r < 0 ? r : -EIO);
+			join_failed(srv.cg[i], r < 0 ? r : -EIO);
 	if (srv.ns_mask & CLONE_NEWCGROUP &&
 	    (r = sys3(__NR_setns, srv.init_pidfd, CLONE_NEWCGROUP, 0)) < 0)
 		child_fail("enter the cgroup namespace of init", r);

@@ -192,6 +192,16 @@ int attach_recv(int sock, struct attach_msg *m, int *fd)
 	return 1;
 }
 
+int attach_msg_error(const struct attach_msg *m, lxcmgr_error **err)
+{
+	size_t len = strnlen(m->text, sizeof(m->text));
+	int ret = error_set(err, m->value > 0 ? m->value : EIO, "%.*s", (int)len, m->text);
+
+	if (len + 1 < sizeof(m->text) && m->text[len + 1])
+		error_hint(err, "%.*s", (int)(sizeof(m->text) - len - 1), m->text + len + 1);
+	return ret;
+}
+
 /* Waits for message KIND. An error message becomes *err. */
 static int expect(int sock, int kind, struct attach_msg *m, int *fd, lxcmgr_error **err)
 {
@@ -202,7 +212,7 @@ static int expect(int sock, int kind, struct attach_msg *m, int *fd, lxcmgr_erro
 	if (ret == 0)
 		return error_msg(err, EPIPE, "the attaching process died before it reported");
 	if (m->kind == ATTACH_MSG_ERROR)
-		return error_set(err, m->value > 0 ? m->value : EIO, "%s", m->text);
+		return attach_msg_error(m, err);
 	if (m->kind != kind)
 		return error_msg(err, EPROTO, "unexpected message %d from the attaching process",
 				 m->kind);
@@ -229,7 +239,7 @@ static int wait_exec(int sock, pid_t *b, lxcmgr_error **err)
 	wait_child(*b, &status);
 	*b = -1;
 	if (m.kind == ATTACH_MSG_ERROR)
-		return error_set(err, m.value > 0 ? m.value : EIO, "%s", m.text);
+		return attach_msg_error(&m, err);
 	return error_msg(err, EPROTO, "unexpected message %d from the attaching process", m.kind);
 }
 
@@ -289,7 +299,7 @@ static int spawn(struct attach_job *job, int sock, int *master, pid_t *b, lxcmgr
 			break;
 		}
 		if (m.kind == ATTACH_MSG_ERROR && ret == 0)
-			ret = error_set(err, m.value > 0 ? m.value : EIO, "%s", m.text);
+			ret = attach_msg_error(&m, err);
 	}
 	if (ret == 0 && *b <= 0)
 		ret = error_msg(err, EPIPE, "the attaching process died before it reported");

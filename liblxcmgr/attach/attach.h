@@ -43,7 +43,8 @@
 #include <stdint.h>
 
 enum attach_msg_kind {
-	ATTACH_MSG_ERROR = 1, /* value: errno; text: what failed */
+	ATTACH_MSG_ERROR = 1, /* value: errno; text: what failed, then
+			       * optionally a NUL and how to fix it */
 	ATTACH_MSG_PTY,       /* SCM_RIGHTS: the pty master. From lxcmgr-attachd: the
 			       * request is taken (no fd without a pty); after it the
 			       * command may run, so no fallback to the old path */
@@ -188,6 +189,10 @@ char **attach_build_env(const struct attach_job *job, const char *user, const ch
 /* One message (and its fd, if any, into *FD). 1 for one, 0 at EOF,
  * -EPROTO for one of the wrong size, or -errno. */
 int attach_recv(int sock, struct attach_msg *m, int *fd);
+
+/* An ATTACH_MSG_ERROR as *err: its text, the errno text of its value,
+ * and its hint when it has one. Returns -errno. */
+int attach_msg_error(const struct attach_msg *m, lxcmgr_error **err);
 
 /* Sends one message (and FD when >= 0). 0 or -errno. */
 int attach_send(int sock, int kind, int value, int fd, const char *fmt, ...)

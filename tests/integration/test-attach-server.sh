@@ -233,4 +233,29 @@ test_interactive_shell_through_the_server() {
 	in_pane lxcmgr-test-attachd-$$ interactive
 }
 
+# A join the kernel refuses names the cgroup.procs written to: the server,
+# made real-time, is kept out of the container's cpu cgroup, which has no
+# real-time budget; its child inherits its policy, the client's does not
+# count (lxc-attach's own path is in test-attach.sh).
+test_a_refused_cgroup_join_names_the_file() {
+	need_tools || return 0
+	need_rt_group_sched || return 0
+	running
+	attached_sleep 7311 || return 1
+	local srv; srv=$(server_pid)
+	end_sleep
+	local monitor payload; monitor=$(cpu_cgroup_of "$srv")
+	payload=$(cpu_cgroup_of "$(lxc_info -P "$(P)" -n $N -p | awk '{print $2}')")
+	case $monitor in */"$(_test_cgroup_dir)"/*) ;;
+	*) fail "the monitor's cpu cgroup $monitor is not beneath the test's"; return 1 ;; esac
+	# A real-time budget for the test's own cgroup and the monitor's within
+	# it, parents first; the payload keeps none.
+	echo 10000 > "${monitor%/*}/cpu.rt_runtime_us" && echo 10000 > "$monitor/cpu.rt_runtime_us" ||
+		{ skip "the test's cpu cgroup gets no real-time budget from its parent"; return 0; }
+	chrt -f -p 1 "$srv"
+	assert_fails att -- true < /dev/null
+	assert_contains "$err" "write to \"$payload/cgroup.procs\" to join the container's cgroup: $(
+		)Invalid argument"
+}
+
 run_tests

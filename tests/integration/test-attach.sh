@@ -184,6 +184,25 @@ test_command_joins_the_containers_cgroups() {
 	assert_contains "$kept" "/.." "-e CGROUP: the caller's cgroups, outside the container's"
 }
 
+# A join the kernel refuses names the cgroup.procs written to, and a fix:
+# a real-time lxc-attach is kept out of the container's cpu cgroup, which
+# has no real-time budget (lxc-attach's own path; the server's is in
+# test-attach-server.sh).
+test_a_refused_cgroup_join_names_the_file() {
+	need_tools || return 0
+	need_rt_group_sched || return 0
+	running
+	local cpu; cpu=$(cpu_cgroup_of "$(init_pid)")
+	[ "$(cat "$cpu/cpu.rt_runtime_us")" = 0 ] ||
+		{ fail "the container's cpu cgroup $cpu has a real-time budget"; return 1; }
+	assert_fails env LXCMGR_ATTACH_SERVER=0 chrt -f 1 \
+		"$LXCMGR_BUILD/tools/lxc-attach" -P "$(P)" -n $N -- true < /dev/null
+	assert_contains "$err" "write to \"$cpu/cgroup.procs\" to join the container's cgroup: $(
+		)Invalid argument (a real-time process joins only a cpu cgroup whose cpu.rt_runtime_us"
+	# The same attach as SCHED_OTHER joins.
+	LXCMGR_ATTACH_SERVER=0 att -- true < /dev/null || fail "the same attach as SCHED_OTHER failed"
+}
+
 test_time_namespace_is_inits() {
 	need_tools || return 0
 	running "lxc.time.offset.boot = 1h"
