@@ -12,6 +12,7 @@
 #include "hooks.h"
 #include "net/net.h"
 #include "run/cgroups.h"
+#include "run/proto.h"
 #include "run/start.h"
 #include "storage.h"
 #include "store.h"
@@ -197,13 +198,26 @@ static int destroy_locked(struct lxcmgr_container *c, unsigned flags, lxcmgr_err
 	return ret;
 }
 
+/* Root, on an ordinary user's container: the pointer its monitor leaves
+ * (proto.h) outlives the monitor only when it was killed, and then the
+ * init, cgroups and records it left are in the user's runtime directory,
+ * where root's own record is not. */
+static bool users_monitor_killed(struct lxcmgr_container *c)
+{
+	cleanup_free char *sock = NULL;
+	uid_t owner;
+
+	return geteuid() == 0 && proto_pointer_read(c->ctx, c->name, &sock, &owner) == 0;
+}
+
 /* A running container (or one whose monitor was killed while its init
- * lives on) is never removed from under its processes: -f kills it first. */
+ * lives on) is never removed from under its processes: -f kills it first
+ * (a user's, as that user: lxcmgr_container_stop). */
 static int stop_if_running(struct lxcmgr_container *c, unsigned flags, lxcmgr_error **err)
 {
 	cleanup_free char *record = start_init_record_path(c->ctx, c->name);
 	bool running = lxcmgr_container_state(c) != LXCMGR_STATE_STOPPED ||
-		       (record && path_exists(record));
+		       (record && path_exists(record)) || users_monitor_killed(c);
 
 	if (!running) {
 		/* Cgroups a killed monitor could not remove go with the container. */

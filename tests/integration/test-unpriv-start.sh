@@ -208,6 +208,27 @@ test_killed_monitor_is_cleaned_up_by_root() {
 	assert_eq "$(lxc_info -P "$P" -n "$CT" -s)" "State:          STOPPED" "root's lxc-info -P -s"
 }
 
+# Root's lxc-destroy -f takes the same clean-up (as the user) before it
+# removes the directory; without -f it refuses, touching nothing.
+test_killed_monitor_is_cleaned_up_by_roots_destroy() {
+	setup_user || return 0
+	delegate "$TUID" || return 1
+	create_ct || return 1
+	start_and_kill_monitor || return 1
+	local P=$U/home/.local/share/lxcmgr
+	assert_fails as_root_with_users "$LXCMGR_BUILD/tools/lxc-destroy" -P "$P" -n "$CT"
+	assert_contains "$err" "container \"$CT\" is running"
+	kill -0 "$INIT" || fail "init was killed by a refused lxc-destroy"
+	[ -e "$CTDIR/.lxcmgr-socket" ] || fail "a refused lxc-destroy removed the pointer"
+	as_root_with_users "$LXCMGR_BUILD/tools/lxc-destroy" -P "$P" -n "$CT" -f ||
+		fail "root's lxc-destroy -P -f after the user's monitor was killed"
+	case $(ps -o stat= -p "$INIT") in "" | Z*) ;; *) fail "init ($INIT) still runs after root's lxc-destroy -f" ;; esac
+	assert_eq "$(payload_dirs)" "" "cgroups left after root's lxc-destroy -f"
+	assert_eq "$(find "$U/run/lxcmgr/c" -mindepth 1 2> /dev/null)" "" \
+		"runtime files left after root's lxc-destroy -f"
+	[ ! -e "$CTDIR" ] || fail "the container directory $CTDIR is left after root's lxc-destroy -f"
+}
+
 # The records are the user's to write: root's lxc-stop -k does with them
 # only what the user could. A record naming a cgroup of root's (with a
 # process of root's in it) and a pid file of root's: both are left.
