@@ -126,8 +126,7 @@ TEST(defaults)
 
 TEST(busybox_template)
 {
-	const char *top = getenv("top_srcdir");
-	cleanup_free char *tmpl = str_printf("%s/templates/lxc-busybox", top ? top : ".");
+	cleanup_free char *tmpl = str_printf("%s/templates/lxc-busybox", unit_srcdir());
 	cleanup_free char *dir = str_printf("%s/lxc/bb", tmpdir);
 	cleanup_free char *cfg = str_printf("%s/config", dir);
 	cleanup_free char *rfs = str_printf("%s/rootfs", dir);

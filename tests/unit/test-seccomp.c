@@ -201,14 +201,13 @@ TEST(compiled_filters_do_what_the_policy_says)
 
 TEST(shipped_policy_compiles)
 {
-	const char *top = getenv("top_srcdir");
 	cleanup_free char *path = NULL;
 	struct secfilter f;
 	char *notice = NULL;
 	lxcmgr_error *err = NULL;
 	char dir[] = "/tmp/lxcmgr-test-seccomp.XXXXXX";
 
-	if (asprintf(&path, "%s/config/common.seccomp", top ? top : "..") < 0 || !mkdtemp(dir))
+	if (asprintf(&path, "%s/config/common.seccomp", unit_srcdir()) < 0 || !mkdtemp(dir))
 		return;
 	int ret = secfilter_get(dir, path, &f, &notice, &err);
 	EXPECT_INT(ret, 0);

@@ -48,6 +48,17 @@ static int unit_any_failed;
 		       #haystack, n_, h_ ? h_ : "(null)");                                 \
 	} while (0)
 
+#ifdef UNIT_TOP_SRCDIR
+/* The source tree: $top_srcdir (tests/run and make check set it), else
+ * the one the test was built from, so that it runs from any directory. */
+static inline const char *unit_srcdir(void)
+{
+	const char *top = getenv("top_srcdir");
+
+	return top && *top ? top : UNIT_TOP_SRCDIR;
+}
+#endif
+
 typedef void (*unit_fn)(void);
 
 static inline int unit_run(const char *names, unit_fn *fns, size_t n)
