@@ -117,6 +117,7 @@ void cgroup_free(struct cgroup *cg)
 		close(cg->dev_prog);
 	free(cg->pivot);
 	free(cg->payload);
+	free(cg->base_enabled);
 	free(cg);
 }
 
@@ -645,6 +646,39 @@ int cgroup_enter_self(const struct cgroup *cg, const int *fds, size_t *failed)
 	return 0;
 }
 
+/* Whether PID is listed in DIR's cgroup.procs. */
+static bool listed(const char *dir, pid_t pid)
+{
+	cleanup_free char *procs = NULL;
+
+	if (cgroup_read(dir, "cgroup.procs", &procs, NULL) < 0)
+		return false;
+	for (char *p = procs, *end; *p; p = end) {
+		long n = strtol(p, &end, 10);
+		if (end == p)
+			return false;
+		if (n == pid)
+			return true;
+	}
+	return false;
+}
+
+int cgroup_move_monitor(const struct cgroup *cg, const char *from, const char *to,
+			lxcmgr_error **err)
+{
+	int ret = write_pid(to, getpid(), err);
+
+	/* lxc-start, while it waits for a start that failed; only if it is
+	 * still there: its pid may be another process's by now. */
+	if (ret < 0 || cg->starter <= 0 || !listed(from, cg->starter))
+		return ret;
+	cleanup_error lxcmgr_error *e = NULL;
+	ret = write_pid(to, cg->starter, &e);
+	if (ret < 0 && ret != -ESRCH) /* ESRCH: it has ended meanwhile */
+		return error_msg(err, -ret, "%s", e && e->msg ? e->msg : strerror(-ret));
+	return 0;
+}
+
 /* The pivot (made when missing), else where we came from, else the root. */
 static int leave_hier(struct cgroup *cg, struct cgroup_hier *h, lxcmgr_error **err)
 {
@@ -661,7 +695,7 @@ static int leave_hier(struct cgroup *cg, struct cgroup_hier *h, lxcmgr_error **e
 		if (t == 0)
 			mkdir(dir, 0755);
 		lxcmgr_error *e = NULL;
-		ret = write_pid(dir, getpid(), &e);
+		ret = cgroup_move_monitor(cg, h->dirs[CGROUP_MONITOR], dir, &e);
 		lxcmgr_error_free(e);
 		if (ret == 0)
 			return 0;
@@ -674,6 +708,8 @@ int cgroup_leave(struct cgroup *cg, lxcmgr_error **err)
 {
 	int ret = 0;
 
+	if (cg->base_enabled)
+		return cgroup_leave_base(cg, err);
 	for (size_t i = 0; i < cg->n_hiers; i++)
 		if (cg->hiers[i].dirs[CGROUP_MONITOR]) {
 			int r = leave_hier(cg, &cg->hiers[i], err);
@@ -854,6 +890,28 @@ static void remove_parents(const char *dir, const char *top)
 	}
 }
 
+static int removal_error(int ret, const char *failed, lxcmgr_error **err)
+{
+	if (ret == -ETIMEDOUT)
+		return error_msg(err, EBUSY, "remove cgroup \"%s\": still in use after %d s",
+				 failed ? failed : "?", EMPTY_WAIT_MS / 1000);
+	return error_set(err, -ret, "remove cgroup \"%s\"", failed ? failed : "?");
+}
+
+int cgroup_remove_payload_tree(struct cgroup *cg, lxcmgr_error **err)
+{
+	cleanup_free char *failed = NULL;
+	long long deadline = now_ms() + EMPTY_WAIT_MS;
+	int ret = 0;
+
+	for (size_t i = 0; i < cg->n_hiers; i++) {
+		const char *dir = cg->hiers[i].dirs[CGROUP_PAYLOAD];
+		int r = dir ? remove_tree(dir, cg->hiers[i].unified, deadline, &failed) : 0;
+		ret = ret ?: r;
+	}
+	return ret < 0 ? removal_error(ret, failed, err) : 0;
+}
+
 int cgroup_remove_all(struct cgroup *cg, lxcmgr_error **err)
 {
 	cleanup_free char *failed = NULL;
@@ -877,12 +935,7 @@ int cgroup_remove_all(struct cgroup *cg, lxcmgr_error **err)
 				h->dirs[w] = h->made[w] = NULL;
 			}
 		}
-	if (ret == -ETIMEDOUT)
-		return error_msg(err, EBUSY, "remove cgroup \"%s\": still in use after %d s",
-				 failed ? failed : "?", EMPTY_WAIT_MS / 1000);
-	if (ret < 0)
-		return error_set(err, -ret, "remove cgroup \"%s\"", failed ? failed : "?");
-	return 0;
+	return ret < 0 ? removal_error(ret, failed, err) : 0;
 }
 
 /* ------------------------------------------------------------ record */
@@ -897,6 +950,11 @@ char *cgroup_to_record(const struct cgroup *cg)
 	char *text = str_printf(RECORD_MAGIC "\nlayout %d\npayload %s\npivot %s\n",
 				(int)cg->layout, or_dash(cg->payload), or_dash(cg->pivot));
 
+	if (text && cg->base_enabled) { /* only then: older readers do not know the line */
+		char *more = str_printf("%senabled %s\n", text, cg->base_enabled);
+		free(text);
+		text = more;
+	}
 	for (size_t i = 0; text && i < cg->n_hiers; i++) {
 		const struct cgroup_hier *h = &cg->hiers[i];
 		cleanup_free char *ctrls = strv_join(h->controllers, ",");
@@ -964,6 +1022,8 @@ int cgroup_from_record(const char *text, struct cgroup **out)
 			ret = record_word(lines[i] + strlen("payload "), &cg->payload);
 		else if (str_starts_with(lines[i], "pivot "))
 			ret = record_word(lines[i] + strlen("pivot "), &cg->pivot);
+		else if (str_starts_with(lines[i], "enabled "))
+			ret = record_word(lines[i] + strlen("enabled "), &cg->base_enabled);
 		else
 			ret = record_hier(cg, lines[i]);
 	}

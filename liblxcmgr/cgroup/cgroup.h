@@ -155,6 +155,13 @@ struct cgroup {
 			   * ("lxcmgr.payload.web-1" when the name was taken) */
 	struct cgroup_devices devices; /* v2: the device rules in force */
 	int dev_prog;     /* v2: the attached device program's fd, or -1 */
+	char *base_enabled; /* an ordinary user's start on cgroup2: the controllers it
+			     * enabled in the base's cgroup.subtree_control ("cpu memory
+			     * pids"), turned off again when the last cgroup below goes
+			     * (cgroup_take_base); NULL: none */
+	bool monitor_entered; /* the monitor (and lxc-start) are in the monitor cgroup */
+	pid_t starter;      /* lxc-start, which cgroup_take_base moved with the monitor
+			     * while it waits for the result; 0: none */
 };
 
 /* ---------------------------------------------------------------- API */
@@ -204,9 +211,35 @@ int cgroup_delegation(const struct cgroup *cg, char ***skip, lxcmgr_error **err)
 /* Forgets the hierarchies whose caller's cgroup directory is in DIRS. */
 void cgroup_drop(struct cgroup *cg, char *const *dirs);
 
+/* An ordinary user's start on cgroup2 (delegate.c). The caller's cgroup,
+ * the base, can enable controllers for its children only while no process
+ * is in it (the kernel's no-internal-processes rule), as LXC does it: the
+ * monitor moves into its monitor cgroup, with STARTER (lxc-start, waiting
+ * for the result; 0: none), then every controller the base has is enabled
+ * in its cgroup.subtree_control (cg->base_enabled) and down to the payload.
+ * -EBUSY naming the others when other processes are still in the base. */
+int cgroup_take_base(struct cgroup *cg, pid_t starter, lxcmgr_error **err);
+/* "PID (COMM), ..." of the processes in DIR's cgroup.procs but SELF, in
+ * *OTHERS (malloc'd; NULL when there are none). */
+int cgroup_procs_others(const char *dir, pid_t self, char **others);
+/* After a take: the payload cgroup is removed, then the controllers are
+ * turned off again if the monitor's cgroup is all that is left below the
+ * base, and the monitor (with cg->starter if still there) goes back to the
+ * base; otherwise to BASE/lxcmgr.pivot (made when missing; a later leave or
+ * cgroup_restore_base removes it once unused). */
+int cgroup_leave_base(struct cgroup *cg, lxcmgr_error **err);
+/* Turns the base's controllers (cg->base_enabled) off once nothing is in
+ * it or below it any more (a monitor that was killed; cgroup_remove). */
+void cgroup_restore_base(struct cgroup *cg);
+
 /* The monitor leaves its cgroup (to the pivot, else where it came from, else
- * the hierarchy's root), so that cgroup_remove can remove it. */
+ * the hierarchy's root), with lxc-start if a failed start left it there
+ * (cg->starter), so that cgroup_remove can remove it. */
 int cgroup_leave(struct cgroup *cg, lxcmgr_error **err);
+/* Moves this process from cgroup FROM to TO, and cg->starter when it is in
+ * FROM too. */
+int cgroup_move_monitor(const struct cgroup *cg, const char *from, const char *to,
+			lxcmgr_error **err);
 
 /* v2: an fd of the payload directory for clone3's CLONE_INTO_CGROUP; -1 on
  * v1, where the parent moves the child with cgroup_enter instead. */
@@ -325,6 +358,15 @@ int cgroup_create_dirs(struct cgroup *cg, const struct cgroup_spec *spec,
 int cgroup_enter_all(struct cgroup *cg, enum cgroup_which which, pid_t pid,
 		     lxcmgr_error **err);
 int cgroup_remove_all(struct cgroup *cg, lxcmgr_error **err);
+/* Removes the payload cgroup's tree only (its directory stays recorded:
+ * cgroup_remove_all finds it gone and removes the parents it made). */
+int cgroup_remove_payload_tree(struct cgroup *cg, lxcmgr_error **err);
+/* v2.c: enables in DIR's cgroup.subtree_control all that DIR has; *ADDED
+ * (when not NULL): what it enabled, space-separated. */
+int cgroup_v2_enable(const char *dir, char **added, lxcmgr_error **err);
+/* From BASE (or, with SKIP_BASE, its child) down to DIR's parent. */
+int cgroup_v2_enable_along(const char *base, const char *dir, bool skip_base,
+			   lxcmgr_error **err);
 /* Sends SIGKILL to every process listed in the payload subtrees; returns
  * how many were listed (0: empty everywhere), or -errno. */
 int cgroup_kill_listed(struct cgroup *cg);

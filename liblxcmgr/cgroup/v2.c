@@ -62,8 +62,9 @@ static int v2_detect(struct cgroup *cg, lxcmgr_error **err)
  * is not enabled yet, in one write: the kernel takes all or none, so a
  * refusal leaves DIR as it was. A cgroup with processes refuses (EBUSY);
  * a single controller the kernel will not enable here (cpu, with realtime
- * processes below) costs only itself: the settings that need it fail. */
-static int enable_controllers(const char *dir, lxcmgr_error **err)
+ * processes below) costs only itself: the settings that need it fail.
+ * ADDED (may be NULL): what was enabled here, space-separated ("" none). */
+int cgroup_v2_enable(const char *dir, char **added, lxcmgr_error **err)
 {
 	cleanup_free char *avail = NULL, *enabled = NULL, *all = NULL;
 	cleanup_error lxcmgr_error *e = NULL;
@@ -74,17 +75,15 @@ static int enable_controllers(const char *dir, lxcmgr_error **err)
 		return ret;
 	cleanup_free char **have = str_words(enabled, " \n");
 	cleanup_free char **want = str_words(avail, " \n");
-	cleanup_strv char **plus = NULL;
+	cleanup_strv char **plus = NULL, **done = NULL;
 	if (!have || !want)
 		return error_set(err, ENOMEM, "cgroups");
 	for (size_t i = 0; want[i]; i++)
 		if (!strv_contains(have, want[i]) && strv_push(&plus, str_printf("+%s", want[i])) < 0)
 			return error_set(err, ENOMEM, "cgroups");
-	if (!plus)
-		return 0;
-	if (!(all = strv_join(plus, " ")))
+	if (plus && !(all = strv_join(plus, " ")))
 		return error_set(err, ENOMEM, "cgroups");
-	ret = cgroup_write(dir, "cgroup.subtree_control", all, &e);
+	ret = all ? cgroup_write(dir, "cgroup.subtree_control", all, &e) : 0;
 	if (ret == -EBUSY || ret == -EOPNOTSUPP) {
 		error_msg(err, -ret, "%s", e && e->msg ? e->msg : strerror(-ret));
 		error_hint(err, "on cgroup2 a cgroup with processes of its own cannot pass "
@@ -93,13 +92,17 @@ static int enable_controllers(const char *dir, lxcmgr_error **err)
 			   "lxc.cgroup.relative");
 		return ret;
 	}
-	for (size_t i = 0; ret < 0 && plus[i]; i++)
-		cgroup_write(dir, "cgroup.subtree_control", plus[i], NULL);
+	for (size_t i = 0; plus && plus[i]; i++)
+		if ((ret == 0 || cgroup_write(dir, "cgroup.subtree_control", plus[i], NULL) == 0) &&
+		    strv_push_dup(&done, plus[i] + 1) < 0)
+			return error_set(err, ENOMEM, "cgroups");
+	if (added && !(*added = done ? strv_join(done, " ") : strdup("")))
+		return error_set(err, ENOMEM, "cgroups");
 	return 0;
 }
 
 /* From the base (or, with SKIP_BASE, its child) down to DIR's parent. */
-static int enable_along(const char *base, const char *dir, bool skip_base, lxcmgr_error **err)
+int cgroup_v2_enable_along(const char *base, const char *dir, bool skip_base, lxcmgr_error **err)
 {
 	size_t len = strlen(base);
 	cleanup_free char *p = strdup(dir);
@@ -114,7 +117,7 @@ static int enable_along(const char *base, const char *dir, bool skip_base, lxcmg
 		if (*s == '\0')
 			return 0; /* the leaf itself keeps its processes */
 		*s = '\0';
-		int ret = skip_base && s == p + len ? 0 : enable_controllers(p, err);
+		int ret = skip_base && s == p + len ? 0 : cgroup_v2_enable(p, NULL, err);
 		if (ret < 0)
 			return ret;
 		*s = '/';
@@ -134,7 +137,7 @@ static int v2_create(struct cgroup *cg, const struct cgroup_spec *spec, lxcmgr_e
 	/* The base itself too: its parent enabled them for it, or it is the
 	 * root; an empty suffix walks nothing but the base. */
 	for (int w = 0; ret == 0 && w < 2; w++)
-		ret = enable_along(base, h->dirs[w], spec->base_as_is, err);
+		ret = cgroup_v2_enable_along(base, h->dirs[w], spec->base_as_is, err);
 	if (ret < 0)
 		cgroup_remove_all(cg, NULL);
 	return ret;
@@ -433,6 +436,18 @@ static int v2_kill(struct cgroup *cg, lxcmgr_error **err)
 	return cgroup_kill_wait(cg, err);
 }
 
+/* After an ordinary user's start turned the base's controllers on (and its
+ * monitor was killed, or ended in the pivot): off again once the base is
+ * bare. */
+static int v2_remove(struct cgroup *cg, lxcmgr_error **err)
+{
+	int ret = cgroup_remove_all(cg, err);
+
+	if (ret == 0 && cg->base_enabled)
+		cgroup_restore_base(cg);
+	return ret;
+}
+
 const struct cgroup_ops cgroup_v2_ops = {
 	.name = "v2",
 	.detect = v2_detect,
@@ -444,7 +459,7 @@ const struct cgroup_ops cgroup_v2_ops = {
 	.dir_of = v2_dir_of,
 	.kill = v2_kill,
 	.kill_now = v2_kill_now,
-	.remove = cgroup_remove_all,
+	.remove = v2_remove,
 	.commit = v2_commit,
 	.freeze = cgroup_freeze_all,
 	.freezer_state = cgroup_freezer_state_all,

@@ -130,6 +130,31 @@ static int teardown(struct cgroup *cg, lxcmgr_error **err)
 	return ret ?: left ?: removed;
 }
 
+/* An ordinary user's start on cgroup2 whose cgroup held nothing but
+ * lxc-start when the plan looked (plan-cgroup.c). If the controllers
+ * cannot be enabled after all (a process came in since), a container
+ * without settings does without them, as the plan would have said. */
+static int take_base(struct lxcmgr_container *c, struct cgroup *cg, const struct plan_cgroup *pc,
+		     lxcmgr_error **err)
+{
+	cleanup_error lxcmgr_error *e = NULL;
+	int ret = cgroup_take_base(cg, pc->starter, &e);
+	const char *msg = e && e->msg ? e->msg : strerror(-ret);
+
+	if (ret < 0 && pc->n_items == 0) {
+		log_warn(c->ctx, "%s; the container runs without its controllers", msg);
+		return 0;
+	}
+	if (ret < 0)
+		return error_msg(err, -ret, "%s (%s, %s, needs them; start the container in a "
+				 "cgroup of its own: systemd-run --user --scope -p Delegate=yes "
+				 "lxc-start -n %s)", msg, pc->items[0].key, pc->items[0].origin,
+				 c->name);
+	log_debug(c->ctx, "cgroup2: enabled %s for the children of the caller's cgroup",
+		  cg->base_enabled ? cg->base_enabled : "nothing new");
+	return 0;
+}
+
 int run_cgroup_setup(struct lxcmgr_container *c, const struct start_plan *p,
 		     struct cgroup **out, lxcmgr_error **err)
 {
@@ -166,8 +191,10 @@ int run_cgroup_setup(struct lxcmgr_container *c, const struct start_plan *p,
 		return error_wrap(err, ret, "container \"%s\": cgroups", c->name);
 	}
 	/* The monitor enters its own cgroups later, right after init is in
-	 * its payload cgroup (spawn.c, place_child). */
-	ret = apply_items(c, cg, pc, err);
+	 * its payload cgroup (spawn.c, place_child); but now when it must
+	 * leave the caller's cgroup for it to enable controllers. */
+	ret = pc->take_base ? take_base(c, cg, pc, err) : 0;
+	ret = ret ?: apply_items(c, cg, pc, err);
 	ret = ret ?: write_record(c, cg, err);
 	if (ret < 0) {
 		teardown(cg, NULL);

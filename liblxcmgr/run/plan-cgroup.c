@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroup/cgroup.h"
 #include "conf/conf.h"
@@ -210,16 +211,41 @@ static char *v2_controller(const struct plan_cgroup_item *it)
 	return steal_ptr(ctrl);
 }
 
-/* cgroup2: the caller's cgroup holds lxc-start itself, so it cannot enable
- * controllers for its children (the kernel's no-internal-processes rule):
- * the container gets those it enables already. The others are said in one
- * notice, and a key that needs one is an error naming it. */
-static int check_v2_base(struct plan_cgroup *pc, const struct cgroup *cg, char ***notices,
-			 lxcmgr_error **err)
+/* Why the caller's cgroup DIR cannot enable controllers for its children
+ * (malloc'd), or NULL when it can once the monitor and lxc-start have left
+ * it (cgroup_take_base): its cgroup.subtree_control is the caller's to
+ * write, and no other process is in it. Any such process (the caller's
+ * shell, another lxc-start) would make the kernel refuse. */
+static char *base_busy(const char *dir)
+{
+	cleanup_free char *control = str_printf("%s/cgroup.subtree_control", dir);
+	cleanup_free char *others = NULL;
+
+	if (!control)
+		return NULL;
+	if (access(control, W_OK) < 0)
+		return str_printf("its cgroup.subtree_control is not yours to write (%s)",
+				  strerror(errno));
+	if (cgroup_procs_others(dir, getpid(), &others) < 0)
+		return str_printf("its cgroup.procs cannot be read");
+	return others ? str_printf("other processes are in it: %s", others) : NULL;
+}
+
+#define BASE_FIX "start the container in a cgroup of its own: systemd-run --user --scope -p " \
+		 "Delegate=yes lxc-start -n %s"
+
+/* cgroup2: the container's cgroups get controllers only through the
+ * caller's cgroup, the base. When the base holds nothing but lxc-start,
+ * the monitor takes lxc-start out with it and enables them there
+ * (take_base). Otherwise the container gets those the base enables
+ * already: the others are said in one notice, and a key that needs one is
+ * an error naming it and why. */
+static int check_v2_base(const char *name, struct plan_cgroup *pc, const struct cgroup *cg,
+			 char ***notices, lxcmgr_error **err)
 {
 	const struct cgroup_hier *h = &cg->hiers[0];
 	cleanup_free char *dir = cgroup_hier_dir(h, h->self);
-	cleanup_free char *avail = NULL, *enabled = NULL;
+	cleanup_free char *avail = NULL, *enabled = NULL, *why = NULL;
 	cleanup_strv char **off = NULL;
 
 	pc->skip_base = true;
@@ -231,22 +257,26 @@ static int check_v2_base(struct plan_cgroup *pc, const struct cgroup *cg, char *
 	for (size_t i = 0; have && on && have[i]; i++)
 		if (!strv_contains(on, have[i]) && strv_push_dup(&off, have[i]) < 0)
 			return error_set(err, ENOMEM, "cgroups");
-	for (size_t k = 0; off && k < pc->n_items; k++) {
+	if (!off)
+		return 0;
+	if (!(why = base_busy(dir))) {
+		pc->take_base = true;
+		return 0;
+	}
+	for (size_t k = 0; k < pc->n_items; k++) {
 		const struct plan_cgroup_item *it = &pc->items[k];
 		cleanup_free char *ctrl = v2_controller(it);
 		if (!ctrl || !strv_contains(off, ctrl))
 			continue;
-		return error_msg(err, EOPNOTSUPP, "%s = %s (%s): not supported yet for a "
-				 "container an ordinary user starts on cgroup2: the %s controller "
-				 "is not enabled in \"%s/cgroup.subtree_control\" (the caller's "
-				 "cgroup), and cannot be while lxc-start runs in it; drop the key",
-				 it->key, it->value, it->origin, ctrl, dir);
+		return error_msg(err, EBUSY, "%s = %s (%s): the %s controller cannot be enabled "
+				 "for the children of \"%s\" (the caller's cgroup): %s; " BASE_FIX,
+				 it->key, it->value, it->origin, ctrl, dir, why, name);
 	}
-	cleanup_free char *list = off ? strv_join(off, ", ") : NULL;
-	if (list && strv_push(notices, str_printf("cgroup2: %s not enabled for the children of "
-						  "\"%s\" (the caller's cgroup, where lxc-start "
-						  "runs): the container runs without them", list,
-						  dir)) < 0)
+	cleanup_free char *list = strv_join(off, ", ");
+	if (!list || strv_push(notices, str_printf("cgroup2: %s not enabled for the children of "
+						   "\"%s\" (the caller's cgroup): %s; the container "
+						   "runs without them (for limits, " BASE_FIX ")",
+						   list, dir, why, name)) < 0)
 		return error_set(err, ENOMEM, "cgroups");
 	return 0;
 }
@@ -267,7 +297,8 @@ static int check_device_keys(const struct plan_cgroup *pc, lxcmgr_error **err)
 	return 0;
 }
 
-int plan_cgroup_delegated(struct plan_cgroup *pc, char ***notices, lxcmgr_error **err)
+int plan_cgroup_delegated(const char *name, struct plan_cgroup *pc, char ***notices,
+			  lxcmgr_error **err)
 {
 	struct cgroup *cg = NULL;
 	int ret;
@@ -281,7 +312,7 @@ int plan_cgroup_delegated(struct plan_cgroup *pc, char ***notices, lxcmgr_error 
 	ret = ret ?: cgroup_delegation(cg, &pc->skip, err);
 	ret = ret ?: check_skipped(pc, cg, notices, err);
 	if (ret == 0 && cg->layout == CGROUP_LAYOUT_UNIFIED && cg->n_hiers == 1)
-		ret = check_v2_base(pc, cg, notices, err);
+		ret = check_v2_base(name, pc, cg, notices, err);
 	cgroup_free(cg);
 	return ret;
 }

@@ -1214,7 +1214,7 @@ static int build_cgroup(struct build *b)
 
 	ret = ret ?: plan_cgroup_build(b->c, &b->p->cgroup, b->err);
 	if (ret == 0 && geteuid() != 0)
-		ret = plan_cgroup_delegated(&b->p->cgroup, &b->p->notices, b->err);
+		ret = plan_cgroup_delegated(b->c->name, &b->p->cgroup, &b->p->notices, b->err);
 	return ret;
 }
 

@@ -76,8 +76,13 @@ struct plan_cgroup {
 	bool relative;    /* lxc.cgroup.relative: the base is the starter's own cgroup */
 	char **skip;      /* an ordinary user's start: the caller's cgroups of the v1
 			   * hierarchies not delegated to them, left out (cgroup_drop) */
-	bool skip_base;   /* an ordinary user's start on cgroup2: no controller is enabled
-			   * in the caller's cgroup, which has processes (plan-cgroup.c) */
+	bool skip_base;   /* an ordinary user's start on cgroup2: the caller's cgroup gets
+			   * controllers only through take_base (plan-cgroup.c) */
+	bool take_base;   /* ... where the monitor and lxc-start leave the caller's cgroup,
+			   * which then enables its controllers (cgroup_take_base): no
+			   * other process is in it */
+	pid_t starter;    /* lxc-start, waiting in the caller's cgroup for the result:
+			   * moved with the monitor (take_base); 0: none (start.c) */
 	struct plan_cgroup_item *items; /* written before init runs, in config order (a
 					 * devices.deny after the allows comes last) */
 	size_t n_items;
@@ -239,8 +244,12 @@ int plan_cgroup_build(const struct lxcmgr_container *c, struct plan_cgroup *pc,
 /* For an ordinary user's start: the cgroups go beneath the caller's own
  * (lxc.cgroup.relative), which must be delegated to the user (one error
  * line with the fix otherwise); v1 controllers that are not are left out,
- * with a line in NOTICES, unless a key needs them (an error naming it). */
-int plan_cgroup_delegated(struct plan_cgroup *pc, char ***notices, lxcmgr_error **err);
+ * with a line in NOTICES, unless a key needs them (an error naming it).
+ * On cgroup2 the caller's cgroup enables its controllers for the container
+ * when nothing but lxc-start is in it (take_base); else the same. NAME:
+ * the container's, for the fix. */
+int plan_cgroup_delegated(const char *name, struct plan_cgroup *pc, char ***notices,
+			  lxcmgr_error **err);
 void plan_cgroup_release(struct plan_cgroup *pc);
 
 #endif

@@ -380,7 +380,8 @@ static void enter_monitor_cgroup(struct monitor *m)
 {
 	cleanup_error lxcmgr_error *err = NULL;
 
-	if (m->cgroup && cgroup_enter(m->cgroup, CGROUP_MONITOR, getpid(), &err) < 0)
+	if (m->cgroup && !m->cgroup->monitor_entered &&
+	    cgroup_enter(m->cgroup, CGROUP_MONITOR, getpid(), &err) < 0)
 		log_error(m->c->ctx, "move the monitor into its cgroup: %s", err->msg);
 }
 
@@ -655,6 +656,10 @@ LXCMGR_PUBLIC int lxcmgr_container_start(struct lxcmgr_container *c,
 		plan_free(plan);
 		return error_set(err, errno, "create the start pipe");
 	}
+	/* Waiting for the result, this process is in the caller's cgroup,
+	 * which an ordinary user's monitor may need to empty (cgroups.c). */
+	if (opts->monitor_child)
+		plan->cgroup.starter = getpid();
 	struct monitor_args args = { .c = c, .plan = plan, .opts = opts, .result_fd = pipefd[1],
 				     .read_end = pipefd[0], .lock_fd = lock_fd };
 	pid_t pid = make_monitor(&args);

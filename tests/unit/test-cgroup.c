@@ -222,5 +222,38 @@ TEST(record_round_trip)
 	EXPECT(back == NULL, "nothing from a bad record");
 }
 
+/* An ordinary user's start on cgroup2 records what it enabled in the
+ * caller's cgroup, for whoever removes the cgroups to turn it off again;
+ * a record without it has none. */
+TEST(record_keeps_the_base_controllers)
+{
+	struct cgroup *cg = calloc(1, sizeof(*cg)), *back = NULL;
+
+	cg->layout = CGROUP_LAYOUT_UNIFIED;
+	cg->payload = strdup("lxcmgr.payload.w");
+	cg->base_enabled = strdup("cpu memory pids");
+	cgroup_add_hier(cg, strdup("/sys/fs/cgroup"), strdup("/"), strv("memory", "pids"), true);
+	cg->hiers[0].self = strdup("/user.slice/a.scope");
+	cleanup_free char *text = cgroup_to_record(cg);
+
+	EXPECT(text && strstr(text, "\nenabled cpu memory pids\n"), "the line: %s", text);
+	EXPECT_INT(cgroup_from_record(text, &back), 0);
+	if (back) {
+		EXPECT(back->ops == &cgroup_v2_ops, "the v2 backend");
+		EXPECT_STR(back->base_enabled, "cpu memory pids");
+		cleanup_free char *again = cgroup_to_record(back);
+		EXPECT_STR(again, text);
+	}
+	cgroup_free(back);
+	free(cg->base_enabled);
+	cg->base_enabled = NULL;
+	cleanup_free char *none = cgroup_to_record(cg);
+	EXPECT(none && !strstr(none, "enabled"), "no line without it: %s", none);
+	EXPECT_INT(cgroup_from_record(none, &back), 0);
+	EXPECT(back && !back->base_enabled, "none read back");
+	cgroup_free(back);
+	cgroup_free(cg);
+}
+
 UNIT_MAIN(paths, path_problems, self_from_proc, mountinfo, hier_dirs, v1_keys_on_cgroup2,
-	  record_round_trip)
+	  record_round_trip, record_keeps_the_base_controllers)
