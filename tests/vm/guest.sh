@@ -10,6 +10,7 @@
 export PATH=/lxcmgr/bin:/bin:/sbin
 export LXCMGR_CONFIG_PATH=/etc/lxcmgr LXCMGR_RUNTIME_PATH=/run/lxcmgr
 export LXCMGR_TEMPLATE_PATH=/lxcmgr/templates LXCMGR_EXEC_PATH=/lxcmgr/bin/lxcmgr-exec
+export LXCMGR_INIT_PATH=/lxcmgr/bin/lxcmgr-init
 P=/var/lib/lxcmgr
 CG=/sys/fs/cgroup
 mkdir -p $LXCMGR_CONFIG_PATH $P
@@ -195,43 +196,230 @@ t_stop_k() {
 		"cgroups: $(ls -d $CG/lxcmgr.* 2> /dev/null)" "$(cat /tmp/k2.log)"
 }
 
-# An ordinary user (uid 61000, subordinate ids from 1100000) starts a
-# container from a cgroup delegated to them as systemd's Delegate=yes does:
-# the directory, cgroup.procs, cgroup.subtree_control, cgroup.threads.
-t_user() {
-	name="an ordinary user starts a container from a delegated cgroup2 cgroup"
+# ---- an ordinary user's containers
+# The user (uid 61000, subordinate ids from 1100000) has a cgroup delegated
+# as systemd's user manager has one (user@.service): $UP, the directory,
+# cgroup.procs, cgroup.subtree_control and cgroup.threads theirs, every
+# controller enabled for its children. Below it, scopes as systemd-run
+# --user --scope -p Delegate=yes makes them, delegated the same way, for
+# each lxc-start; the other tools run from the scope "shell".
+U=61000 UP=$CG/lxcmgr-test-user
+user_setup() {
+	[ -d $UP ] && return 0
 	PATH=$PATH:/usr/bin:/usr/sbin
 	command -v setpriv > /dev/null && command -v newuidmap > /dev/null ||
-		{ notok "$name" "setpriv or newuidmap was not packed"; return; }
-	u=61000 h=/home/user d=$CG/lxcmgr-test-udeleg
+		{ notok "an ordinary user's containers" "setpriv or newuidmap was not packed"; return 1; }
+	h=/home/user
 	[ -e /etc/passwd ] || echo 'root:x:0:0::/root:/bin/sh' > /etc/passwd
 	[ -e /etc/group ] || echo 'root:x:0:' > /etc/group
-	echo "user:x:$u:$u::$h:/bin/sh" >> /etc/passwd; echo "user:x:$u:" >> /etc/group
+	echo "user:x:$U:$U::$h:/bin/sh" >> /etc/passwd; echo "user:x:$U:" >> /etc/group
 	echo "user:1100000:65536" > /etc/subuid; echo "user:1200000:65536" > /etc/subgid
-	mkdir -p $h/.config/lxcmgr /run/user/$u $d
+	mkdir -p $h/.config/lxcmgr /run/user/$U
 	cp $LXCMGR_CONFIG_PATH/default.conf $h/.config/lxcmgr/
-	chown -R $u:$u $h /run/user/$u
-	chown $u:$u $d $d/cgroup.procs $d/cgroup.subtree_control $d/cgroup.threads
-	as() {
-		sh -c 'echo $$ > "$0/cgroup.procs" && exec /usr/bin/setpriv --reuid=61000 --regid=61000 \
-			--clear-groups env -u LXCMGR_CONFIG_PATH -u LXCMGR_RUNTIME_PATH \
-			HOME=/home/user XDG_RUNTIME_DIR=/run/user/61000 "$@"' $d "$@"
-	}
-	as lxc-create -n w -t busybox > /tmp/u.log 2>&1 &&
-		as lxc-start -n w >> /tmp/u.log 2>&1
-	res=$(as lxc-attach -n w -- sh -c 'id -u; cat /proc/self/uid_map; cat /proc/1/cgroup' 2>&1)
-	pid=$(as lxc-info -n w -p | awk '{print $2}')
-	own=$(cat /proc/$pid/cgroup 2> /dev/null)
-	as lxc-stop -n w >> /tmp/u.log 2>&1; rc=$?
-	as lxc-destroy -n w >> /tmp/u.log 2>&1
-	st=1
-	case "$res" in 0*1100000*65536*) [ "$own" = "0::/lxcmgr-test-udeleg/lxcmgr.payload.w" ] &&
-		[ $rc = 0 ] && [ -z "$(ls -d $d/*/ 2> /dev/null)" ] &&
-		grep -q "not enabled for the children of" /tmp/u.log && st=0 ;; esac
+	chown -R $U:$U $h /run/user/$U
+	scope_at $UP
+	for c in $(cat $UP/cgroup.controllers); do echo "+$c" > $UP/cgroup.subtree_control; done
+	scope shell
+}
+scope_at() {
+	mkdir -p "$1"
+	chown $U:$U "$1" "$1/cgroup.procs" "$1/cgroup.subtree_control" "$1/cgroup.threads"
+}
+scope() { scope_at $UP/$1; }
+# as SCOPE CMD...: CMD as the user, moved into SCOPE first (by root, as
+# systemd moves the process it starts into its new scope).
+as() {
+	d=$UP/$1; shift
+	sh -c 'echo $$ > "$0/cgroup.procs" && exec /usr/bin/setpriv --reuid=61000 --regid=61000 \
+		--clear-groups env -u LXCMGR_CONFIG_PATH -u LXCMGR_RUNTIME_PATH \
+		HOME=/home/user XDG_RUNTIME_DIR=/run/user/61000 "$@"' $d "$@"
+}
+# unew NAME [CONFIG LINES]: the user's busybox container.
+unew() {
+	n=$1; shift
+	as shell lxc-create -n "$n" -t busybox > /tmp/ucreate.log 2>&1 ||
+		{ notok "the user creates $n" "$(cat /tmp/ucreate.log)"; return 1; }
+	for l in "$@"; do echo "$l" >> /home/user/.local/share/lxcmgr/$n/config; done
+}
+subdirs() { ls -d "$1"/*/ 2> /dev/null; }
+
+# lxc-start from a scope of its own: the monitor takes lxc-start into
+# lxcmgr.monitor.w, the scope enables its controllers, and the limits hold
+# inside; lxc-cgroup and lxc-info as the user.
+t_user() {
+	name="an ordinary user's container on cgroup2: its monitor beside it, limits in force"
+	user_setup || return
+	scope a
+	unew w 'lxc.cgroup2.memory.max = 64M' 'lxc.cgroup2.pids.max = 20' \
+		'lxc.cgroup2.cpu.max = 50000 100000' || return
+	as a lxc-start -n w > /tmp/u.log 2>&1; rc=$?
 	echo "VM: the user's lxc-start said: $(cat /tmp/u.log)"
-	check "$name" $st "inside: $res" "init's cgroup: $own" "log: $(cat /tmp/u.log)" \
-		"left: $(ls -d $d/*/ 2> /dev/null)"
-	rmdir $d 2> /dev/null
+	res=$(as shell lxc-attach -n w -- sh -c 'id -u; cat /proc/self/uid_map
+		echo mem=$(cat /sys/fs/cgroup/memory.max) pids=$(cat /sys/fs/cgroup/pids.max) \
+			cpu=$(cat /sys/fs/cgroup/cpu.max)' 2>&1)
+	pid=$(as shell lxc-info -n w -p | awk '{print $2}')
+	own=$(cat /proc/$pid/cgroup 2> /dev/null)
+	mon=$(awk '{print $4}' /proc/$pid/stat 2> /dev/null)
+	moncg=$(cat /proc/$mon/cgroup 2> /dev/null)
+	left=$(cat $UP/a/cgroup.procs)
+	ctl=$(cat $UP/a/cgroup.subtree_control)
+	st=1
+	case "$res" in 0*1100000*65536*"mem=67108864 pids=20 cpu=50000 100000"*)
+		[ $rc = 0 ] && [ "$own" = "0::/lxcmgr-test-user/a/lxcmgr.payload.w" ] &&
+		[ "$moncg" = "0::/lxcmgr-test-user/a/lxcmgr.monitor.w" ] && [ -z "$left" ] &&
+		! grep -q "not enabled" /tmp/u.log && st=0 ;; esac
+	case " $ctl " in *" memory "*" pids "*) ;; *) st=1 ;; esac
+	check "$name" $st "lxc-start: rc $rc $(cat /tmp/u.log)" "inside: $res" "init's cgroup: $own" \
+		"the monitor's ($mon): $moncg" "left in the scope: $left" "its subtree_control: $ctl"
+
+	info=$(as shell lxc-info -n w 2>&1)
+	echo "$info" | grep -q '^Memory use: *[1-9]'
+	check "lxc-info shows the user's container's memory use" $? "$info"
+
+	as shell lxc-cgroup -n w pids.max 30 > /tmp/ucg.log 2>&1; rc=$?
+	got=$(as shell lxc-cgroup -n w pids.max 2>&1)
+	[ $rc = 0 ] && [ "$got" = 30 ] && [ "$(cat $UP/a/lxcmgr.payload.w/pids.max)" = 30 ]
+	check "lxc-cgroup as the user: pids.max set to 30 and read back" $? \
+		"set: rc $rc $(cat /tmp/ucg.log)" "read: $got"
+
+	# The fork loop last: it leaves the container without a free pid.
+	res=$(as shell lxc-attach -n w -- sh -c '( i=0; while [ $i -lt 50 ]; do sleep 1000 & i=$((i + 1)); done ) 2> /dev/null; echo loop=$?' 2>&1)
+	cur=$(cat $UP/a/lxcmgr.payload.w/pids.current); ev=$(cat $UP/a/lxcmgr.payload.w/pids.events)
+	st=1
+	case "$res" in *loop=0*) ;; *loop=*) [ "$cur" -le 30 ] && [ "${ev#max }" -ge 1 ] && st=0 ;; esac
+	check "pids.max stops a fork loop in the user's container" $st "$res" \
+		"pids.current $cur, pids.events $ev"
+}
+
+# A second container beside the first, from a scope of its own: both run
+# with their own limits; their stops leave the scopes as they were.
+t_user_two() {
+	user_setup || return
+	scope b
+	unew w2 'lxc.cgroup2.memory.max = 32M' || return
+	as b lxc-start -n w2 > /tmp/u2.log 2>&1; rc=$?
+	r2=$(as shell lxc-attach -n w2 -- cat /sys/fs/cgroup/memory.max 2>&1)
+	r1=$(as shell lxc-attach -n w -- true 2>&1; cat $UP/a/lxcmgr.payload.w/memory.max)
+	[ $rc = 0 ] && [ "$r2" = 33554432 ] && [ "$r1" = 67108864 ]
+	check "a second user container beside the first, each with its limits" $? \
+		"lxc-start: rc $rc $(cat /tmp/u2.log)" "w2 inside: $r2" "w's memory.max: $r1"
+	as shell lxc-stop -n w > /tmp/ustop.log 2>&1; r1=$?
+	as shell lxc-stop -n w2 >> /tmp/ustop.log 2>&1; r2=$?
+	st=0
+	[ $r1 = 0 ] && [ $r2 = 0 ] || st=1
+	for s in a b; do
+		[ -z "$(subdirs $UP/$s)" ] && [ -z "$(cat $UP/$s/cgroup.subtree_control)" ] || st=1
+	done
+	check "the user's stops remove the monitor cgroups and turn the scopes' controllers off" $st \
+		"$(cat /tmp/ustop.log)" "left: $(subdirs $UP/a) $(subdirs $UP/b)" \
+		"subtree_control: a: $(cat $UP/a/cgroup.subtree_control) b: $(cat $UP/b/cgroup.subtree_control)"
+}
+
+# Another process in the caller's cgroup (a shell): a key that needs a
+# controller is refused in one line naming the cgroup and the fix, with
+# nothing left; a container without one starts, said in a notice.
+t_user_busy() {
+	user_setup || return
+	scope c
+	sh -c 'echo $$ > "$0/cgroup.procs" && exec /usr/bin/setpriv --reuid=61000 --regid=61000 \
+		--clear-groups sleep 1000' $UP/c > /tmp/sleeper.log 2>&1 &
+	sleeper=$!
+	i=0; while [ $i -lt 100 ] && ! grep -qx "$sleeper" $UP/c/cgroup.procs; do sleep 0.05; i=$((i + 1)); done
+	unew wb 'lxc.cgroup2.pids.max = 20' || return
+	as c lxc-start -n wb > /tmp/ub.log 2>&1; rc=$?
+	st=1
+	[ $rc != 0 ] && [ -z "$(subdirs $UP/c)" ] && [ "$(wc -l < /tmp/ub.log)" = 1 ] &&
+		grep -q "lxc.cgroup2.pids.max = 20 .*\"$UP/c\" (the caller's cgroup): other processes are in it: $sleeper (sleep).*systemd-run --user --scope -p Delegate=yes lxc-start -n wb" /tmp/ub.log &&
+		st=0
+	echo "VM: refused: $(cat /tmp/ub.log)"
+	check "the user's cgroup holds another process: limits refused, naming it and the fix" $st \
+		"rc $rc: $(cat /tmp/ub.log)" "left: $(subdirs $UP/c)"
+	unew w3 || return
+	as c lxc-start -n w3 > /tmp/ub3.log 2>&1; rc=$?
+	as shell lxc-stop -n w3 >> /tmp/ub3.log 2>&1; rc2=$?
+	[ $rc = 0 ] && [ $rc2 = 0 ] && grep -q "not enabled for the children of \"$UP/c\".*other processes are in it: $sleeper (sleep)" /tmp/ub3.log &&
+		[ -z "$(subdirs $UP/c)" ]
+	check "... and a container without limits starts there, saying so" $? "$(cat /tmp/ub3.log)" \
+		"left: $(subdirs $UP/c)"
+	kill $sleeper; wait $sleeper 2> /dev/null
+}
+
+# A value the kernel refuses, after the monitor took lxc-start out of the
+# scope: one line, and the scope as it was (lxc-start back in it, gone).
+# Then lxc-execute, whose monitor is the process itself.
+t_user_fail_fg() {
+	user_setup || return
+	scope d
+	unew wbad 'lxc.cgroup2.memory.max = lots' || return
+	as d lxc-start -n wbad > /tmp/uf.log 2>&1; rc=$?
+	st=1
+	[ $rc != 0 ] && [ "$(wc -l < /tmp/uf.log)" = 1 ] && [ -z "$(subdirs $UP/d)" ] &&
+		[ -z "$(cat $UP/d/cgroup.subtree_control)" ] && [ -z "$(cat $UP/d/cgroup.procs)" ] &&
+		grep -q 'lxc.cgroup2.memory.max = lots .*memory.max' /tmp/uf.log && st=0
+	check "a refused limit after lxc-start left the scope: one line, the scope as it was" $st \
+		"rc $rc: $(cat /tmp/uf.log)" "left: $(subdirs $UP/d)" \
+		"subtree_control: $(cat $UP/d/cgroup.subtree_control)"
+	unew we 'lxc.cgroup2.memory.max = 48M' || return
+	res=$(as d lxc-execute -n we -- cat /sys/fs/cgroup/memory.max 2>&1); rc=$?
+	[ $rc = 0 ] && [ "$res" = 50331648 ] && [ -z "$(subdirs $UP/d)" ] &&
+		[ -z "$(cat $UP/d/cgroup.subtree_control)" ]
+	check "lxc-execute by the user: the limit inside, the scope as it was after" $? "rc $rc: $res" \
+		"left: $(subdirs $UP/d)" "subtree_control: $(cat $UP/d/cgroup.subtree_control)"
+}
+
+# A cgroup of the user's own beside the container's (a shell the user moved
+# into a child of the scope): the controllers stay on at the stop, and the
+# monitor ends in lxcmgr.pivot, removing its own cgroup.
+t_user_pivot() {
+	user_setup || return
+	scope p
+	unew wp || return
+	as p lxc-start -n wp > /tmp/up.log 2>&1
+	pid=$(as shell lxc-info -n wp -p | awk '{print $2}')
+	mon=$(awk '{print $4}' /proc/$pid/stat 2> /dev/null)
+	as shell mkdir $UP/p/inner
+	sh -c 'echo $$ > "$0/cgroup.procs" && exec /usr/bin/setpriv --reuid=61000 --regid=61000 \
+		--clear-groups sleep 1000' $UP/p/inner > /dev/null 2>&1 &
+	sleeper=$!
+	i=0; while [ $i -lt 100 ] && ! grep -qx "$sleeper" $UP/p/inner/cgroup.procs; do sleep 0.05; i=$((i + 1)); done
+	as shell lxc-stop -n wp >> /tmp/up.log 2>&1; rc=$?
+	i=0; while [ $i -lt 200 ] && [ -e /proc/$mon ] && ! grep -q '^State:.*Z' /proc/$mon/status; do sleep 0.05; i=$((i + 1)); done
+	left=$(subdirs $UP/p | tr '\n' ' ')
+	ctl=$(cat $UP/p/cgroup.subtree_control)
+	[ $rc = 0 ] && [ -n "$mon" ] && [ "$left" = "$UP/p/inner/ $UP/p/lxcmgr.pivot/ " ] &&
+		[ -z "$(cat $UP/p/lxcmgr.pivot/cgroup.procs)" ] && [ -n "$ctl" ]
+	check "beside a cgroup of the user's own, the monitor ends in lxcmgr.pivot, its cgroup removed" $? \
+		"lxc-stop: rc $rc $(cat /tmp/up.log)" "left: $left" "subtree_control: $ctl"
+	kill $sleeper; wait $sleeper 2> /dev/null
+	i=0; while [ $i -lt 100 ] && [ -n "$(cat $UP/p/inner/cgroup.procs)" ]; do sleep 0.05; i=$((i + 1)); done
+	rmdir $UP/p/inner $UP/p/lxcmgr.pivot $UP/p
+}
+
+# The monitor killed: the user's lxc-stop -k removes the cgroups it left
+# and turns the scope's controllers off again; the scope takes a new start.
+t_user_orphan() {
+	user_setup || return
+	as a lxc-start -n w > /tmp/uo.log 2>&1
+	pid=$(as shell lxc-info -n w -p | awk '{print $2}')
+	mon=$(awk '{print $4}' /proc/$pid/stat 2> /dev/null)
+	kill -9 $mon
+	i=0; while [ $i -lt 100 ] && [ -e /proc/$mon ] && ! grep -q '^State:.*Z' /proc/$mon/status; do sleep 0.05; i=$((i + 1)); done
+	before=$(subdirs $UP/a)
+	as shell lxc-stop -n w -k >> /tmp/uo.log 2>&1; rc=$?
+	st=1
+	[ -n "$before" ] && [ $rc = 0 ] && [ -z "$(subdirs $UP/a)" ] &&
+		[ -z "$(cat $UP/a/cgroup.subtree_control)" ] && [ ! -e /proc/$pid ] && st=0
+	check "the user's lxc-stop -k after a killed monitor: its cgroups gone, the scope as it was" $st \
+		"$(cat /tmp/uo.log)" "before: $before" "left: $(subdirs $UP/a)" \
+		"subtree_control: $(cat $UP/a/cgroup.subtree_control)"
+	as a lxc-start -n w > /tmp/uo2.log 2>&1; rc=$?
+	as shell lxc-stop -n w >> /tmp/uo2.log 2>&1
+	[ $rc = 0 ] && [ -z "$(subdirs $UP/a)" ]
+	check "... and the scope takes the next start" $? "$(cat /tmp/uo2.log)"
+	for n in w w2 w3 wb wp wbad we; do as shell lxc-destroy -n $n > /dev/null 2>&1; done
+	for s in a b c d shell; do rmdir $UP/$s; done
+	rmdir $UP
+	[ ! -d $UP ]; check "nothing of the user's cgroups left" $? "$(find $UP -type d 2> /dev/null)"
 }
 
 t_mounts() {
@@ -300,7 +488,8 @@ t_systemd() {
 # VMTESTS (from the kernel command line, LXCMGR_VM_TESTS of lane.sh): only these.
 for t in ${VMTESTS:-t_backend t_memory t_pids t_cpuset t_devices t_devices_change t_translation \
 		t_lxc_cgroup \
-		t_stop_k t_user t_mounts t_systemd}; do
+		t_stop_k t_user t_user_two t_user_busy t_user_fail_fg t_user_pivot \
+		t_user_orphan t_mounts t_systemd}; do
 	$t
 	echo "VM: $t done, uptime $(cut -d' ' -f1 /proc/uptime)s"
 done

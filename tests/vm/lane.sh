@@ -140,10 +140,10 @@ cp "$here/init" "$root/init"
 cp "$here/guest.sh" "$root/test/guest.sh"
 gcc -static -std=gnu11 -O1 -I "$top/liblxcmgr" -I "$build" -include "$build/config.h" \
 	-o "$root/test/cgroup2-backend" "$here/cgroup2-backend.c" \
-	"$top"/liblxcmgr/cgroup/{cgroup,v1,v2,devices,freezer,stats}.c \
+	"$top"/liblxcmgr/cgroup/{cgroup,v1,v2,devices,delegate,freezer,stats}.c \
 	"$top"/liblxcmgr/util/{error,str,file,clock}.c > "$work/gcc.log" 2>&1 ||
 	die "building tests/vm/cgroup2-backend.c failed: $(head -n 5 "$work/gcc.log" | tr '\n' ' ')"
-for t in lxc-create lxc-start lxc-stop lxc-info lxc-cgroup lxc-attach lxc-freeze lxc-unfreeze lxcmgr-init \
+for t in lxc-create lxc-start lxc-stop lxc-info lxc-cgroup lxc-attach lxc-freeze lxc-unfreeze lxcmgr-init lxc-execute \
 		lxcmgr-exec lxc-destroy; do
 	[ -x "$build/tools/$t" ] || die "$build/tools/$t is not built"
 	cp "$build/tools/$t" "$root/lxcmgr/bin/"
