@@ -15,29 +15,15 @@
 
 #include "ctx.h"
 #include "run/proto.h"
+#include "run/sockname.h"
 #include "util/cleanup.h"
 #include "util/file.h"
 #include "util/str.h"
 
-#define FNV64_OFFSET 0xcbf29ce484222325ULL
-#define FNV64_PRIME 0x100000001b3ULL
-
-static uint64_t fnv1a64(uint64_t h, const char *s)
-{
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= FNV64_PRIME;
-	}
-	return h;
-}
-
 char *proto_socket_path(const struct lxcmgr_ctx *ctx, const char *name)
 {
-	uint64_t h = fnv1a64(FNV64_OFFSET, ctx->lxcpath);
-
-	h = fnv1a64(h, "/");
-	h = fnv1a64(h, name);
-	return str_printf("%s/c/%016" PRIx64 ".sock", ctx->runtime_dir, h);
+	return str_printf("%s" SOCKNAME_DIR "%016" PRIx64 SOCKNAME_COMMAND, ctx->runtime_dir,
+			  sockname_hash(ctx->lxcpath, name));
 }
 
 static int make_addr(const char *path, struct sockaddr_un *addr)
