@@ -65,9 +65,11 @@
 #include <linux/capability.h>
 #include <linux/close_range.h>
 #include <linux/filter.h>
+#include <linux/openat2.h>
 #include <linux/prctl.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
+#include <linux/stat.h>
 
 #define LXCMGR_ATTACH_HELPER_ONLY
 #include "attach/attach.h"
@@ -76,7 +78,9 @@
 #define CHILD_STACK (32 * 1024)
 #define MAX_CGROUPS 32
 
+#define O_RDONLY_ 0
 #define O_RDWR_ 02
+#define O_NONBLOCK_ 04000
 #define O_NOCTTY_ 0400
 #define O_CLOEXEC_ 02000000
 #define AT_FDCWD_ (-100)
@@ -102,6 +106,9 @@
 #define CLD_DUMPED_ 3
 #define PR_CAP_AMBIENT_ 47
 #define PR_CAP_AMBIENT_CLEAR_ALL_ 4
+#define S_IFMT_ 0170000
+#define S_IFREG_ 0100000
+#define AT_EMPTY_PATH_ 0x1000
 
 struct iovec_ {
 	void *base;
@@ -166,15 +173,22 @@ static struct {
 	struct sock_fprog filter; /* len 0: none */
 	int cg[MAX_CGROUPS];
 	int n_cg;
+	const char *conf_env; /* lxc.environment: n_conf_env strings, one after another */
+	size_t n_conf_env;
 } srv;
 
 /* A request being run: shared with the vforked child, which reports a
  * failure here (err: -errno, what: the step) before it exits. */
 static struct {
 	const struct attachd_request *req;
+	uint32_t uid, gid;
 	const uint32_t *groups;
+	size_t n_groups;
 	const char *file, *home;
 	char **argv, **envp;
+	char **set_vars; /* ATTACHD_RESOLVE: -v NAME=VALUE */
+	char *scratch;   /* ATTACHD_RESOLVE: the child's memory, SCRATCH_SIZE(envc) */
+	size_t scratch_size;
 	int fds[3];
 	int slave;
 	long err;
@@ -246,7 +260,6 @@ static void limit_capabilities(void)
 
 static void drop_privileges(void)
 {
-	const struct attachd_request *q = job.req;
 	long r;
 
 	for (int cap = 0; cap <= srv.cap_last; cap++)
@@ -259,12 +272,12 @@ static void drop_privileges(void)
 	if (srv.filter.len &&
 	    (r = sys3(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &srv.filter)) < 0)
 		child_fail("load the container's seccomp filter", r);
-	r = sys3(__NR_setgroups, q->n_groups, job.groups, 0);
+	r = sys3(__NR_setgroups, job.n_groups, job.groups, 0);
 	if (r < 0 && r != -EPERM)
 		child_fail("setgroups", r);
-	if ((r = sys3(__NR_setresgid, q->gid, q->gid, q->gid)) < 0)
+	if ((r = sys3(__NR_setresgid, job.gid, job.gid, job.gid)) < 0)
 		child_fail("switch group", r);
-	if ((r = sys3(__NR_setresuid, q->uid, q->uid, q->uid)) < 0)
+	if ((r = sys3(__NR_setresuid, job.uid, job.uid, job.uid)) < 0)
 		child_fail("switch user", r);
 	limit_capabilities();
 }
@@ -291,6 +304,314 @@ static void join_failed(int fd, long r)
 	put(what, sizeof(what), &at, len > 0 ? path : "cgroup.procs");
 	put(what, sizeof(what), &at, "\" to join the container's cgroup");
 	child_fail(what, r);
+}
+
+/* ------------------------------------------------------------ the user
+ *
+ * ATTACHD_RESOLVE: what attach_prepare (liblxcmgr/attach/env.c) does on
+ * the caller's side, done here in the child, which sees the container's
+ * files as the command will: the user in /etc/passwd, its groups in
+ * /etc/group, the environment. The same rules; env.c says why each. */
+
+#define LINE_MAX_ (64 * 1024)  /* longer lines of passwd or group are skipped */
+#define FILE_MAX_ (16L << 20)   /* read no further: the server waits for us */
+#define GROUPS_MAX_ 65536       /* NGROUPS_MAX of Linux, as env.c */
+/* The child's memory, mapped by the server: groups, one line, the user's
+ * fields, the four variables made of them, then the vector. */
+#define SCRATCH_FIXED (GROUPS_MAX_ * 4 + 2 * LINE_MAX_ + 4 * (LINE_MAX_ + 16))
+#define SCRATCH_SIZE(n_vec) ((SCRATCH_FIXED + (n_vec) * sizeof(char *) + 4095) & ~4095UL)
+
+struct user {
+	bool known;
+	uint32_t gid;
+	char *name, *home, *shell; /* in scratch */
+};
+
+static char *scratch_at; /* the next free byte after the line buffer */
+
+static char *scratch_copy(const char *a, const char *b, size_t b_len)
+{
+	char *out = scratch_at;
+	size_t at = 0;
+
+	while (*a)
+		out[at++] = *a++;
+	for (size_t i = 0; i < b_len; i++)
+		out[at++] = b[i];
+	out[at++] = '\0';
+	scratch_at += at;
+	return out;
+}
+
+/* FILE of the container, opened without following a /proc magic link
+ * (this child holds the server's fds) and without blocking: a FIFO there
+ * must not hold the server, so anything but a regular file counts as none. */
+static long open_inside(const char *file)
+{
+	struct open_how how = { .flags = O_RDONLY_ | O_NONBLOCK_ | O_NOCTTY_ | O_CLOEXEC_,
+				.resolve = RESOLVE_NO_MAGICLINKS };
+	struct statx st;
+	long fd = sys6(__NR_openat2, AT_FDCWD_, (long)file, (long)&how, sizeof(how), 0, 0);
+
+	if (fd < 0)
+		return fd;
+	st.stx_mode = 0;
+	if (sys6(__NR_statx, fd, (long)"", AT_EMPTY_PATH_, STATX_TYPE, (long)&st, 0) < 0 ||
+	    (st.stx_mode & S_IFMT_) != S_IFREG_) {
+		sys_close((int)fd);
+		return -ENOENT;
+	}
+	return fd;
+}
+
+/* Calls FN with each line (its end a NUL) of FILE until FN says it is
+ * done. 0 (no file: 0 too), or -errno. */
+static long each_line(const char *file, bool (*fn)(char *line, void *arg), void *arg)
+{
+	char *buf = job.scratch + GROUPS_MAX_ * 4;
+	size_t have = 0;
+	long total = 0, fd = open_inside(file);
+	bool skipping = false;
+
+	if (fd == -ENOENT || fd == -ENOTDIR)
+		return 0;
+	if (fd < 0)
+		return fd;
+	for (;;) {
+		long n = total < FILE_MAX_ ? sys3(__NR_read, fd, buf + have, LINE_MAX_ - 1 - have) : 0;
+		if (n < 0) {
+			sys_close((int)fd);
+			return n;
+		}
+		total += n;
+		have += (size_t)n;
+		size_t start = 0;
+		for (size_t i = 0; i < have; i++) {
+			if (buf[i] != '\n' && !(n == 0 && i == have - 1))
+				continue;
+			if (buf[i] == '\n')
+				buf[i] = '\0';
+			else
+				buf[have] = '\0'; /* the last line, without its newline */
+			if (!skipping && fn(buf + start, arg)) {
+				sys_close((int)fd);
+				return 0;
+			}
+			skipping = false;
+			start = i + 1;
+		}
+		if (n == 0)
+			break;
+		for (size_t i = start; i < have; i++)
+			buf[i - start] = buf[i];
+		have -= start;
+		if (have == LINE_MAX_ - 1) { /* a line too long: skipped */
+			have = 0;
+			skipping = true;
+		}
+	}
+	sys_close((int)fd);
+	return 0;
+}
+
+/* Splits LINE at ':' into at most N fields; returns how many. */
+static size_t split(char *line, char **f, size_t n)
+{
+	size_t got = 0;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (!*line || *line == '#')
+		return 0;
+	f[got++] = line;
+	for (; *line && got < n; line++)
+		if (*line == ':') {
+			*line = '\0';
+			f[got++] = line + 1;
+		}
+	return got;
+}
+
+static bool parse_id(const char *s, uint32_t *out)
+{
+	unsigned long v = 0;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 0xffffffffUL)
+			return false;
+		v = v * 10 + (unsigned long)(*s - '0');
+	}
+	*out = (uint32_t)v;
+	return v <= 0xffffffffUL;
+}
+
+static size_t len_of(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+/* name:password:uid:gid:gecos:home:shell; the first with our uid. */
+static bool passwd_line(char *line, void *arg)
+{
+	struct user *u = arg;
+	char *f[7];
+	uint32_t uid, gid;
+
+	if (split(line, f, 7) != 7 || !parse_id(f[2], &uid) || !parse_id(f[3], &gid) ||
+	    uid != job.uid)
+		return false;
+	u->known = true;
+	u->gid = gid;
+	u->name = scratch_copy(f[0], "", 0);
+	u->home = scratch_copy(f[5], "", 0);
+	u->shell = scratch_copy(f[6], "", 0);
+	return true;
+}
+
+static void add_group(uint32_t gid)
+{
+	uint32_t *g = (uint32_t *)job.scratch;
+
+	for (size_t i = 0; i < job.n_groups; i++)
+		if (g[i] == gid)
+			return;
+	if (job.n_groups < GROUPS_MAX_)
+		g[job.n_groups++] = gid;
+}
+
+/* name:password:gid:member,member...: each group that lists the user. */
+static bool group_line(char *line, void *arg)
+{
+	const struct user *u = arg;
+	char *f[4];
+	uint32_t gid;
+
+	if (split(line, f, 4) != 4 || !parse_id(f[2], &gid))
+		return false;
+	for (char *m = f[3]; *m;) {
+		while (*m == ' ' || *m == '\t')
+			m++;
+		char *end = m;
+		while (*end && *end != ',')
+			end++;
+		bool last = !*end;
+		*end = '\0';
+		if (is(m, u->name))
+			add_group(gid);
+		m = last ? end : end + 1;
+	}
+	return false;
+}
+
+static size_t name_len(const char *entry)
+{
+	size_t n = 0;
+
+	while (entry[n] && entry[n] != '=')
+		n++;
+	return n;
+}
+
+static bool same_name(const char *a, const char *b, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (a[i] != b[i])
+			return false;
+	return b[len] == '=' || b[len] == '\0';
+}
+
+/* env.c's env_put: ENTRY replaces an earlier one of its name, in place;
+ * one without "=" is no variable. */
+static void env_put(char **v, size_t *n, char *entry)
+{
+	size_t len = name_len(entry);
+
+	if (!entry[len])
+		return;
+	for (size_t i = 0; i < *n; i++)
+		if (name_len(v[i]) == len && same_name(entry, v[i], len)) {
+			v[i] = entry;
+			return;
+		}
+	v[(*n)++] = entry;
+	v[*n] = 0;
+}
+
+/* The caller's NAME=VALUE entry for NAME (LEN bytes), or null. */
+static char *caller_get(const char *name, size_t len)
+{
+	char **env = job.envp;
+
+	for (; *env; env++)
+		if (same_name(name, *env, len) && (*env)[len] == '=')
+			return *env;
+	return 0;
+}
+
+static void build_env(const struct user *u, char **v)
+{
+	static char container[] = "container=lxc", path[] = "PATH=" ATTACH_PATH,
+		    term[] = "TERM=linux";
+	uint32_t mode = job.req->env_mode;
+	size_t n = 0;
+
+	v[0] = 0;
+	if (mode == ATTACHD_ENV_KEEP)
+		for (char **e = job.envp; *e; e++)
+			env_put(v, &n, *e);
+	env_put(v, &n, container);
+	if (mode != ATTACHD_ENV_KEEP)
+		env_put(v, &n, path);
+	if (mode == ATTACHD_ENV_CLEAN) {
+		char *t = caller_get("TERM", 4);
+		env_put(v, &n, t ? t : term);
+		env_put(v, &n, scratch_copy("HOME=", u->known ? u->home : "/",
+					    len_of(u->known ? u->home : "/")));
+		env_put(v, &n, scratch_copy("SHELL=", u->known ? u->shell : "/bin/sh",
+					    len_of(u->known ? u->shell : "/bin/sh")));
+		if (u->known) {
+			env_put(v, &n, scratch_copy("USER=", u->name, len_of(u->name)));
+			env_put(v, &n, scratch_copy("LOGNAME=", u->name, len_of(u->name)));
+		}
+	}
+	/* lxc.environment: a bare NAME takes the caller's value, if it has one. */
+	const char *c = srv.conf_env;
+	for (size_t i = 0; i < srv.n_conf_env; i++, c += len_of(c) + 1) {
+		size_t len = name_len(c);
+		char *e = c[len] ? (char *)c : caller_get(c, len);
+		if (e)
+			env_put(v, &n, e);
+	}
+	for (char **s = job.set_vars; *s; s++)
+		env_put(v, &n, *s);
+}
+
+/* attach_prepare's work, into job: uid, gid, groups, home, environment. */
+static void resolve_user(void)
+{
+	struct user u = { 0 };
+	long r;
+
+	scratch_at = job.scratch + GROUPS_MAX_ * 4 + LINE_MAX_;
+	job.uid = job.req->uid == ATTACHD_ID_UNSET ? 0 : job.req->uid;
+	if ((r = each_line("/etc/passwd", passwd_line, &u)) < 0)
+		child_fail("read /etc/passwd of the container", r);
+	job.gid = job.req->gid != ATTACHD_ID_UNSET ? job.req->gid : u.known ? u.gid : 0;
+	job.groups = (const uint32_t *)job.scratch;
+	job.n_groups = 0;
+	add_group(job.gid);
+	if (u.known && (r = each_line("/etc/group", group_line, &u)) < 0)
+		child_fail("read /etc/group of the container", r);
+	job.home = u.known ? u.home : "";
+	char **v = (char **)(job.scratch + SCRATCH_FIXED);
+	build_env(&u, v);
+	job.envp = v;
 }
 
 static int run_command(void *unused)
@@ -322,6 +643,8 @@ static int run_command(void *unused)
 	if (srv.ns_mask & CLONE_NEWCGROUP &&
 	    (r = sys3(__NR_setns, srv.init_pidfd, CLONE_NEWCGROUP, 0)) < 0)
 		child_fail("enter the cgroup namespace of init", r);
+	if (job.req->flags & ATTACHD_RESOLVE)
+		resolve_user();
 	drop_privileges();
 	/* As the user, so that a home it may not enter is not entered. */
 	if (!*job.home || sys3(__NR_chdir, job.home, 0, 0) < 0)
@@ -384,16 +707,23 @@ static bool parse_request(char *buf, size_t n, char **vec, size_t n_vec)
 	size_t at = sizeof(*q), need;
 
 	if (n < sizeof(*q) || q->version != ATTACHD_VERSION || q->len != n - sizeof(*q) ||
-	    q->n_groups > 65536 || q->argc < 1 || q->argc > n || q->envc > n)
+	    q->n_groups > 65536 || q->argc < 1 || q->argc > n || q->envc > n || q->setc > n)
+		return false;
+	bool resolve = q->flags & ATTACHD_RESOLVE;
+	if (resolve ? q->n_groups || q->env_mode > ATTACHD_ENV_CLEAR : q->setc != 0)
 		return false;
 	need = (size_t)q->n_groups * 4;
-	if (need > n - at || (size_t)q->argc + q->envc + 2 > n_vec)
+	if (need > n - at || (size_t)q->argc + q->envc + q->setc + 3 > n_vec)
 		return false;
 	job.req = q;
+	job.uid = q->uid;
+	job.gid = q->gid;
 	job.groups = (const uint32_t *)(buf + at);
+	job.n_groups = q->n_groups;
 	at += need;
-	/* file, home, argv..., envp...: each must end before the buffer does. */
-	size_t want = 2 + q->argc + q->envc, got = 0, v = 0;
+	/* file, home, argv..., envp..., set...: each must end before the
+	 * buffer does; a null after each vector. */
+	size_t want = 2 + q->argc + q->envc + q->setc, got = 0, v = 0;
 	const char *strs[2];
 	for (size_t start = at; at < n && got < want; at++) {
 		if (buf[at] != '\0')
@@ -402,9 +732,9 @@ static bool parse_request(char *buf, size_t n, char **vec, size_t n_vec)
 			strs[got] = buf + start;
 		else
 			vec[v++] = buf + start;
-		if (got == 1 + q->argc)
-			vec[v++] = 0; /* argv's end */
 		got++;
+		if (got == 2 + q->argc || got == 2 + q->argc + q->envc)
+			vec[v++] = 0;
 		start = at + 1;
 	}
 	if (got != want || !*strs[0])
@@ -414,6 +744,7 @@ static bool parse_request(char *buf, size_t n, char **vec, size_t n_vec)
 	job.home = strs[1];
 	job.argv = vec;
 	job.envp = vec + q->argc + 1;
+	job.set_vars = job.envp + q->envc + 1;
 	return true;
 }
 
@@ -472,13 +803,39 @@ static void reap(int pidfd, int *status)
 		  : si.code == CLD_DUMPED_ ? (si.status & 0x7f) | 0x80 : si.status & 0x7f;
 }
 
+/* ATTACHD_RESOLVE: memory for the child (SCRATCH_SIZE); its pages are
+ * touched only as used, and given back once the child has exec'd. */
+static bool map_scratch(void)
+{
+	const struct attachd_request *q = job.req;
+
+	job.scratch = 0;
+	job.scratch_size = 0;
+	if (!(q->flags & ATTACHD_RESOLVE))
+		return true;
+	size_t size = SCRATCH_SIZE((size_t)q->envc + q->setc + srv.n_conf_env + 8);
+	long map = sys6(__NR_mmap, 0, (long)size, PROT_RW_, MAP_PRIVATE_ANON_, -1, 0);
+	if (map < 0 && map > -4096)
+		return false;
+	job.scratch = (char *)map;
+	job.scratch_size = size;
+	return true;
+}
+
+static void unmap_scratch(void)
+{
+	if (job.scratch)
+		sys3(__NR_munmap, job.scratch, job.scratch_size, 0);
+	job.scratch = 0;
+}
+
 /* Runs the request in BUF (N bytes). */
 static void start(struct slot *s, char *buf, size_t n, char **vec, size_t n_vec)
 {
 	int master = -1, pidfd = -1, status;
 
 	job.slave = -1;
-	if (!parse_request(buf, n, vec, n_vec)) {
+	if (!parse_request(buf, n, vec, n_vec) || !map_scratch()) {
 		drop(s);
 		return;
 	}
@@ -486,6 +843,7 @@ static void start(struct slot *s, char *buf, size_t n, char **vec, size_t n_vec)
 		long r = open_pty(&master);
 		if (r < 0) {
 			send_msg(s->sock, ATTACH_MSG_ERROR, -r, -1, "open the container's pty", 0);
+			unmap_scratch();
 			drop(s);
 			return;
 		}
@@ -495,6 +853,7 @@ static void start(struct slot *s, char *buf, size_t n, char **vec, size_t n_vec)
 	sys_close(master);
 	if (!taken) {
 		sys_close(job.slave);
+		unmap_scratch();
 		drop(s);
 		return;
 	}
@@ -503,6 +862,7 @@ static void start(struct slot *s, char *buf, size_t n, char **vec, size_t n_vec)
 	long pid = clone_run(CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD_,
 			     child_stack + sizeof(child_stack), &pidfd, run_command, 0);
 	sys_close(job.slave);
+	unmap_scratch();
 	if (pid < 0) {
 		send_msg(s->sock, ATTACH_MSG_ERROR, -pid, -1, "clone the command's process", 0);
 		drop(s);
@@ -651,6 +1011,31 @@ static bool read_filter(int fd)
 	return true;
 }
 
+/* lxc.environment, one a line: kept as strings one after another. */
+static bool read_environment(int fd)
+{
+	long size = sys3(__NR_lseek, fd, 0, SEEK_END_);
+
+	if (size <= 0 || size > ATTACHD_MAX_REQUEST)
+		return false;
+	long map = sys6(__NR_mmap, 0, size + 1, PROT_RW_, MAP_PRIVATE_ANON_, -1, 0);
+	if (map < 0 && map > -4096)
+		return false;
+	char *text = (char *)map;
+	if (sys6(__NR_pread64, fd, map, size, 0, 0, 0) != size)
+		return false;
+	/* env.c's loop: each line, the last one with or without its newline. */
+	for (long i = 0; i < size; i++)
+		if (text[i] == '\n' || text[i] == '\0') {
+			text[i] = '\0';
+			srv.n_conf_env++;
+		}
+	if (text[size - 1] != '\0')
+		srv.n_conf_env++; /* text[size] is the mapping's 0 */
+	srv.conf_env = text;
+	return true;
+}
+
 static bool parse_cgroups(const char *s)
 {
 	bool ok = true;
@@ -683,7 +1068,7 @@ void stub_main(long *sp)
 	 * the monitor's process group. */
 	sys3(__NR_setsid, 0, 0, 0);
 	/* A script "#!/proc/self/exe" lands here with argv[0] "/proc/self/exe". */
-	if (argc != 8 || !is(argv[0], ATTACHD_ARGV0)) {
+	if (argc != 9 || !is(argv[0], ATTACHD_ARGV0)) {
 		static const char msg[] = "lxcmgr-attachd: not a command; the monitor runs it\n";
 		sys3(__NR_write, 2, msg, sizeof(msg) - 1);
 		die(126);
@@ -695,9 +1080,12 @@ void stub_main(long *sp)
 	srv.cap_bnd = (unsigned long long)parse_num(argv[5], 16, &ok);
 	srv.nnp = parse_num(argv[6], 10, &ok) == 1;
 	ok = ok && parse_cgroups(argv[7]);
-	if (!ok || (seccomp_fd >= 0 && !read_filter((int)seccomp_fd)))
+	long env_fd = parse_num(argv[8], 10, &ok);
+	if (!ok || (seccomp_fd >= 0 && !read_filter((int)seccomp_fd)) ||
+	    (env_fd >= 0 && !read_environment((int)env_fd)))
 		die(2);
 	sys_close((int)seccomp_fd);
+	sys_close((int)env_fd);
 	while (srv.cap_last < 63 && sys3(__NR_prctl, PR_CAPBSET_READ, srv.cap_last + 1, 0) >= 0)
 		srv.cap_last++;
 	/* Init's namespaces but the cgroup one (its children join that after

@@ -71,26 +71,50 @@ struct attach_msg {
  * from a sealed memfd, in the host's pid namespace but in init's other
  * namespaces. Its argv:
  *
- *   lxcmgr-attachd LISTENFD PIDFD SECCOMPFD NSMASK CAPBND NNP CGFD,CGFD...
+ *   lxcmgr-attachd LISTENFD PIDFD SECCOMPFD NSMASK CAPBND NNP CGFD,CGFD... ENVFD
  *
- * (SECCOMPFD -1: no filter; CAPBND in hex; CGFDS "-": no cgroups). A client
- * connects to its SOCK_SEQPACKET socket and sends one request: this header,
- * then n_groups u32 gids, then NUL-terminated strings: the file, the home
- * directory ("": none), argc argv, envc environment; SCM_RIGHTS the
+ * (SECCOMPFD -1: no filter; CAPBND in hex; CGFDS "-": no cgroups; ENVFD a
+ * memfd with lxc.environment, one a line, or -1). A client connects to its
+ * SOCK_SEQPACKET socket and sends one request: this header, then n_groups
+ * u32 gids, then NUL-terminated strings: the file, the home directory ("":
+ * none), argc argv, envc environment, setc variables; SCM_RIGHTS the
  * caller's fds 0, 1, 2. The server answers ATTACH_MSG_PTY (taken), then
- * ATTACH_MSG_PID or ATTACH_MSG_ERROR, then ATTACH_MSG_EXIT. */
+ * ATTACH_MSG_PID or ATTACH_MSG_ERROR, then ATTACH_MSG_EXIT.
+ *
+ * Without ATTACHD_RESOLVE the client prepared everything (attach_prepare):
+ * the environment is the command's, setc is 0. With it (lxc-attach's
+ * front, tools/lxc-attach-front.c, which reads no file of the container),
+ * the server's child does what attach_prepare does, in the container's
+ * mount namespace: uid (ATTACHD_ID_UNSET: 0) and gid (unset: the user's
+ * in /etc/passwd, else 0), groups from /etc/group (n_groups is 0), home,
+ * and the environment (env.c's rules, for env_mode) from the caller's
+ * environment (envc strings), lxc.environment and the -v variables (setc
+ * strings). The file is argv[0]: a command is required. */
 #define ATTACHD_ARGV0 "lxcmgr-attachd"
-#define ATTACHD_VERSION 1
+/* 2: setc, env_mode and ATTACHD_RESOLVE. A server of an older build (a
+ * container started before an upgrade) drops a request of another
+ * version unanswered: its clients take their own path. */
+#define ATTACHD_VERSION 2
 #define ATTACHD_MAX_REQUEST (128 * 1024)
 #define ATTACHD_PTY 1u            /* allocate a pty in the container */
 #define ATTACHD_TTY(i) (2u << (i)) /* fd I goes to that pty */
+#define ATTACHD_RESOLVE 0x100u    /* the server prepares user and environment */
+#define ATTACHD_ID_UNSET 0xffffffffu
+/* env_mode: as enum lxcmgr_attach_env (lxcmgr.h), which attach/server.c
+ * checks at build time. */
+#define ATTACHD_ENV_CLEAN 0
+#define ATTACHD_ENV_KEEP 1
+#define ATTACHD_ENV_CLEAR 2
+/* The PATH of a clean or cleared environment. */
+#define ATTACH_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 struct attachd_request {
 	uint32_t version;
 	uint32_t flags;
 	uint32_t uid, gid;
 	uint32_t n_groups;
-	uint32_t argc, envc;
+	uint32_t argc, envc, setc;
+	uint32_t env_mode;
 	uint32_t len; /* bytes after this header */
 };
 

@@ -21,8 +21,6 @@
 #include "util/cleanup.h"
 #include "util/error.h"
 
-#define ATTACH_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 struct envv {
 	char **v;
 	size_t n, cap;

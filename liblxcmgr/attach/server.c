@@ -29,6 +29,11 @@
 
 extern char **environ;
 
+_Static_assert(ATTACHD_ENV_CLEAN == LXCMGR_ATTACH_ENV_CLEAN &&
+		       ATTACHD_ENV_KEEP == LXCMGR_ATTACH_ENV_KEEP &&
+		       ATTACHD_ENV_CLEAR == LXCMGR_ATTACH_ENV_CLEAR,
+	       "the attach server's env_mode is enum lxcmgr_attach_env");
+
 static bool server_serves(const struct lxcmgr_attach_options *o)
 {
 	if (str_eq(getenv("LXCMGR_ATTACH_SERVER"), "0"))

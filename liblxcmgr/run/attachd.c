@@ -15,10 +15,12 @@
 #include <unistd.h>
 
 #include "attach/attach.h"
+#include "conf/conf.h"
 #include "container.h"
 #include "ctx.h"
 #include "run/attachd.h"
 #include "run/monitor.h"
+#include "run/sockname.h"
 #include "security/security.h"
 #include "util/cleanup.h"
 #include "util/error.h"
@@ -37,9 +39,11 @@ static char *server_path(const struct monitor *m)
 	const char *sock = m->socket_path;
 	size_t n = sock ? strlen(sock) : 0;
 
-	if (n < 5 || strcmp(sock + n - 5, ".sock") != 0)
+	size_t k = strlen(SOCKNAME_COMMAND);
+
+	if (n < k || strcmp(sock + n - k, SOCKNAME_COMMAND) != 0)
 		return NULL;
-	return str_printf("%.*s.attach", (int)(n - 5), sock);
+	return str_printf("%.*s" SOCKNAME_ATTACH, (int)(n - k), sock);
 }
 
 static int listen_at(const char *path, int *out, lxcmgr_error **err)
@@ -76,11 +80,32 @@ static int filter_memfd(const struct monitor *m, int *out, lxcmgr_error **err)
 	return 0;
 }
 
+/* lxc.environment (one a line), for the requests in which the server
+ * prepares the environment (ATTACHD_RESOLVE); -1 when it is not set. In a
+ * memfd rather than the argv: /proc/PID/cmdline is anyone's to read. */
+static int environment_memfd(const struct monitor *m, int *out, lxcmgr_error **err)
+{
+	cleanup_free char *env = NULL;
+	cleanup_error lxcmgr_error *ignored = NULL;
+
+	*out = -1;
+	if (!m->c || !m->c->conf || conf_get(m->c->conf, "lxc.environment", &env, &ignored) < 0 ||
+	    !env || !*env)
+		return 0;
+	cleanup_close int fd = memfd_create("lxcmgr-attachd-environment", MFD_CLOEXEC);
+	size_t len = strlen(env);
+	if (fd < 0 || write(fd, env, len) != (ssize_t)len)
+		return error_set(err, fd < 0 ? errno : EIO,
+				 "pass lxc.environment to the attach server");
+	*out = steal_fd(fd);
+	return 0;
+}
+
 struct spawn_args {
 	int exe;
-	char *argv[9];
-	char num[6][24], cgs[32 * 12];
-	int keep[4 + 32];
+	char *argv[10];
+	char num[7][24], cgs[32 * 12];
+	int keep[5 + 32];
 	size_t n_keep;
 };
 
@@ -122,7 +147,7 @@ static bool attachd_wanted(const struct monitor *m)
 
 /* The server's argv (attach.h) and the fds it keeps. */
 static int fill_args(struct spawn_args *a, const struct monitor *m, int listen_fd, int filter,
-		     uint64_t bnd, bool nnp, const int *cg, size_t n_cg, lxcmgr_error **err)
+		     int env, uint64_t bnd, bool nnp, const int *cg, size_t n_cg, lxcmgr_error **err)
 {
 	size_t at = 0;
 
@@ -130,7 +155,7 @@ static int fill_args(struct spawn_args *a, const struct monitor *m, int listen_f
 	for (size_t i = 0; i < n_cg; i++) {
 		if (cg[i] < 0)
 			continue;
-		if (a->n_keep >= ARRAY_SIZE(a->keep) - 3)
+		if (a->n_keep >= ARRAY_SIZE(a->keep) - 4)
 			return error_msg(err, E2BIG, "too many cgroup hierarchies for the attach server");
 		at += (size_t)snprintf(a->cgs + at, sizeof(a->cgs) - at, "%s%d", at ? "," : "", cg[i]);
 		a->keep[a->n_keep++] = cg[i];
@@ -141,15 +166,19 @@ static int fill_args(struct spawn_args *a, const struct monitor *m, int listen_f
 	snprintf(a->num[3], sizeof(a->num[3]), "%d", m->attachd_ns);
 	snprintf(a->num[4], sizeof(a->num[4]), "%llx", (unsigned long long)bnd);
 	snprintf(a->num[5], sizeof(a->num[5]), "%d", nnp ? 1 : 0);
+	snprintf(a->num[6], sizeof(a->num[6]), "%d", env);
 	a->argv[0] = (char *)ATTACHD_ARGV0;
 	for (size_t i = 0; i < 6; i++)
 		a->argv[1 + i] = a->num[i];
 	a->argv[7] = a->cgs;
-	a->argv[8] = NULL;
+	a->argv[8] = a->num[6];
+	a->argv[9] = NULL;
 	a->keep[a->n_keep++] = listen_fd;
 	a->keep[a->n_keep++] = m->init_pidfd;
 	if (filter >= 0)
 		a->keep[a->n_keep++] = filter;
+	if (env >= 0)
+		a->keep[a->n_keep++] = env;
 	return 0;
 }
 
@@ -179,7 +208,7 @@ int attachd_start(struct monitor *m, lxcmgr_error **err)
 {
 	const char *exe_path = getenv("LXCMGR_ATTACHD_PATH");
 	cleanup_free char *path = NULL;
-	cleanup_close int listen_fd = -1, filter = -1;
+	cleanup_close int listen_fd = -1, filter = -1, env = -1;
 	cleanup_free int *cg = NULL;
 	struct spawn_args a = { .exe = -1 };
 	size_t n_cg = 0;
@@ -204,10 +233,11 @@ int attachd_start(struct monitor *m, lxcmgr_error **err)
 	}
 	m->attachd_ns = attach_foreign_namespaces(m->init_pid);
 	ret = filter_memfd(m, &filter, err);
+	ret = ret ?: environment_memfd(m, &env, err);
 	if (ret == 0 && m->cgroup)
 		ret = attach_cgroup_open(m->cgroup, m->init_pid, &cg, &n_cg, err);
 	ret = ret ?: listen_at(path, &listen_fd, err);
-	ret = ret ?: fill_args(&a, m, listen_fd, filter, bnd, nnp, cg, n_cg, err);
+	ret = ret ?: fill_args(&a, m, listen_fd, filter, env, bnd, nnp, cg, n_cg, err);
 	ret = ret ?: run_server(m, &a, &path, err);
 	for (size_t i = 0; i < n_cg; i++)
 		if (cg[i] >= 0)
