@@ -19,6 +19,8 @@ export LXCMGR_TEMPLATE_PATH=${LXCMGR_TEMPLATE_PATH:-$top_srcdir/templates}
 # The attach server the monitors of the tests' containers start
 # (lxc-attach's server path; LXCMGR_ATTACH_SERVER=0 makes it take its own).
 export LXCMGR_ATTACHD_PATH=${LXCMGR_ATTACHD_PATH:-$LXCMGR_BUILD/tools/lxcmgr-attachd}
+# What lxc-attach (the front, tools/lxc-attach-front.c) hands over to.
+export LXCMGR_ATTACH_FULL_PATH=${LXCMGR_ATTACH_FULL_PATH:-$LXCMGR_BUILD/tools/lxc-attach-full}
 
 # Tools from the build tree: lxc_create, lxc_ls, ... as functions.
 for t in create destroy ls config checkconfig start stop info wait attach console; do

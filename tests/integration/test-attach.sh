@@ -11,10 +11,17 @@ P() { echo "$T/lxcpath"; }
 N=lxcmgr-test-attach
 R() { echo "$T/lxcpath/$N/rootfs"; }
 att() { lxc_attach -P "$(P)" -n $N "$@"; }
+# served: through lxc-attach's front, which must not hand over to the full
+# tool (test-attach-front.sh); the container's attach server runs after
+# the first attach, which `running` makes.
+served() { LXCMGR_ATTACH_FRONT=strict lxc_attach -P "$(P)" -n $N "$@"; }
 init_pid() { lxc_info -P "$(P)" -n $N -p | awk '{print $2}'; }
 
 # running [LINE...]: the busybox container $N running (busybox_running).
-running() { busybox_running "$(P)" $N "$@"; }
+running() {
+	busybox_running "$(P)" $N "$@"
+	att -- true < /dev/null
+}
 
 need_tools() {
 	need_root || return 1
@@ -26,16 +33,16 @@ test_exit_status_is_the_commands() {
 	need_tools || return 0
 	running
 	local rc=0
-	att -- sh -c 'exit 3' < /dev/null || rc=$?
+	served -- sh -c 'exit 3' < /dev/null || rc=$?
 	assert_eq "$rc" 3 "sh -c 'exit 3'"
-	rc=0; att -- sh -c 'kill -9 $$' < /dev/null || rc=$?
+	rc=0; served -- sh -c 'kill -9 $$' < /dev/null || rc=$?
 	assert_eq "$rc" 137 "killed by SIGKILL"
-	rc=0; att -- true < /dev/null || rc=$?
+	rc=0; served -- true < /dev/null || rc=$?
 	assert_eq "$rc" 0 "true"
-	rc=0; err=$(att -- /no/such/command 2>&1 < /dev/null) || rc=$?
+	rc=0; err=$(served -- /no/such/command 2>&1 < /dev/null) || rc=$?
 	assert_eq "$rc" 127 "a missing command"
 	assert_contains "$err" 'exec "/no/such/command": No such file or directory'
-	rc=0; err=$(att -- /etc/passwd 2>&1 < /dev/null) || rc=$?
+	rc=0; err=$(served -- /etc/passwd 2>&1 < /dev/null) || rc=$?
 	assert_eq "$rc" 126 "a file that is not executable"
 	assert_contains "$err" "Permission denied"
 }
@@ -43,18 +50,18 @@ test_exit_status_is_the_commands() {
 test_stdout_stderr_and_stdin_stay_separate() {
 	need_tools || return 0
 	running
-	att -- sh -c 'echo to-out; echo to-err >&2; cat' > "$T/out" 2> "$T/err" <<< "from-in"
+	served -- sh -c 'echo to-out; echo to-err >&2; cat' > "$T/out" 2> "$T/err" <<< "from-in"
 	assert_eq "$(cat "$T/out")" "$(printf 'to-out\nfrom-in')" "stdout"
 	assert_eq "$(cat "$T/err")" "to-err" "stderr"
 	# EOF on stdin reaches the command: wc ends and counts.
-	assert_eq "$(printf 'abc' | att -- wc -c | tr -d ' ')" 3 "bytes through stdin"
+	assert_eq "$(printf 'abc' | served -- wc -c | tr -d ' ')" 3 "bytes through stdin"
 }
 
 test_sigterm_to_lxc_attach_reaches_the_command() {
 	need_tools || return 0
 	running
 	# exec: $! must be lxc-attach itself, not a subshell running it.
-	(exec "$LXCMGR_BUILD/tools/lxc-attach" -P "$(P)" -n $N -- \
+	(LXCMGR_ATTACH_FRONT=strict exec "$LXCMGR_BUILD/tools/lxc-attach" -P "$(P)" -n $N -- \
 		sh -c 'trap "echo got-term; exit 9" TERM; touch /ready; sleep 600 & wait') \
 		> "$T/out" < /dev/null &
 	local pid=$! rc=0 i
@@ -71,15 +78,15 @@ test_large_output_through_pipes_is_intact() {
 	running
 	head -c $((20 << 20)) /dev/urandom > "$(R)/big"
 	local want; want=$(sha256sum < "$(R)/big" | cut -d' ' -f1)
-	assert_eq "$(att -- cat /big < /dev/null | sha256sum | cut -d' ' -f1)" "$want" "20 MiB out"
-	assert_eq "$(att -- sha256sum < "$(R)/big" | cut -d' ' -f1)" "$want" "20 MiB in"
+	assert_eq "$(served -- cat /big < /dev/null | sha256sum | cut -d' ' -f1)" "$want" "20 MiB out"
+	assert_eq "$(served -- sha256sum < "$(R)/big" | cut -d' ' -f1)" "$want" "20 MiB in"
 }
 
 test_default_environment_is_clean() {
 	need_tools || return 0
 	running
 	local env
-	env=$(FOO=bar HOME=/host/home HISTFILE=/host/hist TERM=xterm-test att -- env < /dev/null | sort)
+	env=$(FOO=bar HOME=/host/home HISTFILE=/host/hist TERM=xterm-test served -- env < /dev/null | sort)
 	assert_eq "$env" "$(printf '%s\n' HOME=/root LOGNAME=root \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin SHELL=/bin/sh \
 		TERM=xterm-test USER=root container=lxc | sort)" "environment"
@@ -105,10 +112,10 @@ test_lxc_environment_applies_to_attach() {
 	need_tools || return 0
 	running "lxc.environment = FROMCONF=1" "lxc.environment = BARE"
 	local env
-	env=$(BARE=from-caller att -- env < /dev/null)
+	env=$(BARE=from-caller served -- env < /dev/null)
 	assert_contains "$env" "FROMCONF=1"
 	assert_contains "$env" "BARE=from-caller" "a bare name takes the caller's value"
-	env=$(att --clear-env -v FROMCONF=2 -- env < /dev/null)
+	env=$(served --clear-env -v FROMCONF=2 -- env < /dev/null)
 	assert_contains "$env" "FROMCONF=2" "-v comes last"
 }
 
@@ -134,19 +141,19 @@ test_user_and_group_switching() {
 	running
 	echo "user:x:1000:1000:user:/home/user:/bin/sh" >> "$(R)/etc/passwd"
 	mkdir -p "$(R)/home/user" && chown 1000:1000 "$(R)/home/user"
-	assert_eq "$(att -u 1000 -- sh -c 'echo $(id -u) $(id -g) $(id -G) $USER $HOME $(pwd)' < /dev/null)" \
+	assert_eq "$(served -u 1000 -- sh -c 'echo $(id -u) $(id -g) $(id -G) $USER $HOME $(pwd)' < /dev/null)" \
 		"1000 1000 1000 user /home/user /home/user" "-u 1000"
-	assert_eq "$(att -u 1000 -g 5 -- id -g < /dev/null)" 5 "-g 5"
+	assert_eq "$(served -u 1000 -g 5 -- id -g < /dev/null)" 5 "-g 5"
 	# Supplementary groups: the container's /etc/group, as a login gives them.
 	printf '%s\n' 'wheel:x:10:other,user' 'audio:x:29:user' 'video:x:44:other' >> "$(R)/etc/group"
-	assert_eq "$(att -u 1000 -- id -G < /dev/null)" "1000 10 29" "groups of -u 1000"
-	assert_eq "$(att -u 1000 -g 5 -- id -G < /dev/null)" "5 10 29" "groups of -u 1000 -g 5"
-	assert_eq "$(att -- id -G < /dev/null)" "0" "groups of root"
-	assert_eq "$(att -u 4242 -- id -G < /dev/null)" "0" "groups of a user not in /etc/passwd"
+	assert_eq "$(served -u 1000 -- id -G < /dev/null)" "1000 10 29" "groups of -u 1000"
+	assert_eq "$(served -u 1000 -g 5 -- id -G < /dev/null)" "5 10 29" "groups of -u 1000 -g 5"
+	assert_eq "$(served -- id -G < /dev/null)" "0" "groups of root"
+	assert_eq "$(served -u 4242 -- id -G < /dev/null)" "0" "groups of a user not in /etc/passwd"
 	# A user whose home does not exist starts in /.
-	assert_eq "$(att -u 65534 -- sh -c 'echo $USER $(pwd)' < /dev/null)" "nobody /" "-u 65534"
+	assert_eq "$(served -u 65534 -- sh -c 'echo $USER $(pwd)' < /dev/null)" "nobody /" "-u 65534"
 	# An unprivileged user has no capabilities left.
-	assert_eq "$(att -u 1000 -- grep CapEff /proc/self/status < /dev/null | awk '{print $2}')" \
+	assert_eq "$(served -u 1000 -- grep CapEff /proc/self/status < /dev/null | awk '{print $2}')" \
 		0000000000000000 "capabilities of uid 1000"
 }
 
