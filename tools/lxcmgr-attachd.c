@@ -52,6 +52,14 @@
  *   be stopped the same way and hang that attach; here the server waits in
  *   vfork, so every attach through it hangs until the child is continued or
  *   killed (LXCMGR_ATTACH_SERVER=0 attaches without it meanwhile).
+ * - The container's files (ATTACHD_RESOLVE, lxc-attach's front): the
+ *   child reads /etc/passwd and /etc/group in the container's mount
+ *   namespace, as its root, before it drops anything: what the caller's
+ *   side read as host root through init's root before. Opened with
+ *   openat2 RESOLVE_NO_MAGICLINKS (the child holds the server's fds, which
+ *   /proc/self/fd/N would reopen), O_NONBLOCK and regular files only (a
+ *   FIFO would hold the vforked server), at most 16 MiB read; what is in
+ *   them goes only into this command's ids and environment.
  * - A slow or hostile client cannot stall it: every send is MSG_DONTWAIT,
  *   a request is one datagram read only when poll says so, and a client
  *   that sends a bad one, or cannot take an answer, is dropped (its
