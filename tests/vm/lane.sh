@@ -143,8 +143,9 @@ gcc -static -std=gnu11 -O1 -I "$top/liblxcmgr" -I "$build" -include "$build/conf
 	"$top"/liblxcmgr/cgroup/{cgroup,v1,v2,devices,delegate,freezer,stats}.c \
 	"$top"/liblxcmgr/util/{error,str,file,clock}.c > "$work/gcc.log" 2>&1 ||
 	die "building tests/vm/cgroup2-backend.c failed: $(head -n 5 "$work/gcc.log" | tr '\n' ' ')"
-for t in lxc-create lxc-start lxc-stop lxc-info lxc-cgroup lxc-attach lxc-freeze lxc-unfreeze lxcmgr-init lxc-execute \
-		lxcmgr-exec lxc-destroy; do
+for t in lxc-create lxc-start lxc-stop lxc-info lxc-cgroup lxc-attach lxc-attach-full lxc-freeze \
+		lxc-unfreeze lxcmgr-init lxc-execute lxcmgr-exec lxc-destroy; do
+	# (lxc-attach, the front, hands over to the lxc-attach-full beside it)
 	[ -x "$build/tools/$t" ] || die "$build/tools/$t is not built"
 	cp "$build/tools/$t" "$root/lxcmgr/bin/"
 	# the libraries at the paths the loader looks for them
