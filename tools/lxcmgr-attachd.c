@@ -201,6 +201,7 @@ static struct {
 	int slave;
 	long err;
 	const char *what;
+	const char *hint; /* how to fix it, or null */
 } job;
 
 static char child_stack[CHILD_STACK] __attribute__((aligned(16)));
@@ -311,6 +312,7 @@ static void join_failed(int fd, long r)
 	put(what, sizeof(what), &at, "write to \"");
 	put(what, sizeof(what), &at, len > 0 ? path : "cgroup.procs");
 	put(what, sizeof(what), &at, "\" to join the container's cgroup");
+	job.hint = attach_cgroup_join_hint((int)-r, (int)sys3(__NR_sched_getscheduler, 0, 0, 0));
 	child_fail(what, r);
 }
 
@@ -666,7 +668,10 @@ static int run_command(void *unused)
 
 /* ------------------------------------------------------------ talking */
 
-static bool send_msg(int sock, int kind, long value, int fd, const char *what, const char *arg)
+/* One message: WHAT, then ARG in quotes if any; then, after the text's
+ * NUL, HINT if any (attach_msg_error reads it as the fix). */
+static bool send_hinted(int sock, int kind, long value, int fd, const char *what,
+			const char *arg, const char *hint)
 {
 	static struct attach_msg m;
 	char cbuf[sizeof(struct cmsghdr_) + 8] __attribute__((aligned(8)));
@@ -688,6 +693,10 @@ static bool send_msg(int sock, int kind, long value, int fd, const char *what, c
 		put(m.text, sizeof(m.text), &at, arg);
 		put(m.text, sizeof(m.text), &at, "\"");
 	}
+	if (hint && at + 2 < sizeof(m.text)) {
+		at++;
+		put(m.text, sizeof(m.text), &at, hint);
+	}
 	if (fd >= 0) {
 		struct cmsghdr_ *c = (struct cmsghdr_ *)cbuf;
 		c->len = sizeof(*c) + sizeof(int);
@@ -698,6 +707,11 @@ static bool send_msg(int sock, int kind, long value, int fd, const char *what, c
 		mh.controllen = sizeof(cbuf);
 	}
 	return sys3(__NR_sendmsg, sock, &mh, MSG_DONTWAIT_ | MSG_NOSIGNAL_) == (long)sizeof(m);
+}
+
+static bool send_msg(int sock, int kind, long value, int fd, const char *what, const char *arg)
+{
+	return send_hinted(sock, kind, value, fd, what, arg, 0);
 }
 
 static void drop(struct slot *s)
@@ -867,6 +881,7 @@ static void start(struct slot *s, char *buf, size_t n, char **vec, size_t n_vec)
 	}
 	job.err = 0;
 	job.what = 0;
+	job.hint = 0;
 	long pid = clone_run(CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD_,
 			     child_stack + sizeof(child_stack), &pidfd, run_command, 0);
 	sys_close(job.slave);
@@ -879,8 +894,8 @@ static void start(struct slot *s, char *buf, size_t n, char **vec, size_t n_vec)
 	if (job.err) {
 		reap(pidfd, &status);
 		sys_close(pidfd);
-		send_msg(s->sock, ATTACH_MSG_ERROR, -job.err, -1, job.what,
-			 is(job.what, "exec") ? job.file : 0);
+		send_hinted(s->sock, ATTACH_MSG_ERROR, -job.err, -1, job.what,
+			    is(job.what, "exec") ? job.file : 0, job.hint);
 		drop(s);
 		return;
 	}

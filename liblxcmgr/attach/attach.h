@@ -39,6 +39,8 @@
 #ifndef LXCMGR_ATTACH_ATTACH_H
 #define LXCMGR_ATTACH_ATTACH_H
 
+#include <linux/errno.h>
+#include <linux/sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -107,6 +109,22 @@ struct attach_msg {
 #define ATTACHD_ENV_CLEAR 2
 /* The PATH of a clean or cleared environment. */
 #define ATTACH_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* How to get past a cgroup join the kernel refused with ERRNUM, for a
+ * process of scheduling POLICY (sched_getscheduler): lxc-attach's own
+ * child and the attach server's give the same fix. */
+static inline const char *attach_cgroup_join_hint(int errnum, int policy)
+{
+	policy &= ~SCHED_RESET_ON_FORK;
+	/* The kernel keeps a real-time process out of a cpu cgroup that has
+	 * no real-time budget (CONFIG_RT_GROUP_SCHED; new ones have none). */
+	if (errnum == EINVAL && (policy == SCHED_FIFO || policy == SCHED_RR))
+		return "a real-time process joins only a cpu cgroup whose cpu.rt_runtime_us, "
+		       "and each parent's, is above 0: attach as SCHED_OTHER, or with -e CGROUP";
+	if (errnum == ENODEV || errnum == ENOENT)
+		return "the cgroup is gone: is the container stopping? (lxc-info shows its state)";
+	return "-e CGROUP (--elevated-privileges=CGROUP) attaches without joining it";
+}
 
 struct attachd_request {
 	uint32_t version;

@@ -127,9 +127,6 @@ CHILD_CODE static int open_pty(const struct attach_job *job)
 	return slave;
 }
 
-/* A moves itself into the container's cgroups (B, cloned later, inherits
- * them) while still in the caller's cgroup namespace: cgroup2 refuses a
- * move into a cgroup outside the writer's namespace root. */
 /* Which cgroup.procs refused us, read back from the fd (we are still in
  * the host's mount namespace, so /proc/self is ours and the path the
  * host's), and what to do about it. The hint follows the text's NUL
@@ -137,24 +134,19 @@ CHILD_CODE static int open_pty(const struct attach_job *job)
 CHILD_CODE static void join_failed(const struct attach_job *job, int fd, int errnum)
 {
 	char link[32], path[PATH_MAX] = "cgroup.procs";
-	const char *hint = "-e CGROUP (--elevated-privileges=CGROUP) attaches without joining it";
+	const char *hint = attach_cgroup_join_hint(errnum, sched_getscheduler(0));
 
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	ssize_t len = readlink(link, path, sizeof(path) - 1);
 	if (len > 0)
 		path[len] = '\0';
-	/* The kernel keeps a real-time process out of a cpu cgroup that has
-	 * no real-time budget (CONFIG_RT_GROUP_SCHED; new ones have none). */
-	int policy = sched_getscheduler(0) & ~SCHED_RESET_ON_FORK;
-	if (errnum == EINVAL && (policy == SCHED_FIFO || policy == SCHED_RR))
-		hint = "a real-time process joins only a cpu cgroup whose cpu.rt_runtime_us, "
-		       "and each parent's, is above 0: attach as SCHED_OTHER, or with -e CGROUP";
-	else if (errnum == ENODEV || errnum == ENOENT)
-		hint = "the cgroup is gone: is the container stopping? (lxc-info shows its state)";
 	child_fail(job, errnum, "write to \"%s\" to join the container's cgroup%c%s", path, '\0',
 		   hint);
 }
 
+/* A moves itself into the container's cgroups (B, cloned later, inherits
+ * them) while still in the caller's cgroup namespace: cgroup2 refuses a
+ * move into a cgroup outside the writer's namespace root. */
 CHILD_CODE static void join_cgroups(const struct attach_job *job)
 {
 	for (size_t i = 0; i < job->n_cgroup_fds; i++)

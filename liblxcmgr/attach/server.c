@@ -161,11 +161,6 @@ static int send_request(const char *path, const struct attach_job *job, int *out
 	return 0;
 }
 
-static int msg_error(const struct attach_msg *m, lxcmgr_error **err)
-{
-	return error_set(err, m->value > 0 ? m->value : EIO, "%s", m->text);
-}
-
 /* After the request was taken: the command's pidfd, then its end. */
 static int follow(struct attach_job *job, int sock, int master, int *exit_status,
 		  struct attach_tty *t, lxcmgr_error **err)
@@ -175,7 +170,7 @@ static int follow(struct attach_job *job, int sock, int master, int *exit_status
 	int ret = attach_recv(sock, &m, &pidfd);
 
 	if (ret == 1 && m.kind == ATTACH_MSG_ERROR)
-		return msg_error(&m, err);
+		return attach_msg_error(&m, err);
 	if (ret != 1 || m.kind != ATTACH_MSG_PID || pidfd < 0)
 		return error_msg(err, EPIPE, "the attach server ended before it reported");
 	ret = attach_tty_begin(t, job->pty ? master : -1, NULL, err);
@@ -213,7 +208,7 @@ static int run_on_server(struct attach_job *job, const char *path, int *exit_sta
 	if (ret <= 0 || (m.kind != ATTACH_MSG_PTY && m.kind != ATTACH_MSG_ERROR)) {
 		ret = 0; /* EOF or a reset before "taken": nothing ran */
 	} else if (m.kind == ATTACH_MSG_ERROR) {
-		ret = msg_error(&m, err);
+		ret = attach_msg_error(&m, err);
 	} else if (job->pty && master < 0) {
 		ret = error_msg(err, EPROTO, "the attach server sent no pty");
 	} else {

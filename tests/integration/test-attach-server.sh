@@ -253,9 +253,13 @@ test_a_refused_cgroup_join_names_the_file() {
 	echo 10000 > "${monitor%/*}/cpu.rt_runtime_us" && echo 10000 > "$monitor/cpu.rt_runtime_us" ||
 		{ skip "the test's cpu cgroup gets no real-time budget from its parent"; return 0; }
 	chrt -f -p 1 "$srv"
-	assert_fails att -- true < /dev/null
-	assert_contains "$err" "write to \"$payload/cgroup.procs\" to join the container's cgroup: $(
-		)Invalid argument"
+	# Through lxc-attach's front and through the full tool's own request.
+	local hint="Invalid argument (a real-time process joins only a cpu cgroup whose cpu.rt_runtime_us"
+	assert_fails env LXCMGR_ATTACH_FRONT=strict "$LXCMGR_BUILD/tools/lxc-attach" -P "$(P)" -n $N \
+		-- true < /dev/null
+	assert_contains "$err" "write to \"$payload/cgroup.procs\" to join the container's cgroup: $hint"
+	assert_fails "$LXCMGR_ATTACH_FULL_PATH" -P "$(P)" -n $N -- true < /dev/null
+	assert_contains "$err" "write to \"$payload/cgroup.procs\" to join the container's cgroup: $hint"
 }
 
 run_tests
