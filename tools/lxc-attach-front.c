@@ -45,55 +45,19 @@
 #define FULL_PATH LIBEXECDIR "/lxcmgr/lxc-attach-full"
 #define PROG "lxc-attach"
 
-#define O_RDONLY_ 0
-#define O_CLOEXEC_ 02000000
-#define AT_FDCWD_ (-100)
 #define F_GETFD_ 1
 #define AF_UNIX_ 1
 #define SOCK_SEQPACKET_ 5
-#define SOCK_CLOEXEC_ 02000000
-#define SOL_SOCKET_ 1
 #define SO_PEERCRED_ 17
-#define SCM_RIGHTS_ 1
-#define MSG_NOSIGNAL_ 0x4000
-#define MSG_CMSG_CLOEXEC_ 0x40000000
 #define SFD_CLOEXEC_ 02000000
 #define SFD_NONBLOCK_ 04000
-#define POLLIN_ 1
 #define SIG_BLOCK_ 0
 #define SIG_SETMASK_ 2
 #define SIGHUP_ 1
 #define SIGINT_ 2
 #define SIGQUIT_ 3
 #define SIGTERM_ 15
-#define SIGCHLD_ 17
 #define SIGWINCH_ 28
-
-struct iovec_ {
-	void *base;
-	size_t len;
-};
-
-struct msghdr_ {
-	void *name;
-	int namelen;
-	struct iovec_ *iov;
-	size_t iovlen;
-	void *control;
-	size_t controllen;
-	unsigned flags;
-};
-
-struct cmsghdr_ {
-	size_t len;
-	int level;
-	int type;
-};
-
-struct pollfd_ {
-	int fd;
-	short events, revents;
-};
 
 struct sockaddr_un_ {
 	unsigned short family;
@@ -132,15 +96,6 @@ static const char *getenv_(const char *name)
 			return b + 1;
 	}
 	return 0;
-}
-
-static size_t len_of(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
 }
 
 static void print(const char *a, const char *b, const char *c, const char *d)
@@ -202,17 +157,7 @@ static __attribute__((noreturn)) void hand_over(const char *why)
 /* A plain decimal id, as the full tool takes it; else it says why. */
 static bool parse_id(const char *s, uint32_t *out)
 {
-	unsigned long v = 0;
-
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > 0xffffffffUL)
-			return false;
-		v = v * 10 + (unsigned long)(*s - '0');
-	}
-	*out = (uint32_t)v;
-	return v <= 0xfffffffeUL;
+	return parse_u32(s, out) && *out != ATTACHD_ID_UNSET;
 }
 
 /* "-x VALUE", "-xVALUE", "--long VALUE", "--long=VALUE": the value, or

@@ -86,27 +86,17 @@
 #define CHILD_STACK (32 * 1024)
 #define MAX_CGROUPS 32
 
-#define O_RDONLY_ 0
 #define O_RDWR_ 02
 #define O_NONBLOCK_ 04000
 #define O_NOCTTY_ 0400
-#define O_CLOEXEC_ 02000000
-#define AT_FDCWD_ (-100)
-#define SOCK_CLOEXEC_ 02000000
 #define SOCK_NONBLOCK_ 04000
 #define MSG_PEEK_ 2
 #define MSG_TRUNC_ 0x20
 #define MSG_DONTWAIT_ 0x40
-#define MSG_NOSIGNAL_ 0x4000
-#define MSG_CMSG_CLOEXEC_ 0x40000000
-#define SOL_SOCKET_ 1
-#define SCM_RIGHTS_ 1
-#define POLLIN_ 1
 #define POLLERR_ 8
 #define POLLHUP_ 16
 #define P_PIDFD_ 3
 #define WEXITED_ 4
-#define SIGCHLD_ 17
 #define SEEK_END_ 2
 #define PROT_RW_ 3
 #define MAP_PRIVATE_ANON_ 0x22
@@ -117,32 +107,6 @@
 #define S_IFMT_ 0170000
 #define S_IFREG_ 0100000
 #define AT_EMPTY_PATH_ 0x1000
-
-struct iovec_ {
-	void *base;
-	size_t len;
-};
-
-struct msghdr_ {
-	void *name;
-	int namelen;
-	struct iovec_ *iov;
-	size_t iovlen;
-	void *control;
-	size_t controllen;
-	unsigned flags;
-};
-
-struct cmsghdr_ {
-	size_t len;
-	int level;
-	int type;
-};
-
-struct pollfd_ {
-	int fd;
-	short events, revents;
-};
 
 /* The start of siginfo_t (waitid), the same on x86_64 and aarch64. */
 struct siginfo_ {
@@ -442,30 +406,6 @@ static size_t split(char *line, char **f, size_t n)
 	return got;
 }
 
-static bool parse_id(const char *s, uint32_t *out)
-{
-	unsigned long v = 0;
-
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > 0xffffffffUL)
-			return false;
-		v = v * 10 + (unsigned long)(*s - '0');
-	}
-	*out = (uint32_t)v;
-	return v <= 0xffffffffUL;
-}
-
-static size_t len_of(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
 /* name:password:uid:gid:gecos:home:shell; the first with our uid. */
 static bool passwd_line(char *line, void *arg)
 {
@@ -473,7 +413,7 @@ static bool passwd_line(char *line, void *arg)
 	char *f[7];
 	uint32_t uid, gid;
 
-	if (split(line, f, 7) != 7 || !parse_id(f[2], &uid) || !parse_id(f[3], &gid) ||
+	if (split(line, f, 7) != 7 || !parse_u32(f[2], &uid) || !parse_u32(f[3], &gid) ||
 	    uid != job.uid)
 		return false;
 	u->known = true;
@@ -502,7 +442,7 @@ static bool group_line(char *line, void *arg)
 	char *f[4];
 	uint32_t gid;
 
-	if (split(line, f, 4) != 4 || !parse_id(f[2], &gid))
+	if (split(line, f, 4) != 4 || !parse_u32(f[2], &gid))
 		return false;
 	for (char *m = f[3]; *m;) {
 		while (*m == ' ' || *m == '\t')

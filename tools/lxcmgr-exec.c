@@ -17,7 +17,6 @@
 
 #define F_SETFD_ 2
 #define FD_CLOEXEC_ 1
-#define MSG_NOSIGNAL_ 0x4000
 
 void stub_main(long *sp)
 {

@@ -1,5 +1,5 @@
 /* The few lines of assembly and helpers shared by the programs built
- * without libc (lxcmgr-exec, lxcmgr-attachd): the entry point, which calls
+ * without libc (lxcmgr-exec, lxcmgr-attachd, lxc-attach's front): the entry point, which calls
  * stub_main(sp) with the initial stack (argc, argv, envp), raw system
  * calls, and an execvpe(3) of our own. Static functions only: each program
  * keeps what it uses. Only x86_64 and aarch64 have the assembly. */
@@ -10,6 +10,7 @@
 #include <linux/errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define PATH_MAX_ 4096
 
@@ -57,6 +58,70 @@ static inline long sys6(long n, long a, long b, long c, long d, long e, long f)
 #define sys5(n, a, b, c, d, e) sys6((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
 
 void stub_main(long *sp) __attribute__((noreturn, used));
+
+/* The kernel's values and layouts these programs pass (x86_64 and
+ * aarch64 alike), under names of their own: libc's headers are not ours. */
+#define O_RDONLY_ 0
+#define O_CLOEXEC_ 02000000
+#define AT_FDCWD_ (-100)
+#define SOCK_CLOEXEC_ 02000000
+#define SOL_SOCKET_ 1
+#define SCM_RIGHTS_ 1
+#define MSG_NOSIGNAL_ 0x4000
+#define MSG_CMSG_CLOEXEC_ 0x40000000
+#define POLLIN_ 1
+#define SIGCHLD_ 17
+
+struct iovec_ {
+	void *base;
+	size_t len;
+};
+
+struct msghdr_ {
+	void *name;
+	int namelen;
+	struct iovec_ *iov;
+	size_t iovlen;
+	void *control;
+	size_t controllen;
+	unsigned flags;
+};
+
+struct cmsghdr_ {
+	size_t len;
+	int level;
+	int type;
+};
+
+struct pollfd_ {
+	int fd;
+	short events, revents;
+};
+
+static inline size_t len_of(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+/* S as a plain decimal number of 32 bits (no sign, no blanks). */
+static inline bool parse_u32(const char *s, uint32_t *out)
+{
+	unsigned long v = 0;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 0xffffffffUL)
+			return false;
+		v = v * 10 + (unsigned long)(*s - '0');
+	}
+	*out = (uint32_t)v;
+	return v <= 0xffffffffUL;
+}
 
 /* Appends S to BUF (of SIZE) at *AT, truncating. */
 static inline void put(char *buf, size_t size, size_t *at, const char *s)

@@ -133,21 +133,6 @@ test_exit_status_and_errors_are_the_full_tools() {
 	assert_eq "$(front -- cat /big < /dev/null | sha256sum)" "$(sha256sum < "$(R)/big")" "8 MiB out"
 }
 
-test_sigterm_to_the_front_reaches_the_command() {
-	need_tools || return 0
-	running
-	(LXCMGR_ATTACH_FRONT=strict exec "$LXCMGR_BUILD/tools/lxc-attach" -P "$(P)" -n $N -- \
-		sh -c 'trap "echo got-term; exit 9" TERM; touch /ready; sleep 600 & wait') \
-		> "$T/out" < /dev/null &
-	local pid=$! rc=0 i
-	for i in $(seq 400); do [ -e "$(R)/ready" ] && break; sleep 0.05; done
-	[ -e "$(R)/ready" ] || { fail "the command never started"; kill -9 $pid; return 1; }
-	kill -TERM $pid
-	wait $pid || rc=$?
-	assert_eq "$rc" 9 "exit status after SIGTERM"
-	assert_eq "$(cat "$T/out")" "got-term" "the command's trap"
-}
-
 # handed_over WHAT ARGS...: the front (not strict) does what the full tool
 # does: same output, same exit status; and strict, it says it would hand over.
 handed_over() {
