@@ -158,6 +158,10 @@ test_what_it_does_not_serve_goes_to_the_full_tool() {
 	handed_over "the first attach (no server yet)" -P "$(P)" -n $N -- true
 	handed_over "--help" --help
 	handed_over "--version" --version
+	# A full tool that cannot be run: the path and the errno text.
+	assert_fails env LXCMGR_ATTACH_FULL_PATH="$T/no-such-tool" "$LXCMGR_BUILD/tools/lxc-attach" --help
+	assert_contains "$err" "cannot run the full tool \"$T/no-such-tool\" (LXCMGR_ATTACH_FULL_PATH): $(
+		)No such file or directory"
 	handed_over "an unknown option" -P "$(P)" -n $N --bogus -- true
 	handed_over "-s" -P "$(P)" -n $N -s UTSNAME -- hostname
 	handed_over "-e" -P "$(P)" -n $N -e -- true
